@@ -1,0 +1,59 @@
+"""Give a replacement the case pattern of the words it replaces."""
+from __future__ import annotations
+
+
+def _pattern(word: str) -> str:
+    letters = [c for c in word if c.isalpha()]
+    if not letters:
+        return "none"
+    if all(c.isupper() for c in letters):
+        return "upper" if len(letters) > 1 else "title"
+    if letters[0].isupper():
+        return "title"
+    if all(c.islower() for c in letters):
+        return "lower"
+    return "mixed"
+
+
+def _apply(pattern: str, word: str) -> str:
+    if pattern == "upper":
+        return word.upper()
+    if pattern == "title":
+        return word[:1].upper() + word[1:] if word[:1].islower() else word
+    return word
+
+
+def transfer_case(source: str, replacement: str) -> str:
+    """``transfer_case("Innovative Guards", "revolutionary guards") == "Revolutionary Guards"``.
+
+    Word by word where the word counts line up; otherwise the first word's pattern decides the
+    first word (a sentence-initial capital is kept) and an all-caps source makes everything upper.
+    Words of the replacement that carry their own capitals ("NBC", "iPhone") keep them.
+    """
+    src = source.split()
+    rep = replacement.split(" ")
+    if not src or not replacement:
+        return replacement
+    pats = [_pattern(w) for w in src]
+    if all(p == "upper" for p in pats) and any(len([c for c in w if c.isalpha()]) > 1 for w in src):
+        return replacement.upper()
+    out = []
+    for i, w in enumerate(rep):
+        if w != w.lower():  # the dictionary spelled its own case: keep it
+            out.append(w)
+            continue
+        if len(src) == len(rep):
+            p = pats[i]
+        elif i == 0:
+            p = pats[0]
+        else:
+            # all-title source ("Human Legal Rights Observe") -> title every word
+            p = "title" if _name_like(pats) else "lower"
+        out.append(_apply(p if p != "upper" else "upper", w))
+    return " ".join(out)
+
+
+def _name_like(pats: list[str]) -> bool:
+    """A capitalised name with a lower-case word slipped in ("Human Legal rights Observe")."""
+    caps = sum(p in ("title", "upper") for p in pats)
+    return pats[0] in ("title", "upper") and pats[-1] in ("title", "upper") and caps * 2 > len(pats)

@@ -1,0 +1,63 @@
+"""Config: every setting of a run, immutable and validated, with a reproducible signature."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .errors import ConfigError
+
+QUALITIES = ("fast", "best")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings of one run. ``threshold``: edits below it are reported, not applied.
+
+    ``model_threshold`` applies on top of it to edits from the seq2seq model, which must clear both.
+    ``lexicons`` are user TSV files, earlier ones take precedence over later ones and over the
+    built-ins; ``builtin=False`` turns the built-in dictionaries off.
+    """
+
+    threshold: float = 0.6
+    model_threshold: float = 0.8
+    lexicons: tuple[str, ...] = ()
+    builtin: bool = True
+    use_model: bool = True
+    use_detector: bool = True
+    detect_threshold: float = 0.5
+    doc_threshold: float = 0.5
+    quality: str = "fast"
+    models_dir: str | None = None
+    max_chars: int = 20_000_000
+    extra: tuple[tuple[str, str], ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        for name in ("threshold", "model_threshold", "detect_threshold", "doc_threshold"):
+            v = getattr(self, name)
+            if not isinstance(v, (int, float)) or not 0.0 <= v <= 1.0:
+                raise ConfigError(f"{name} must be a number in [0, 1], got {v!r}")
+        if self.quality not in QUALITIES:
+            raise ConfigError(f"quality must be one of {', '.join(QUALITIES)}, got {self.quality!r}")
+        if isinstance(self.lexicons, (str, Path)):
+            object.__setattr__(self, "lexicons", (str(self.lexicons),))
+        object.__setattr__(self, "lexicons", tuple(str(p) for p in self.lexicons))
+
+    def replace(self, **changes) -> "Config":
+        return replace(self, **changes)
+
+
+def signature(cfg: Config, lexicon_sig: str, model_sig: str, detector_sig: str) -> str:
+    """sacrebleu-style: every input that decides the output, in one line."""
+    from . import __version__
+
+    parts = [
+        f"restore:{__version__}",
+        f"dict:{lexicon_sig or 'none'}",
+        f"thr:{cfg.threshold:.2f}",
+        f"detector:{detector_sig if cfg.use_detector else 'off'}",
+        f"model:{model_sig if cfg.use_model else 'off'}",
+    ]
+    if cfg.use_model:
+        parts.append(f"mthr:{cfg.model_threshold:.2f}")
+    parts.append(f"quality:{cfg.quality}")
+    return "|".join(parts)

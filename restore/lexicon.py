@@ -1,0 +1,159 @@
+"""Phrase dictionaries: TSV files of ``spun<TAB>canonical[<TAB>source[<TAB>confidence]]``.
+
+Several dictionaries merge with a clear precedence: the first one loaded that lists a spun phrase
+wins (user files before the built-ins). Matching is a hash trie over lower-cased tokens: at each
+token the longest listed phrase that starts there wins, on word boundaries.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .casing import transfer_case
+from .errors import LexiconError
+from .segment import Token, split_phrase, tokenize
+
+BUILTIN = ("news", "tortured")  # in precedence order
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    spun: str
+    canonical: str
+    dictionary: str
+    confidence: float
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    start_token: int
+    end_token: int  # exclusive
+    start: int
+    end: int
+    entry: Entry
+
+
+class Lexicon:
+    """Merged dictionaries with a matcher."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, ...], Entry] = {}
+        self._maxlen: dict[str, int] = {}
+        self.sources: list[tuple[str, str, int]] = []  # (name, content hash, entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    # ---- building
+    def add_tsv(self, text: str, name: str, path: str | None = None) -> None:
+        """Add entries; phrases already present (from an earlier, higher-precedence file) are kept."""
+        n = 0
+        seen_row = False
+        for lineno, raw in enumerate(text.splitlines(), 1):
+            line = raw.rstrip("\r")
+            if not line.strip() or line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            if not seen_row and cols[0].strip().lower() in ("spun", "tortured"):
+                seen_row = True
+                continue  # header
+            seen_row = True
+            if len(cols) < 2 or not cols[0].strip() or not cols[1].strip():
+                raise LexiconError("expected 'spun<TAB>canonical[<TAB>source[<TAB>confidence]]'",
+                                   path or name, lineno, hint="separate columns with a tab")
+            conf = 1.0
+            if len(cols) >= 4 and cols[3].strip():
+                try:
+                    conf = float(cols[3])
+                except ValueError:
+                    raise LexiconError(f"confidence {cols[3]!r} is not a number", path or name, lineno) from None
+                if not 0.0 <= conf <= 1.0:
+                    raise LexiconError(f"confidence {conf} is outside [0, 1]", path or name, lineno)
+            note = cols[2].strip() if len(cols) >= 3 else ""
+            self.add(Entry(cols[0].strip(), cols[1].strip(), name, conf, note))
+            n += 1
+        self.sources.append((name, hashlib.sha256(text.encode()).hexdigest()[:8], n))
+
+    def add(self, entry: Entry) -> None:
+        key = split_phrase(entry.spun)
+        if not key or key in self._entries:
+            return
+        if split_phrase(entry.canonical) == key:
+            return  # a no-op entry
+        self._entries[key] = entry
+        if len(key) > self._maxlen.get(key[0], 0):
+            self._maxlen[key[0]] = len(key)
+
+    @property
+    def signature(self) -> str:
+        return "+".join(f"{n}@{h}" for n, h, _ in self.sources)
+
+    # ---- look-ups
+    def lookup(self, phrase: str) -> Entry | None:
+        return self._entries.get(split_phrase(phrase))
+
+    def entries(self) -> Iterable[Entry]:
+        return self._entries.values()
+
+    def match_tokens(self, tokens: Sequence[Token]) -> list[Match]:
+        """Longest-first, left-to-right, non-overlapping matches over word-boundary tokens."""
+        low = [t.text.lower().replace("’", "'") for t in tokens]
+        out: list[Match] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            m = self._maxlen.get(low[i], 0)
+            hit = None
+            for k in range(min(m, n - i), 0, -1):
+                e = self._entries.get(tuple(low[i:i + k]))
+                if e is not None:
+                    hit = Match(i, i + k, tokens[i].start, tokens[i + k - 1].end, e)
+                    break
+            if hit:
+                out.append(hit)
+                i = hit.end_token
+            else:
+                i += 1
+        return out
+
+    def match(self, text: str) -> list[Match]:
+        return self.match_tokens(tokenize(text))
+
+    def replacement_for(self, text: str, match: Match) -> str:
+        return transfer_case(text[match.start:match.end], match.entry.canonical)
+
+
+def builtin_text(name: str) -> str:
+    return resources.files("restore.data").joinpath(f"{name}.tsv").read_text(encoding="utf-8")
+
+
+def read_lexicon_file(path: str) -> str:
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise LexiconError(f"cannot read dictionary: {exc.strerror}", path) from None
+    if b"\x00" in raw[:8192]:
+        raise LexiconError("this is a binary file, not a TSV dictionary", path)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise LexiconError(f"bytes that are not UTF-8 at offset {exc.start}", path, line,
+                           hint="re-save the file as UTF-8") from None
+
+
+@lru_cache(maxsize=16)
+def load_lexicon(user_paths: tuple[str, ...] = (), builtin: bool = True) -> Lexicon:
+    """User files first (highest precedence, in the order given), then the built-ins."""
+    lex = Lexicon()
+    for p in user_paths:
+        lex.add_tsv(read_lexicon_file(p), Path(p).stem, p)
+    if builtin:
+        for name in BUILTIN:
+            lex.add_tsv(builtin_text(name), name)
+    return lex

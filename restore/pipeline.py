@@ -1,0 +1,178 @@
+"""The pipeline: segment -> detect -> propose -> decide -> edits.
+
+Stages that need trained models (the span detector, the seq2seq restorer) are loaded lazily, once,
+and only when the config asks for them and their files exist under ``models/``; this module never
+imports torch itself.
+"""
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+from .casing import transfer_case
+from .config import Config, signature
+from .edits import apply_edits
+from .errors import InputError
+from .lexicon import Lexicon, Match, load_lexicon
+from .segment import Token, count_words, protected_ranges, tokenize
+from .types import Detection, Edit, Result, Span
+
+DEFAULT = Config()
+REPORT_FLOOR = 0.3  # model proposals below this are not even reported
+
+
+def _check_text(text: object, cfg: Config) -> str:
+    if not isinstance(text, str):
+        raise InputError(f"expected text (str), got {type(text).__name__}")
+    if len(text) > cfg.max_chars:
+        raise InputError(f"text has {len(text):,} characters, more than max_chars={cfg.max_chars:,}",
+                         hint="split it or raise Config.max_chars")
+    return text
+
+
+def _detector(cfg: Config):
+    if not cfg.use_detector:
+        return None
+    from .detector import load_detector
+
+    return load_detector(cfg.models_dir)
+
+
+def _restorer(cfg: Config):
+    if not cfg.use_model:
+        return None
+    from .seq2seq import load_restorer
+
+    return load_restorer(cfg.models_dir)
+
+
+def signature_of(config: Config | None = None) -> str:
+    cfg = config or DEFAULT
+    lex = load_lexicon(cfg.lexicons, cfg.builtin)
+    det = _detector(cfg)
+    res = _restorer(cfg)
+    return signature(cfg, lex.signature, res.signature if res else "none", det.signature if det else "none")
+
+
+# ---------------------------------------------------------------- dictionary stage
+_VOWEL_SOUND_EXCEPTIONS_AN = ("hour", "honest", "honor", "honour", "heir")
+_CONSONANT_SOUND_EXCEPTIONS_A = ("uni", "use", "usu", "eu", "one", "once", "ura", "uti")
+
+
+def _wants_an(word: str) -> bool:
+    w = word.lower()
+    if w.startswith(_VOWEL_SOUND_EXCEPTIONS_AN):
+        return True
+    if w.startswith(_CONSONANT_SOUND_EXCEPTIONS_A):
+        return False
+    return w[:1] in "aeiou"
+
+
+def _article_fixed(text: str, tokens: Sequence[Token], i: int, start: int, replacement: str) -> tuple[int, str]:
+    """If "a"/"an" before the edit no longer fits the replacement, take the article into the edit."""
+    if i == 0 or not replacement:
+        return start, replacement
+    prev = tokens[i - 1]
+    low = prev.text.lower()
+    if low not in ("a", "an"):
+        return start, replacement
+    want = "an" if _wants_an(replacement.split()[0]) else "a"
+    if want == low:
+        return start, replacement
+    art = transfer_case(prev.text, want) if prev.text[0].isupper() else want
+    return prev.start, art + text[prev.end:start] + replacement
+
+
+def _in_protected(start: int, end: int, protected: list[tuple[int, int]]) -> bool:
+    """True if [start, end) cuts into a protected range (a number or URL the match does not wholly contain)."""
+    return any(a < end and start < b and not (start <= a and b <= end) for a, b in protected)
+
+
+def dictionary_edits(text: str, tokens: Sequence[Token], lex: Lexicon, cfg: Config) -> list[Edit]:
+    protected = protected_ranges(text)
+    user = {p for p in (s[0] for s in lex.sources[: len(cfg.lexicons)])}
+    out: list[Edit] = []
+    for m in lex.match_tokens(tokens):
+        e = m.entry
+        if e.dictionary not in user and _in_protected(m.start, m.end, protected):
+            continue
+        original = text[m.start:m.end]
+        rep = transfer_case(original, e.canonical)
+        start, rep = _article_fixed(text, tokens, m.start_token, m.start, rep)
+        original = text[start:m.end]
+        if rep == original:
+            continue
+        out.append(Edit(start, m.end, original, rep, source="dictionary", confidence=e.confidence,
+                        rule=f"{e.dictionary}: \"{e.spun}\" -> \"{e.canonical}\"" + (f" ({e.note})" if e.note else ""),
+                        type="R" if rep else "U", applied=e.confidence >= cfg.threshold))
+    return out
+
+
+# ---------------------------------------------------------------- decide
+def decide(candidates: list[Edit]) -> list[Edit]:
+    """At most one edit per stretch of text: dictionary before model, then higher confidence."""
+    rank = {"user": 0, "dictionary": 1, "lm": 2, "model": 3}
+    chosen: list[Edit] = []
+    for e in sorted(candidates, key=lambda e: (rank.get(e.source, 9), not e.applied, -e.confidence, e.start)):
+        if any(c.start < e.end and e.start < c.end or (c.start == e.start == c.end == e.end) for c in chosen):
+            continue
+        chosen.append(e)
+    return sorted(chosen, key=lambda e: (e.start, e.end))
+
+
+def _doc_score(edits: Sequence[Edit], spans: Sequence[Span], words: int) -> float:
+    """Without a calibrated detector: saturating density of evidence per 1,000 words."""
+    ev = sum(e.confidence for e in edits) + sum(s.confidence for s in spans)
+    if not words or not ev:
+        return 0.0
+    return round(1.0 - math.exp(-1000.0 * ev / words / 4.0), 4)
+
+
+# ---------------------------------------------------------------- public API
+def restore_and_explain(text: str, config: Config | None = None) -> Result:
+    """Restore ``text`` and say why: every edit with offsets, source, confidence and reason."""
+    cfg = config or DEFAULT
+    text = _check_text(text, cfg)
+    lex = load_lexicon(cfg.lexicons, cfg.builtin)
+    tokens = tokenize(text)
+    candidates = dictionary_edits(text, tokens, lex, cfg)
+    spans: list[Span] = []
+    doc_score = None
+    det = _detector(cfg)
+    if det is not None and text.strip():
+        detection = det.detect(text, tokens=tokens, threshold=cfg.detect_threshold, dictionary=candidates)
+        spans = list(detection.spans)
+        doc_score = detection.spun_score
+    res = _restorer(cfg)
+    if res is not None and spans:
+        covered = [(e.start, e.end) for e in candidates]
+        todo = [s for s in spans if not any(a < s.end and s.start < b for a, b in covered)]
+        if todo:
+            candidates.extend(res.propose_edits(text, todo, cfg))
+    edits = decide(candidates)
+    out = apply_edits(text, edits)
+    if doc_score is None:
+        doc_score = _doc_score([e for e in edits if e.applied], (), count_words(text))
+    return Result(input=text, text=out, edits=tuple(edits), spun_score=doc_score,
+                  signature=signature_of(cfg), spans=tuple(spans))
+
+
+def restore_text(text: str, config: Config | None = None) -> str:
+    """The restored text only."""
+    return restore_and_explain(text, config).text
+
+
+def detect(text: str, config: Config | None = None) -> Detection:
+    """Spans that look spun (calibrated probabilities) and a document score in [0, 1]."""
+    cfg = config or DEFAULT
+    text = _check_text(text, cfg)
+    lex = load_lexicon(cfg.lexicons, cfg.builtin)
+    tokens = tokenize(text)
+    dict_edits = dictionary_edits(text, tokens, lex, cfg)
+    det = _detector(cfg)
+    if det is not None and text.strip():
+        d = det.detect(text, tokens=tokens, threshold=cfg.detect_threshold, dictionary=dict_edits)
+        return Detection(text, d.spans, d.spun_score, signature_of(cfg))
+    spans = tuple(Span(e.start, e.end, e.original, e.confidence, e.replacement, source="dictionary")
+                  for e in dict_edits)
+    return Detection(text, spans, _doc_score((), spans, count_words(text)), signature_of(cfg))

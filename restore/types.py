@@ -1,0 +1,120 @@
+"""The data the pipeline passes around: frozen dataclasses with to_dict/from_dict.
+
+Offsets are half-open code-point offsets into the *input* text, always.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+SOURCES = ("dictionary", "model", "lm", "user")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One replacement: ``text[start:end] == original`` becomes ``replacement``.
+
+    ``source`` says which stage proposed it, ``confidence`` is in [0, 1], ``rule`` is a reason a
+    person can read, ``type`` is an ERRANT-like edit type (R = replace, U = unnecessary/delete,
+    M = missing/insert) and ``applied`` is False for an edit that was reported but not applied
+    because its confidence is below the threshold.
+    """
+
+    start: int
+    end: int
+    original: str
+    replacement: str
+    source: str = "dictionary"
+    confidence: float = 1.0
+    rule: str = ""
+    type: str = "R"
+    applied: bool = True
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"bad edit span [{self.start}, {self.end})")
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"confidence {self.confidence} outside [0, 1]")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Edit":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of input that looks spun, with a calibrated probability and a suggestion."""
+
+    start: int
+    end: int
+    text: str
+    confidence: float
+    suggestion: str | None = None
+    source: str = "detector"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Span":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+
+@dataclass(frozen=True)
+class Detection:
+    """Which spans look spun and how likely the whole document is to be spun."""
+
+    text: str
+    spans: tuple[Span, ...]
+    spun_score: float
+    signature: str = ""
+
+    def to_dict(self, include_text: bool = False) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "spans": [s.to_dict() for s in self.spans],
+            "spun_score": self.spun_score,
+            "signature": self.signature,
+        }
+        if include_text:
+            d["text"] = self.text
+        return d
+
+
+@dataclass(frozen=True)
+class Result:
+    """What restoration produced: the output text, every edit (applied or only reported)."""
+
+    input: str
+    text: str
+    edits: tuple[Edit, ...]
+    spun_score: float
+    signature: str = ""
+    spans: tuple[Span, ...] = field(default=())
+
+    @property
+    def applied(self) -> tuple[Edit, ...]:
+        return tuple(e for e in self.edits if e.applied)
+
+    @property
+    def reported(self) -> tuple[Edit, ...]:
+        return tuple(e for e in self.edits if not e.applied)
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.input
+
+    def to_dict(self, include_input: bool = False) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "restored": self.text,
+            "edits": [e.to_dict() for e in self.edits],
+            "spun_score": self.spun_score,
+            "signature": self.signature,
+        }
+        if include_input:
+            d["input"] = self.input
+        return d

@@ -1,0 +1,146 @@
+"""Invariants of the core: offsets, apply_edits, case transfer, idempotence, golden cases."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from restore import Config, Edit, apply_edits, restore_and_explain, restore_text
+from restore.align import diff, edits_from_diff, rebuild, segments_from_edits
+from restore.casing import transfer_case
+from restore.edits import output_offsets
+from restore.lexicon import Lexicon, load_lexicon
+from restore.segment import sentences, tokenize
+
+DICT_ONLY = Config(use_model=False, use_detector=False)
+CASES = [json.loads(l) for l in (Path(__file__).parent / "cases" / "golden.jsonl").read_text().splitlines() if l.strip()]
+SPUNISH = ["human legal rights", "White Dwelling", "NBC Information", "very last 7 days", "in accordance to",
+           "Innovative Guards", "the", "said", "on", "profound learning", "a", "counterfeit brain organization", "7",
+           "Human Legal rights Observe", "news", "\n\n", ",", ".", "’s", "INNOVATIVE GUARDS", "an"]
+texts = st.lists(st.one_of(st.sampled_from(SPUNISH), st.text(max_size=8)), max_size=25).map(" ".join)
+
+
+def check_result(text: str, r) -> None:
+    assert r.input == text
+    assert apply_edits(text, r.edits) == r.text
+    prev = -1
+    for e in r.edits:
+        assert text[e.start:e.end] == e.original
+        assert e.start >= prev
+        prev = e.end
+        assert 0.0 <= e.confidence <= 1.0
+        assert e.source in ("dictionary", "model", "lm", "user")
+    for e, span in zip([e for e in r.edits if e.applied], [o for o in output_offsets(r.edits) if o]):
+        assert r.text[span[0]:span[1]] == e.replacement
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts)
+def test_invariants_dictionary(text):
+    r = restore_and_explain(text, DICT_ONLY)
+    check_result(text, r)
+    assert restore_text(r.text, DICT_ONLY) == r.text  # restoring twice changes nothing more
+    assert rebuild(segments_from_edits(text, r.edits)) == (text, r.text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=60), st.text(max_size=60))
+def test_diff_rebuilds_both_texts(a, b):
+    assert rebuild(diff(a, b)) == (a, b)
+    assert apply_edits(a, edits_from_diff(a, b)) == b
+
+
+@given(st.text(max_size=200))
+def test_tokens_and_sentences_point_into_text(text):
+    for t in tokenize(text):
+        assert text[t.start:t.end] == t.text and t.text.strip() == t.text
+    spans = sentences(text)
+    assert all(a < b for a, b in spans) and all(spans[i][1] <= spans[i + 1][0] for i in range(len(spans) - 1))
+    covered = "".join(text[a:b] for a, b in spans)
+    assert "".join(covered.split()) == "".join(text.split())
+
+
+def test_empty_edits_give_text_back():
+    assert apply_edits("abc", []) == "abc"
+
+
+def test_apply_edits_rejects_bad_edits():
+    with pytest.raises(ValueError):
+        apply_edits("abc", [Edit(0, 1, "x", "y")])
+    with pytest.raises(ValueError):
+        apply_edits("abcd", [Edit(0, 2, "ab", "y"), Edit(1, 3, "bc", "z")])
+
+
+@pytest.mark.parametrize("src,rep,want", [
+    ("Innovative Guards", "revolutionary guards", "Revolutionary Guards"),
+    ("INNOVATIVE", "revolutionary", "REVOLUTIONARY"),
+    ("innovative", "revolutionary", "revolutionary"),
+    ("Very last 7 days", "last week", "Last week"),
+    ("Human Legal rights Observe", "human rights watch", "Human Rights Watch"),
+    ("NBC Information", "NBC News", "NBC News"),
+])
+def test_transfer_case(src, rep, want):
+    assert transfer_case(src, rep) == want
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_golden(case):
+    cfg = Config(**case["config"])
+    r = restore_and_explain(case["input"], cfg)
+    check_result(case["input"], r)
+    if case.get("xfail"):
+        if r.text == case["expected"]:
+            pytest.fail(f"known failure now passes, remove its xfail: {case['id']}")
+        pytest.xfail(case["xfail"])
+    assert r.text == case["expected"]
+
+
+def test_low_confidence_entries_are_reported_not_applied(tmp_path):
+    p = tmp_path / "mine.tsv"
+    p.write_text("spun\tcanonical\tsource\tconfidence\nbig fish\tkey player\tmine\t0.4\ngreen rocket\tred car\tmine\t0.9\n")
+    r = restore_and_explain("A big fish drove a green rocket.", Config(lexicons=(str(p),), use_model=False, use_detector=False))
+    assert r.text == "A big fish drove a red car."
+    assert [e.applied for e in r.edits] == [False, True]
+    assert r.reported[0].replacement == "key player"
+
+
+def test_user_lexicon_takes_precedence_and_builtin_can_be_off(tmp_path):
+    p = tmp_path / "mine.tsv"
+    p.write_text("white dwelling\tWhite Cottage\n")
+    cfg = Config(lexicons=(str(p),), use_model=False, use_detector=False)
+    assert restore_text("The White Dwelling.", cfg) == "The White Cottage."
+    off = Config(lexicons=(str(p),), builtin=False, use_model=False, use_detector=False)
+    assert restore_text("NBC Information", off) == "NBC Information"
+
+
+def test_longest_match_first():
+    lex = Lexicon()
+    lex.add_tsv("a b\tX\na b c\tY\n", "t")
+    m = lex.match("a b c d a b")
+    assert [x.entry.canonical for x in m] == ["Y", "X"]
+
+
+def test_builtin_dictionaries_load_and_have_confidences():
+    lex = load_lexicon((), True)
+    names = [n for n, _, _ in lex.sources]
+    assert names[:1] == ["news"] and "tortured" in names
+    assert len(lex) > 5000
+    assert lex.lookup("counterfeit brain organization").canonical == "artificial neural network"
+    assert any(e.confidence < 0.6 for e in lex.entries())
+
+
+def test_signature_names_dictionaries_and_settings():
+    r = restore_and_explain("x", DICT_ONLY.replace(threshold=0.7))
+    assert r.signature.startswith("restore:") and "news@" in r.signature and "thr:0.70" in r.signature
+
+
+def test_config_validates():
+    from restore import ConfigError
+
+    with pytest.raises(ConfigError):
+        Config(threshold=1.5)
+    with pytest.raises(ConfigError):
+        Config(quality="turbo")

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import importlib.util
+import json
+import random
+
+import pytest
+
+from restore.metrics import score_restore
+
+GOLD = {
+    "a": {"spun": "the White Dwelling said on Monday", "original": "the White House said on Monday"},
+    "b": {"spun": "very last 7 days it rained", "original": "last week it rained"},
+    "c": {"spun": "clean text stays", "original": "clean text stays"},
+}
+
+
+def test_hand_computed_figures():
+    s = score_restore(GOLD, {"a": "the White House said on Monday", "b": "very last 7 days it poured", "c": "clean words stays"})
+    # a: 1 gold edit, right; b: 2 gold edits (delete "very", 7 days->week), system made 1 wrong; c: 1 wrong on clean
+    assert s.edit_p == pytest.approx(1 / 3)
+    assert s.edit_r == pytest.approx(1 / 3)
+    assert s.clean_changed == 1.0 and s.clean_docs == 1
+    assert s.damage_per_1k > 0  # "rained" and "text" were right and were changed
+    assert s.wer_in > 0 and s.missing == 0
+
+
+def test_perfect_and_unchanged():
+    perfect = score_restore(GOLD, {k: g["original"] for k, g in GOLD.items()})
+    assert perfect.error_reduction == 1.0 and perfect.edit_f05 == 1.0 and perfect.damage_per_1k == 0
+    same = score_restore(GOLD, {})
+    assert same.error_reduction == 0.0 and same.missing == 3 and same.edit_r == 0.0
+
+
+def test_agrees_with_shared_scorer(shared, tmp_path):
+    spec = importlib.util.spec_from_file_location("score", shared / "eval" / "score.py")
+    score = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score)
+    rng = random.Random(0)
+    gold = {}
+    system = {}
+    for i in range(40):
+        words = [rng.choice("the a White House Dwelling said news information , .".split()) for _ in range(12)]
+        orig = " ".join(words)
+        spun = " ".join(w if rng.random() > 0.3 else rng.choice(["Dwelling", "very last", "stated"]) for w in words)
+        gold[str(i)] = {"id": str(i), "spun": spun, "original": orig}
+        system[str(i)] = rng.choice([orig, spun, orig.replace("the", "a")])
+    ours = score_restore(gold, system).to_dict()
+    theirs = score.score_restore(gold, {k: {"restored": v} for k, v in system.items()})
+    for k in ("wer_in", "wer_out", "error_reduction", "edit_p", "edit_r", "edit_f05", "damage_per_1k"):
+        assert ours[k] == pytest.approx(theirs[k], abs=6e-3), k
