@@ -101,7 +101,13 @@ def segments_from_edits(text: str, edits: Sequence[Edit], output: str | None = N
         if not e.applied:
             continue
         bld.equal_to(e.start, e.start + shift)
-        bld.change(e.end, e.start + shift + len(e.replacement), e)
+        # trim to the minimal changed words: "human legal rights" -> "human rights" shows only "legal"
+        for sub in diff(e.original, e.replacement):
+            a_end, b_end = e.start + sub.a_end, e.start + shift + sub.b_end
+            if sub.op == "equal" and sub.a_text == sub.b_text:
+                bld.equal_to(a_end, b_end)
+            else:
+                bld.change(a_end, b_end, e)
         shift += len(e.replacement) - (e.end - e.start)
     bld.equal_to(len(text), len(out))
     return bld.out

@@ -49,3 +49,21 @@ def test_agrees_with_shared_scorer(shared, tmp_path):
     theirs = score.score_restore(gold, {k: {"restored": v} for k, v in system.items()})
     for k in ("wer_in", "wer_out", "error_reduction", "edit_p", "edit_r", "edit_f05", "damage_per_1k"):
         assert ours[k] == pytest.approx(theirs[k], abs=6e-3), k
+
+
+def test_eval_command_scores_files(tmp_path):
+    from typer.testing import CliRunner
+
+    from restore.cli import app
+
+    gold = tmp_path / "gold.jsonl"
+    sysf = tmp_path / "sys.jsonl"
+    gold.write_text("\n".join(json.dumps({"id": k, **v}) for k, v in GOLD.items()) + "\n")
+    sysf.write_text("\n".join(json.dumps({"id": k, "restored": v["original"]}) for k, v in GOLD.items()) + "\n")
+    r = CliRunner().invoke(app, ["eval", str(gold), str(sysf), "--format", "json", "--no-bleu"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["error_reduction"] == 1.0 and out["edit_p"] == 1.0 and out["signature"].startswith("restore-eval:")
+    sysf.write_text('{"id": "a", "restored": "x"}\n{broken\n')
+    r = CliRunner().invoke(app, ["eval", str(gold), str(sysf)])
+    assert r.exit_code == 2 and "sys.jsonl:2" in r.stderr

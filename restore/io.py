@@ -1,0 +1,464 @@
+"""Reading inputs (files, directories, stdin, JSONL and JSONL.gz) and writing outputs atomically.
+
+Nothing here raises on a bad record: ``iter_inputs`` yields an ``InputError`` in its place (naming
+the file and line, with a hint) so that a batch goes on and the caller decides the exit code.
+Text is decoded as strict UTF-8 (a leading BOM is dropped) and otherwise kept byte for byte: line
+endings are not normalised, so offsets into ``Document.text`` are offsets into the file's text.
+No torch, no rich.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import sys
+import tempfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Iterator, Sequence
+
+from .errors import InputError
+
+DEFAULT_MAX_BYTES = 50_000_000
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+_SNIFF = 8192
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+class InputWarning(InputError):
+    """Input that is not wrong but has nothing to do (an empty file): reported, not an error."""
+
+    exit_code = 0
+    severity = "warning"
+
+
+def severity(err: InputError) -> str:
+    """"error" or "warning" (only ``InputWarning``: empty input)."""
+    return getattr(err, "severity", "error")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One text to work on.
+
+    ``id``: the ``--id-field`` value, else ``path:line`` for a JSONL record, else the path.
+    ``path``: the file it came from as given (``<stdin>`` for standard input); ``line``: its line in
+    a JSONL file (None for a whole text file); ``record``: the JSON object of a JSONL line (None for
+    text input); ``root``: the directory argument the file was found under (None for a file named
+    directly), which ``output_path_for`` mirrors; ``kind``: "text" or "jsonl".
+    """
+
+    id: str
+    text: str
+    path: str
+    line: int | None = None
+    record: dict[str, Any] | None = None
+    root: str | None = None
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file (or stdin) found by ``expand_paths``; ``error`` set when it cannot be used."""
+
+    path: str
+    root: str | None = None
+    kind: str = "text"
+    error: InputError | None = None
+
+
+# ------------------------------------------------------------------ finding inputs
+def is_jsonl_path(path: str) -> bool:
+    return str(path).lower().endswith(JSONL_SUFFIXES)
+
+
+def _kind(path: str, input_format: str) -> str:
+    if input_format in ("text", "jsonl"):
+        return input_format
+    return "jsonl" if is_jsonl_path(path) else "text"
+
+
+def _hidden(rel: Path) -> bool:
+    return any(part.startswith(".") for part in rel.parts)
+
+
+def expand_paths(paths: Sequence[str] | None, glob: str = "*.txt", recursive: bool = True,
+                 input_format: str = "auto") -> list[Source]:
+    """The files behind ``paths``: ``-`` (or nothing) is stdin; a directory gives its files that
+    match ``glob`` (recursively unless ``recursive=False``; hidden files and directories skipped),
+    sorted. A path that does not exist, or a directory with no matching file, gives a ``Source``
+    carrying the error."""
+    if input_format not in ("auto", "text", "jsonl"):
+        raise ValueError(f"input_format must be auto, text or jsonl, not {input_format!r}")
+    out: list[Source] = []
+    for raw in (list(paths) if paths else [STDIN]):
+        p = str(raw)
+        if p == STDIN:
+            out.append(Source(STDIN_NAME, None, "jsonl" if input_format == "jsonl" else "text"))
+            continue
+        path = Path(p)
+        if path.is_dir():
+            pattern = path.rglob(glob) if recursive else path.glob(glob)
+            found = sorted(f for f in pattern if f.is_file() and not _hidden(f.relative_to(path)))
+            if not found:
+                where = "under" if recursive else "in"
+                out.append(Source(p, p, "text", InputError(
+                    f"no files matching {glob!r} {where} this directory", p,
+                    hint="choose the files with --glob PATTERN, e.g. --glob '*.jsonl'")))
+            for f in found:
+                out.append(Source(str(f), p, _kind(str(f), input_format)))
+        elif path.exists():
+            out.append(Source(p, None, _kind(p, input_format)))
+        else:
+            out.append(Source(p, None, _kind(p, input_format),
+                              InputError("no such file or directory", p, hint="check the path")))
+    return out
+
+
+# ------------------------------------------------------------------ decoding
+def _too_big(size: int, max_bytes: int, what: str = "file") -> str:
+    return f"{what} is {_human(size)}, over the {_human(max_bytes)} limit"
+
+
+def _big_hint() -> str:
+    return "split it into smaller files, or raise the limit with --max-bytes"
+
+
+def _human(n: int) -> str:
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.1f} MB".replace(".0 MB", " MB")
+    if n >= 1000:
+        return f"{n / 1000:.1f} kB".replace(".0 kB", " kB")
+    return f"{n} bytes"
+
+
+def decode_text(raw: bytes, path: str, line: int | None = None, line_offset: int = 0) -> str:
+    """Strict UTF-8 (BOM dropped); raises ``InputError`` saying where the first bad byte is."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad = raw[exc.start:exc.start + 1].hex()
+        if line is None:
+            ln = raw.count(b"\n", 0, exc.start) + 1
+            col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+            raise InputError(f"byte 0x{bad} at byte offset {exc.start} (column {col}) is not UTF-8",
+                             path, ln, hint="re-save the file as UTF-8, e.g. iconv -f latin1 -t utf-8") from None
+        raise InputError(f"byte 0x{bad} at byte {exc.start + 1} of this line is not UTF-8",
+                         path, line + line_offset,
+                         hint="re-save the file as UTF-8, e.g. iconv -f latin1 -t utf-8") from None
+
+
+def _binary_error(raw: bytes, path: str) -> InputError | None:
+    nul = raw.find(b"\x00")
+    if nul < 0:
+        return None
+    if raw[:2] == _GZIP_MAGIC:
+        return InputError("this is a gzip-compressed file", path,
+                          hint="decompress it, or name it .jsonl.gz if it holds JSONL")
+    if raw[:2] in _UTF16_BOMS:
+        return InputError("this looks like UTF-16 text, not UTF-8", path,
+                          hint="re-save it as UTF-8, e.g. iconv -f utf-16 -t utf-8")
+    return InputError(f"binary file (NUL byte at offset {nul})", path,
+                      hint="restore reads UTF-8 text files and JSONL")
+
+
+def _read_bounded(f: IO[bytes], max_bytes: int) -> bytes:
+    return f.read(max_bytes + 1)
+
+
+def read_text_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES, stdin: IO[bytes] | None = None,
+                     root: str | None = None, allow_empty: bool = False) -> Document:
+    """A whole text file (or stdin) as one Document; raises ``InputError``, or ``InputWarning`` for
+    an empty (or all-blank) input unless ``allow_empty``."""
+    try:
+        if path == STDIN_NAME or path == STDIN:
+            path = STDIN_NAME
+            raw = _read_bounded(stdin or _stdin_bytes(), max_bytes)
+        else:
+            try:
+                size = os.stat(path).st_size
+            except FileNotFoundError:
+                raise InputError("no such file or directory", path, hint="check the path") from None
+            if size > max_bytes:
+                raise InputError(_too_big(size, max_bytes), path, hint=_big_hint())
+            with open(path, "rb") as f:
+                raw = _read_bounded(f, max_bytes)
+    except IsADirectoryError:
+        raise InputError("is a directory", path) from None
+    except PermissionError:
+        raise InputError("cannot read: permission denied", path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path) from None
+    if len(raw) > max_bytes:  # stdin, a pipe, or a file that grew while we read it
+        raise InputError(f"input is over the {_human(max_bytes)} limit", path, hint=_big_hint())
+    err = _binary_error(raw, path)
+    if err:
+        raise err
+    text = decode_text(raw, path)
+    if not text.strip() and not allow_empty:
+        raise InputWarning("empty input", path, hint="nothing to do")
+    return Document(id=path, text=text, path=path, line=None, record=None, root=root, kind="text")
+
+
+def _stdin_bytes() -> IO[bytes]:
+    return getattr(sys.stdin, "buffer", sys.stdin)
+
+
+# ------------------------------------------------------------------ JSONL
+def _open_jsonl(path: str, stdin: IO[bytes] | None) -> IO[bytes]:
+    if path == STDIN_NAME:
+        f = stdin or _stdin_bytes()
+        return f
+    f = open(path, "rb")
+    if path.lower().endswith(".gz") or f.peek(2)[:2] == _GZIP_MAGIC:  # type: ignore[attr-defined]
+        return gzip.GzipFile(fileobj=f, mode="rb")  # (closing it does not close f: see _close)
+    return f
+
+
+def _close(f: IO[bytes]) -> None:
+    inner = getattr(f, "fileobj", None)
+    f.close()
+    if inner is not None:
+        inner.close()
+
+
+def _lines(f: IO[bytes], max_bytes: int) -> Iterator[tuple[bytes, bool]]:
+    """Lines with a length cap: (line, too_long). A too-long line is skipped to its end."""
+    while True:
+        line = f.readline(max_bytes + 1)
+        if not line:
+            return
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            total = len(line)
+            while True:  # skip the rest of the line without holding it
+                more = f.readline(1 << 20)
+                total += len(more)
+                if not more or more.endswith(b"\n"):
+                    break
+            yield b"%d" % total, True
+            continue
+        yield line, False
+
+
+def _type_name(v: Any) -> str:
+    return {dict: "an object", list: "a list", int: "a number", float: "a number", bool: "a boolean",
+            type(None): "null"}.get(type(v), type(v).__name__)
+
+
+def iter_jsonl(path: str, field: str = "text", id_field: str | None = None,
+               max_bytes: int = DEFAULT_MAX_BYTES, stdin: IO[bytes] | None = None,
+               root: str | None = None) -> Iterator[Document | InputError]:
+    """One Document per JSON object line (blank lines skipped), an InputError per bad line.
+
+    ``max_bytes`` caps each line (a JSONL file is streamed, so its total size is not limited)."""
+    try:
+        f = _open_jsonl(path, stdin)
+    except FileNotFoundError:
+        yield InputError("no such file or directory", path, hint="check the path")
+        return
+    except OSError as exc:
+        yield InputError(f"cannot read: {exc.strerror or exc}", path)
+        return
+    n_records = n_errors = 0
+    lineno = 0
+    try:
+        for raw, too_long in _lines(f, max_bytes):
+            lineno += 1
+            if lineno == 1:
+                err = _binary_error(raw[:_SNIFF], path)
+                if err:
+                    yield err
+                    return
+            item = _parse_line(raw, too_long, path, lineno, field, id_field, max_bytes, root)
+            if item is None:
+                continue
+            if isinstance(item, InputError):
+                n_errors += 1
+            else:
+                n_records += 1
+            yield item
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        yield InputError(f"not a valid gzip file ({exc})", path, lineno + 1 if lineno else None,
+                         hint="check the file is complete, or drop the .gz suffix if it is not compressed")
+        return
+    except OSError as exc:
+        yield InputError(f"cannot read: {exc.strerror or exc}", path, lineno + 1 if lineno else None)
+        return
+    finally:
+        if path != STDIN_NAME:
+            _close(f)
+    if n_records == 0 and n_errors == 0:
+        yield InputWarning("empty input", path, hint="nothing to do")
+
+
+def _parse_line(raw: bytes, too_long: bool, path: str, lineno: int, field: str, id_field: str | None,
+                max_bytes: int, root: str | None) -> Document | InputError | None:
+    if too_long:
+        return InputError(_too_big(int(raw), max_bytes, "line"), path, lineno, hint=_big_hint())
+    try:
+        line = decode_text(raw, path, lineno)
+    except InputError as exc:
+        return exc
+    if not line.strip():
+        return None
+    try:
+        rec = json.loads(line.rstrip("\r\n"))
+    except json.JSONDecodeError as exc:
+        return InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path, lineno,
+                          hint="each line must be one JSON object")
+    if not isinstance(rec, dict):
+        return InputError(f"expected a JSON object, got {_type_name(rec)}", path, lineno,
+                          hint="each line must be one JSON object")
+    if field not in rec:
+        names = ", ".join(list(rec)[:8]) or "none"
+        return InputError(f"no field {field!r} in this record", path, lineno,
+                          hint=f"its fields: {names}; choose one with --field")
+    text = rec[field]
+    if not isinstance(text, str):
+        return InputError(f"field {field!r} is {_type_name(text)}, not a string", path, lineno,
+                          hint="the text field must hold a JSON string")
+    if id_field is not None:
+        if rec.get(id_field) is None:
+            return InputError(f"no id field {id_field!r} in this record", path, lineno,
+                              hint="add it, or leave out --id-field to use path:line")
+        doc_id = rec[id_field] if isinstance(rec[id_field], str) else json.dumps(rec[id_field])
+    else:
+        doc_id = f"{path}:{lineno}"
+    return Document(id=doc_id, text=text, path=path, line=lineno, record=rec, root=root, kind="jsonl")
+
+
+def iter_inputs(paths: Sequence[str] | None = None, field: str = "text", id_field: str | None = None,
+                glob: str = "*.txt", recursive: bool = True, max_bytes: int = DEFAULT_MAX_BYTES,
+                input_format: str = "auto", stdin: IO[bytes] | None = None,
+                sources: Sequence[Source] | None = None) -> Iterator[Document | InputError]:
+    """Every Document behind ``paths``, in order, with an ``InputError`` in place of each bad one.
+
+    ``-`` or no path is stdin (text, unless ``input_format="jsonl"``); ``.jsonl``/``.jsonl.gz``
+    files give one Document per line (``field`` names the text, ``id_field`` the id); other files
+    are one Document each; directories are searched for ``glob``. Pass ``sources`` (from
+    ``expand_paths``) to reuse an expansion already made.
+    """
+    for src in (sources if sources is not None else expand_paths(paths, glob, recursive, input_format)):
+        if src.error is not None:
+            yield src.error
+            continue
+        if src.kind == "jsonl":
+            yield from iter_jsonl(src.path, field, id_field, max_bytes, stdin, src.root)
+            continue
+        try:
+            yield read_text_source(src.path, max_bytes, stdin, src.root)
+        except InputError as exc:
+            yield exc
+
+
+# ------------------------------------------------------------------ writing
+class AtomicWriter:
+    """``with AtomicWriter(path) as f: f.write(b"...")``: the data lands in a temporary file in the
+    same directory, is fsynced, then ``os.replace``d onto ``path``; on an exception the temporary
+    file is removed and ``path`` is left as it was. A path ending in ``.gz`` is gzip-compressed.
+    Parent directories are created. The file gets the mode of the file it replaces (else 0644
+    minus the umask)."""
+
+    def __init__(self, path: str | os.PathLike, compress: bool | None = None):
+        self.path = Path(path)
+        self.compress = str(self.path).endswith(".gz") if compress is None else compress
+        self._fd: int | None = None
+        self._tmp: str | None = None
+        self._f: IO[bytes] | None = None
+        self._gz: gzip.GzipFile | None = None
+
+    def __enter__(self) -> IO[bytes]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        self._f = os.fdopen(fd, "wb")
+        if self.compress:
+            self._gz = gzip.GzipFile(filename="", mode="wb", fileobj=self._f, mtime=0)
+            return self._gz  # type: ignore[return-value]
+        return self._f
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        assert self._f is not None and self._tmp is not None
+        try:
+            if exc_type is None:
+                if self._gz is not None:
+                    self._gz.close()
+                self._f.flush()
+                os.fsync(self._f.fileno())
+                self._f.close()
+                _copy_mode(self.path, self._tmp)
+                os.replace(self._tmp, self.path)
+                _fsync_dir(self.path.parent)
+                self._tmp = None
+            return False
+        finally:
+            if self._tmp is not None:  # failed: leave nothing behind
+                try:
+                    self._f.close()
+                except Exception:
+                    pass
+                try:
+                    os.unlink(self._tmp)
+                except FileNotFoundError:
+                    pass
+
+
+def _copy_mode(target: Path, tmp: str) -> None:
+    try:
+        mode = os.stat(target).st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(tmp, mode)
+
+
+def _fsync_dir(d: Path) -> None:
+    try:
+        fd = os.open(d, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: str | os.PathLike, data: str | bytes) -> None:
+    """Write ``data`` (str is UTF-8 encoded) to ``path`` atomically: temp file, fsync, os.replace."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    with AtomicWriter(path) as f:
+        f.write(payload)
+
+
+def output_path_for(doc_path: str | os.PathLike, input_root: str | os.PathLike | None,
+                    out_dir: str | os.PathLike, suffix: str = "") -> Path:
+    """Where the output for ``doc_path`` goes under ``out_dir``: its path relative to
+    ``input_root`` (the directory argument it was found under), or just its name when it was named
+    directly (``input_root`` None) or lies outside the root; ``suffix`` is appended to the name
+    (``a.txt`` + ``.html`` -> ``a.txt.html``)."""
+    doc = Path(doc_path)
+    rel: Path
+    if input_root is None:
+        rel = Path(doc.name)
+    else:
+        try:
+            rel = doc.resolve().relative_to(Path(input_root).resolve())
+        except ValueError:
+            rel = Path(doc.name)
+    if suffix:
+        rel = rel.with_name(rel.name + suffix)
+    return Path(out_dir) / rel
+
+
+def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """True when ``a`` and ``b`` name the same file (existing: by inode; else by resolved path)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return Path(a).resolve() == Path(b).resolve()

@@ -1,0 +1,149 @@
+"""Terminal renderings of a diff: coloured (rich -> ANSI) or plain wdiff-style markers.
+
+Pure functions of a ``restore.align.Segment`` list. ``rich`` is imported only when colour is
+actually rendered, so importing this module (and the CLI) stays cheap.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+from typing import IO, Iterable, Sequence
+
+from ..align import Segment
+from ..types import Edit, Result
+from .common import pieces
+
+DEL_OPEN, DEL_CLOSE = "[-", "-]"
+INS_OPEN, INS_CLOSE = "{+", "+}"
+DEL_STYLE = "red strike"
+INS_STYLE = "green"
+
+
+def use_color(stream: IO | None = None) -> bool:
+    """Should output to ``stream`` (default stdout) be coloured?
+
+    ``NO_COLOR`` (any non-empty value) always wins; then ``FORCE_COLOR`` (non-empty, not "0")
+    forces colour; otherwise colour only if the stream is a terminal.
+    """
+    if os.environ.get("NO_COLOR", ""):
+        return False
+    force = os.environ.get("FORCE_COLOR", "")
+    if force and force != "0":
+        return True
+    stream = sys.stdout if stream is None else stream
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):  # closed or not a real stream
+        return False
+
+
+def _plain(segments: Iterable[Segment]) -> str:
+    out: list[str] = []
+    for s in pieces(segments):
+        if s.op == "equal":
+            out.append(s.b_text)
+            continue
+        if s.a_text:
+            out.append(DEL_OPEN + s.a_text + DEL_CLOSE)
+        if s.b_text:
+            out.append(INS_OPEN + s.b_text + INS_CLOSE)
+    return "".join(out)
+
+
+def _console(width: int):
+    from rich.console import Console
+
+    kw = dict(file=io.StringIO(), force_terminal=True, color_system="standard", no_color=False,
+              highlight=False, emoji=False, markup=False, legacy_windows=False, width=width)
+    try:  # ignore NO_COLOR/COLUMNS/TERM from the environment: the caller already decided
+        return Console(_environ={}, **kw)
+    except TypeError:  # pragma: no cover - older rich without _environ
+        return Console(**kw)
+
+
+def _wrapped(segments: Iterable[Segment], width: int) -> str:
+    """Coloured and wrapped by rich (which also expands tabs and drops control characters)."""
+    from rich.text import Text
+
+    text = Text()
+    for s in pieces(segments):
+        if s.op == "equal":
+            text.append(s.b_text)
+            continue
+        if s.a_text:
+            text.append(s.a_text, style=DEL_STYLE)
+        if s.b_text:
+            text.append(s.b_text, style=INS_STYLE)
+    console = _console(width)
+    console.print(text, end="")
+    return console.file.getvalue()
+
+
+def _colour(segments: Iterable[Segment]) -> str:
+    """Coloured, every character of both texts kept as is; styles are closed at each line end."""
+    from rich.color import ColorSystem
+    from rich.style import Style
+
+    styles = {k: Style.parse(v) for k, v in (("del", DEL_STYLE), ("ins", INS_STYLE))}
+
+    def paint(kind: str, s: str) -> str:
+        st = styles[kind]
+        return "\n".join(st.render(line, color_system=ColorSystem.STANDARD) if line else ""
+                         for line in s.split("\n"))
+
+    out: list[str] = []
+    for s in pieces(segments):
+        if s.op == "equal":
+            out.append(s.b_text)
+            continue
+        if s.a_text:
+            out.append(paint("del", s.a_text))
+        if s.b_text:
+            out.append(paint("ins", s.b_text))
+    return "".join(out)
+
+
+def render_terminal(segments: Sequence[Segment], color: bool | None = None, width: int | None = None,
+                    stream: IO | None = None) -> str:
+    """The output text with its changes shown.
+
+    ``color=True``: ANSI (deletions red struck through, then insertions green), every character
+    kept; ``width`` wraps the coloured text at that many columns with rich (None: no wrapping).
+    ``color=False``: plain text with ``[-old-]{+new+}`` markers, never re-wrapped: dropping the
+    ``[-..-]`` blocks and unwrapping ``{+..+}`` gives the new text, the other way round the old one.
+    ``color=None``: decide with ``use_color(stream)`` (stdout by default).
+    """
+    segs = list(segments)
+    if color is None:
+        color = use_color(stream)
+    if not color:
+        return _plain(segs)
+    return _wrapped(segs, width) if width else _colour(segs)
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return line, col
+
+
+def _q(s: str) -> str:
+    return json.dumps(s, ensure_ascii=False)
+
+
+def edit_line(text: str, e: Edit) -> str:
+    """``  12:34  "legal rights" -> "rights"  dictionary 0.97  news: ...`` (line:column, 1-based)."""
+    line, col = _line_col(text, e.start)
+    parts = [f"  {line}:{col}  {_q(e.original)} -> {_q(e.replacement)}  {e.source} {e.confidence:.2f}"]
+    if e.rule:
+        parts.append(f"  {e.rule}")
+    if not e.applied:
+        parts.append("  (reported, below threshold)")
+    return "".join(parts)
+
+
+def render_edit_list(result: Result) -> str:
+    """One line per edit of ``result`` (applied and reported), each ending in a newline; "" if none."""
+    return "".join(edit_line(result.input, e) + "\n" for e in result.edits)

@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Throughput of restore on corpus documents: words per second of restoration and of detection.
+
+    python3 scripts/bench.py --corpus ../shared/data/corpus [--docs 200] [--no-model] [--spin medium]
+
+``--corpus`` takes JSONL(.gz) files or directories of them ({text: ...} per line); documents are
+taken evenly from each file (the first ones). Prints the machine (nproc, CPU model, load) and, per
+configuration, documents, words, seconds and words/s. Nothing is written unless ``--json FILE``.
+The first call (dictionary loading) is timed apart as "warm-up". Single process, single thread.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from restore import Config, detect, restore_and_explain  # noqa: E402
+from restore.io import Document, iter_inputs  # noqa: E402
+from restore.segment import count_words  # noqa: E402
+
+
+def machine_info() -> dict:
+    info = {"python": platform.python_version(), "platform": platform.platform(),
+            "nproc": os.cpu_count()}
+    try:
+        info["nproc_usable"] = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        pass
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        info["loadavg"] = [round(x, 2) for x in os.getloadavg()]
+    except (AttributeError, OSError):
+        pass
+    return info
+
+
+def corpus_files(paths: list[str]) -> list[str]:
+    files: list[str] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            files += sorted(str(f) for f in path.iterdir() if f.name.endswith((".jsonl", ".jsonl.gz")))
+        elif path.exists():
+            files.append(str(path))
+        else:
+            sys.exit(f"bench: {p}: no such file or directory")
+    if not files:
+        sys.exit("bench: no .jsonl/.jsonl.gz files found")
+    return files
+
+
+def load_docs(files: list[str], n: int, field: str, max_words: int | None) -> list[Document]:
+    per = max(1, -(-n // len(files)))
+    docs: list[Document] = []
+    for f in files:
+        taken = 0
+        for item in iter_inputs([f], field=field):
+            if not isinstance(item, Document) or not item.text.strip():
+                continue
+            text = item.text
+            if max_words:
+                text = " ".join(text.split(" ")[:max_words])
+            docs.append(Document(item.id, text, item.path, item.line))
+            taken += 1
+            if taken >= per or len(docs) >= n:
+                break
+        if len(docs) >= n:
+            break
+    return docs
+
+
+def maybe_spin(docs: list[Document], preset: str | None, seed: int) -> list[Document]:
+    if not preset:
+        return docs
+    try:
+        from restore.spin import Spinner
+    except ImportError:
+        sys.exit("bench: --spin needs restore.spin (not available)")
+    sp = Spinner()
+    return [Document(d.id, sp.spin(d.text, preset, seed + i).spun, d.path, d.line) for i, d in enumerate(docs)]
+
+
+def run(name: str, fn, docs: list[Document], cfg: Config, repeat: int) -> dict:
+    t0 = time.perf_counter()
+    fn(docs[0].text, cfg)  # loads dictionaries / models once
+    warm = time.perf_counter() - t0
+    words = sum(count_words(d.text) for d in docs)
+    times = []
+    edits = 0
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for d in docs:
+            out = fn(d.text, cfg)
+            edits += len(getattr(out, "applied", getattr(out, "spans", ())))
+        times.append(time.perf_counter() - t0)
+    best = min(times)
+    return {"name": name, "docs": len(docs), "words": words, "warmup_s": round(warm, 3),
+            "seconds": round(best, 3), "seconds_median": round(statistics.median(times), 3),
+            "words_per_s": round(words / best) if best > 0 else None,
+            "docs_per_s": round(len(docs) / best, 1) if best > 0 else None,
+            "changes_per_run": edits // repeat, "signature": __import__("restore").signature_of(cfg)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", nargs="+", required=True, help="JSONL(.gz) files or directories")
+    ap.add_argument("--docs", type=int, default=200, help="documents in all (taken evenly per file)")
+    ap.add_argument("--field", default="text")
+    ap.add_argument("--max-words", type=int, default=None, help="cut each document to this many words")
+    ap.add_argument("--no-model", action="store_true", help="skip the full (model) configuration")
+    ap.add_argument("--spin", default=None, metavar="PRESET", help="spin the documents first (restore.spin)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--repeat", type=int, default=1, help="timed passes (the best one is reported)")
+    ap.add_argument("--json", default=None, metavar="FILE", help="also write the figures as JSON")
+    args = ap.parse_args(argv)
+
+    if not args.no_model:
+        try:
+            import torch  # only to keep a model run to one thread (two shared cores)
+
+            torch.set_num_threads(1)
+        except ImportError:
+            pass
+
+    info = machine_info()
+    docs = maybe_spin(load_docs(corpus_files(args.corpus), args.docs, args.field, args.max_words),
+                      args.spin, args.seed)
+    if not docs:
+        sys.exit("bench: no documents read")
+    dict_cfg = Config(use_model=False, use_detector=False)
+    results = [run("restore (dictionary only)", restore_and_explain, docs, dict_cfg, args.repeat),
+               run("detect (dictionary only)", detect, docs, dict_cfg, args.repeat)]
+    if not args.no_model:
+        full = Config()
+        results.append(run("restore (default config)", restore_and_explain, docs, full, args.repeat))
+        results.append(run("detect (default config)", detect, docs, full, args.repeat))
+
+    print("machine: " + ", ".join(f"{k}={v}" for k, v in info.items()))
+    print(f"documents: {len(docs)} from {len({d.path for d in docs})} file(s)"
+          + (f", spun with preset {args.spin!r}" if args.spin else ""))
+    w = max(len(r["name"]) for r in results)
+    print(f"{'run':<{w}}  {'docs':>5}  {'words':>8}  {'warm-up s':>9}  {'seconds':>8}  {'words/s':>9}  {'found':>7}")
+    for r in results:
+        print(f"{r['name']:<{w}}  {r['docs']:>5}  {r['words']:>8}  {r['warmup_s']:>9.3f}  {r['seconds']:>8.3f}  "
+              f"{r['words_per_s'] or 0:>9,}  {r['changes_per_run']:>7}")
+    for r in results:
+        print(f"  {r['name']}: {r['signature']}")
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps({"machine": info, "args": vars(args), "results": results}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
