@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Regenerate the splits, the spin table and the evaluation sets. Run from the repo root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CORPUS=${CORPUS:-../shared/data/corpus}
+[ -f data/splits/train.jsonl ] || python3 scripts/make_splits.py --corpus "$CORPUS" --out data/splits --seed 13
+mkdir -p data/eval
+seed=1
+for split in dev test; do
+  for preset in light medium heavy mixture; do
+    python3 scripts/spin.py --input data/splits/$split.jsonl --preset $preset --seed $seed \
+      --out data/eval/${split}_${preset}.jsonl --max-docs 200 --max-words-per-doc 400
+    seed=$((seed + 1))
+  done
+done
+python3 scripts/spin.py --input data/splits/test.jsonl --preset mixture --seed 101 \
+  --out data/eval/test_clean_mixed.jsonl --max-docs 200 --max-words-per-doc 400 --clean-share 0.4
+python3 scripts/spin.py --input data/splits/test.jsonl --preset mixture --seed 102 \
+  --out data/eval/test_clean.jsonl --max-docs 200 --max-words-per-doc 400 --clean-share 1.0
