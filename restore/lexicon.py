@@ -17,7 +17,7 @@ from .casing import transfer_case
 from .errors import LexiconError
 from .segment import Token, split_phrase, tokenize
 
-BUILTIN = ("news", "tortured")  # in precedence order
+BUILTIN = ("news", "news_mined", "tortured")  # in precedence order
 
 
 @dataclass(frozen=True, slots=True)

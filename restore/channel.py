@@ -1,0 +1,112 @@
+"""The spinner's inverse channel: for a spun word or short phrase, the originals it could come from.
+
+    >>> from restore.channel import candidates
+    >>> candidates("dwelling", k=3)          # doctest: +SKIP
+    [('house', 0.17...), ('home', 0.09...), ('living', 0.08...)]
+
+The table (``restore/data/channel.tsv.gz``, built by ``scripts/build_channel.py`` from inverted
+Moby, MyThes, WordNet, the spinner's hand-written idioms and substitutions mined from real spinner
+output) is read lazily, once, on first use. Weights are a normalised score (they sum to at most
+1 over a key's candidates), best first. Pure Python; nothing here needs the build dependencies.
+"""
+from __future__ import annotations
+
+import gzip
+import threading
+from importlib import resources
+
+TABLE = "channel.tsv.gz"
+
+_lock = threading.Lock()
+_table: dict[str, str] | None = None  # spun -> the raw candidate field, parsed on demand
+_parsed: dict[str, tuple[tuple[str, float], ...]] = {}
+
+
+def _load() -> dict[str, str]:
+    global _table
+    if _table is None:
+        with _lock:
+            if _table is None:
+                raw = resources.files("restore.data").joinpath(TABLE).read_bytes()
+                t: dict[str, str] = {}
+                for line in gzip.decompress(raw).decode("utf-8").splitlines():
+                    if not line or line.startswith("#"):
+                        continue
+                    key, _, rest = line.partition("\t")
+                    if rest:
+                        t[key] = rest
+                _table = t
+    return _table
+
+
+def _norm(spun: str) -> str:
+    return " ".join(spun.strip().lower().replace("’", "'").split())
+
+
+def _parse(field: str) -> tuple[tuple[str, float], ...]:
+    out = []
+    for item in field.split("|"):
+        orig, _, w = item.rpartition(":")
+        if orig:
+            out.append((orig, float(w)))
+    out.sort(key=lambda x: -x[1])
+    return tuple(out)
+
+
+KEEP = 0.5  # weight of "this word was left alone" when composing a phrase word by word
+
+
+def _compose(key: str, per_word: int = 6, limit: int = 30) -> tuple[tuple[str, float], ...]:
+    """Unknown phrase ("actual-time", "profound learning"): undo a swap in one or two of its words."""
+    sep = "-" if "-" in key and " " not in key else " "
+    parts = key.split(sep)
+    if not 2 <= len(parts) <= 4:
+        return ()
+    table = _load()
+    options = []
+    for w in parts:
+        f = table.get(w)
+        alts = [(w, KEEP)] + [(o, p) for o, p in (_parse(f)[:per_word] if f else ()) if o != w]
+        options.append(alts)
+    combos: list[tuple[list[str], float, int]] = [([], 1.0, 0)]  # (words so far, weight, words undone)
+    for i, alts in enumerate(options):
+        nxt = []
+        for ws, p, n in combos:
+            for o, q in alts:
+                m = n + (o != parts[i])
+                if m <= 2:
+                    nxt.append((ws + [o], p * q, m))
+        nxt.sort(key=lambda c: -c[1])
+        combos = nxt[: limit * 4]
+    out = [(sep.join(ws), p) for ws, p, n in combos if n >= 1][:limit]
+    tot = sum(p for _, p in out) or 1.0
+    return tuple((o, p / tot) for o, p in out)
+
+
+def candidates(spun: str, k: int | None = None) -> list[tuple[str, float]]:
+    """The originals a spinner could have turned into ``spun`` (1-3 words), best first.
+
+    Returns ``[(original, weight), ...]`` (at most ``k``), or ``[]`` for an unknown word. A phrase
+    the table does not list is composed from its words' candidates (one or two words undone).
+    """
+    key = _norm(spun)
+    if not key:
+        return []
+    got = _parsed.get(key)
+    if got is None:
+        field = _load().get(key)
+        if field is None and "-" in key:
+            field = _load().get(key.replace("-", " "))
+        got = _parse(field) if field else _compose(key)
+        _parsed[key] = got
+    return list(got if k is None else got[: max(0, k)])
+
+
+def known(spun: str) -> bool:
+    """Whether the table has candidates for ``spun``."""
+    return _norm(spun) in _load()
+
+
+def size() -> int:
+    """Number of spun keys in the table."""
+    return len(_load())

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Restore a gold file with the pipeline, write the system file, and score it with the shared scorer.
+
+    python scripts/eval_restore.py --gold data/eval/dev_medium.jsonl --out runs/NAME/restore.jsonl
+        [--no-model] [--no-detector] [--lexicon FILE ...] [--builtin-extra news_mined]
+        [--exclude-tortured-phrases] [--threshold 0.6] [--limit N]
+
+Writes ``{id, restored}`` per gold record, then runs
+``python3 /work/shared/eval/score.py restore GOLD SYSTEM --json`` and prints its figures.
+
+--builtin-extra NAME (repeatable; default: news_mined) inserts restore/data/NAME.tsv among the
+built-in dictionaries right after "news", as the lead is asked to do in restore/lexicon.py
+(`BUILTIN = ("news", "news_mined", "tortured")`); pass --builtin-extra none for the built-ins as
+they are. --lexicon adds user dictionaries (they take precedence over the built-ins).
+--exclude-tortured-phrases drops the built-in "tortured" entries whose spun side is any gold
+record's "phrase" (tortured_in_context_dev), to measure the dictionary on phrases it has not seen.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+SCORER = os.path.join(ROOT, "..", "shared", "eval", "score.py")
+if not os.path.exists(SCORER):
+    SCORER = "/work/shared/eval/score.py"
+
+
+def read_gold(path: str) -> list[dict]:
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--gold", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--no-model", action="store_true")
+    ap.add_argument("--no-detector", action="store_true")
+    ap.add_argument("--lexicon", action="append", default=[])
+    ap.add_argument("--builtin-extra", action="append", default=None)
+    ap.add_argument("--exclude-tortured-phrases", action="store_true")
+    ap.add_argument("--threshold", type=float, default=0.6)
+    ap.add_argument("--limit", type=int, default=None)
+    args = ap.parse_args(argv)
+
+    import restore
+    from restore import lexicon as lexmod
+    from restore.config import Config
+    from restore.segment import split_phrase
+
+    gold = read_gold(args.gold)
+    if args.limit:
+        gold = gold[: args.limit]
+
+    extra = ["news_mined"] if args.builtin_extra is None else [x for x in args.builtin_extra if x != "none"]
+    if extra:
+        base = [b for b in lexmod.BUILTIN if b not in extra]
+        at = base.index("news") + 1 if "news" in base else 0
+        lexmod.BUILTIN = tuple(base[:at] + extra + base[at:])
+    if args.exclude_tortured_phrases:
+        drop = {split_phrase(g["phrase"]) for g in gold if g.get("phrase")}
+        orig_text = lexmod.builtin_text
+
+        def builtin_text(name: str, _orig=orig_text) -> str:
+            text = _orig(name)
+            if name != "tortured":
+                return text
+            keep = [ln for ln in text.splitlines()
+                    if ln.startswith("#") or not ln.strip() or split_phrase(ln.split("\t")[0]) not in drop]
+            return "\n".join(keep) + "\n"
+
+        lexmod.builtin_text = builtin_text
+    lexmod.load_lexicon.cache_clear()
+
+    cfg = Config(threshold=args.threshold, lexicons=tuple(args.lexicon), use_model=not args.no_model,
+                 use_detector=not args.no_detector)
+    lex = lexmod.load_lexicon(cfg.lexicons, cfg.builtin)
+    print(f"dictionaries: {', '.join(f'{n} ({c})' for n, _, c in lex.sources)}; {len(lex)} entries", file=sys.stderr)
+
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    t0 = time.time()
+    n_edits = 0
+    with open(args.out, "w", encoding="utf-8") as fh:
+        for g in gold:
+            res = restore.restore_and_explain(g["spun"], cfg)
+            n_edits += sum(e.applied for e in res.edits)
+            fh.write(json.dumps({"id": g["id"], "restored": res.text}, ensure_ascii=False) + "\n")
+    dt = time.time() - t0
+    print(f"restored {len(gold)} documents in {dt:.1f}s ({n_edits} applied edits) -> {args.out}", file=sys.stderr)
+
+    gold_path = args.gold
+    if args.limit:
+        gold_path = os.path.splitext(args.out)[0] + ".gold.jsonl"
+        with open(gold_path, "w", encoding="utf-8") as fh:
+            for g in gold:
+                fh.write(json.dumps(g, ensure_ascii=False) + "\n")
+    r = subprocess.run([sys.executable, SCORER, "restore", gold_path, args.out, "--json"],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        print(r.stderr, file=sys.stderr)
+        return r.returncode
+    figures = json.loads(r.stdout)
+    figures["signature"] = restore.signature_of(cfg)
+    with open(os.path.splitext(args.out)[0] + ".score.json", "w", encoding="utf-8") as fh:
+        json.dump(figures, fh, indent=1)
+    print(json.dumps(figures, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""The spinner's inverse channel (restore/channel.py, table restore/data/channel.tsv.gz)."""
+from __future__ import annotations
+
+import gzip
+from importlib import resources
+
+import pytest
+
+from restore.channel import candidates, known
+
+
+def originals(spun: str, k: int | None = None) -> list[str]:
+    return [o for o, _ in candidates(spun, k)]
+
+
+@pytest.mark.parametrize("spun,orig", [
+    ("dwelling", "house"),
+    ("information", "news"),
+    ("observe", "watch"),
+    ("innovative", "revolutionary"),
+])
+def test_known_swaps(spun, orig):
+    assert orig in originals(spun, 30)
+
+
+def test_top_choice_for_spinner_idioms():
+    # the spinner's hand-written expansions, inverted, come first
+    assert originals("very last", 1) == ["last"]
+    assert "week" in originals("7 days", 2)
+    assert originals("legal rights", 1) == ["rights"]
+    assert originals("video clip", 1) == ["video"]
+
+
+def test_inflection():
+    assert "tries" in originals("attempts", 5)
+    assert "images" in originals("visuals", 5)
+    assert "uses" in originals("utilizes", 3)
+    # and the base forms still map to base forms
+    assert "try" in originals("attempt", 10)
+
+
+@pytest.mark.parametrize("spun", ["dwelling", "attempts", "information", "innovative", "7 days"])
+def test_weights_sorted_and_normalised(spun):
+    c = candidates(spun)
+    assert c, spun
+    ws = [w for _, w in c]
+    assert ws == sorted(ws, reverse=True)
+    assert all(0.0 < w <= 1.0 for w in ws)
+    assert sum(ws) <= 1.0 + 1e-2
+    assert spun not in [o for o, _ in c]
+
+
+def test_k_and_case_and_unknown():
+    assert len(candidates("dwelling", 3)) == 3
+    assert candidates("Dwelling", 3) == candidates("  dwelling ", 3)
+    assert candidates("dwelling", 0) == []
+    assert candidates("qzxqzxq") == []
+    assert candidates("") == []
+    assert known("dwelling") and not known("qzxqzxq")
+
+
+def test_unknown_phrase_is_composed_word_by_word():
+    # not a key of its own: the candidates undo the swapped word and keep the other
+    got = originals("dwelling qzxqzxq", 10)
+    assert "house qzxqzxq" in got
+    assert all(g.endswith(" qzxqzxq") for g in got)
+
+
+def test_table_is_compact_and_well_formed():
+    raw = resources.files("restore.data").joinpath("channel.tsv.gz").read_bytes()
+    assert len(raw) < 6_000_000
+    n = 0
+    for line in gzip.decompress(raw).decode("utf-8").splitlines()[:5000]:
+        if line.startswith("#"):
+            continue
+        key, field = line.split("\t")
+        items = field.split("|")
+        assert 1 <= len(items) <= 30
+        for it in items:
+            o, w = it.rsplit(":", 1)
+            assert o and 0.0 < float(w) <= 1.0
+        n += 1
+    assert n > 1000
