@@ -670,10 +670,10 @@ def detect(
     id_field: Optional[str] = _o_id_field,
     min_score: float = typer.Option(0.0, "--min-score", min=0.0, max=1.0,
                                     help="List only documents whose spun_score is at least this."),
-    doc_threshold: float = typer.Option(0.5, "--doc-threshold", min=0.0, max=1.0,
-                                        help="A document at or over this spun_score is spun (exit 1)."),
-    span_threshold: float = typer.Option(0.5, "--span-threshold", min=0.0, max=1.0,
-                                         help="The detector reports spans at least this likely."),
+    doc_threshold: Optional[float] = typer.Option(None, "--doc-threshold", min=0.0, max=1.0,
+                                        help="A document at or over this spun_score is spun (exit 1); default: the detector's calibrated gate."),
+    span_threshold: Optional[float] = typer.Option(None, "--span-threshold", min=0.0, max=1.0,
+                                         help="The detector reports spans at least this likely; default: its calibrated operating point."),
     lexicon: Optional[List[str]] = _o_lex,
     no_builtin: bool = _o_nobuiltin,
     no_detector: bool = _o_nodet,
@@ -686,13 +686,14 @@ def detect(
     input_format: InputFormat = _o_infmt,
 ) -> None:
     """Find spun phrases: lint-style lines, a spun_score per document; exit 1 if any is spun."""
-    from .pipeline import detect as run_detect
+    from .pipeline import detect as run_detect, doc_threshold_of
 
     fmt, input_format = _v(fmt), _v(input_format)
     rep = Reporter(quiet)
     cfg = _make_config(lexicons=tuple(lexicon or ()), builtin=not no_builtin, use_detector=not no_detector,
                        use_model=False, detect_threshold=span_threshold, doc_threshold=doc_threshold,
                        models_dir=models_dir)
+    doc_thr = doc_threshold_of(cfg)
     sources = _sources(paths, glob, not no_recursive, input_format)
     several = _several(sources)
     if fmt == "auto":
@@ -713,7 +714,7 @@ def detect(
                 continue
             prog.advance(doc.id)
             scores.append(det.spun_score)
-            spun = det.spun_score >= doc_threshold
+            spun = det.spun_score >= doc_thr
             n_spun += spun
             if det.spun_score < min_score:
                 continue

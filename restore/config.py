@@ -14,6 +14,8 @@ class Config:
     """Settings of one run. ``threshold``: edits below it are reported, not applied.
 
     ``model_threshold`` applies on top of it to edits from the seq2seq model, which must clear both.
+    ``detect_threshold`` is the calibrated span probability a detector span needs (None: the shipped
+    detector's own operating point, chosen on dev data to keep clean text silent).
     ``lexicons`` are user TSV files, earlier ones take precedence over later ones and over the
     built-ins; ``builtin=False`` turns the built-in dictionaries off.
     """
@@ -24,8 +26,8 @@ class Config:
     builtin: bool = True
     use_model: bool = True
     use_detector: bool = True
-    detect_threshold: float = 0.5
-    doc_threshold: float = 0.5
+    detect_threshold: float | None = None  # None: the detector's own calibrated operating point
+    doc_threshold: float | None = None  # None: the detector's calibrated gate (0.5 without a detector)
     quality: str = "fast"
     models_dir: str | None = None
     max_chars: int = 20_000_000
@@ -34,6 +36,8 @@ class Config:
     def __post_init__(self) -> None:
         for name in ("threshold", "model_threshold", "detect_threshold", "doc_threshold"):
             v = getattr(self, name)
+            if v is None and name in ("detect_threshold", "doc_threshold"):
+                continue
             if not isinstance(v, (int, float)) or not 0.0 <= v <= 1.0:
                 raise ConfigError(f"{name} must be a number in [0, 1], got {v!r}")
         if self.quality not in QUALITIES:

@@ -46,6 +46,16 @@ def _restorer(cfg: Config):
     return load_restorer(cfg.models_dir)
 
 
+def doc_threshold_of(config: Config | None = None) -> float:
+    """The spun_score at which a document counts as spun: the setting, else the detector's gate."""
+    cfg = config or DEFAULT
+    if cfg.doc_threshold is not None:
+        return cfg.doc_threshold
+    det = _detector(cfg)
+    gate = getattr(det, "gate", 0.0) if det is not None else 0.0
+    return gate if gate > 0 else 0.5
+
+
 def signature_of(config: Config | None = None) -> str:
     cfg = config or DEFAULT
     lex = load_lexicon(cfg.lexicons, cfg.builtin)
@@ -150,6 +160,12 @@ def restore_and_explain(text: str, config: Config | None = None) -> Result:
         if todo:
             candidates.extend(res.propose_edits(text, todo, cfg))
     edits = decide(candidates)
+    # --- quality="best": the LM reranks the least certain choices (restore/quality.py) ---
+    if cfg.quality == "best" and text.strip():
+        from . import quality
+
+        edits = quality.rerank_edits(text, spans, edits, cfg)
+    # --- end quality="best" ---
     out = apply_edits(text, edits)
     if doc_score is None:
         doc_score = _doc_score([e for e in edits if e.applied], (), count_words(text))

@@ -1,0 +1,376 @@
+"""The trained span detector: which words look spun, and is this document spun at all.
+
+A MiniLM (BERT, 6 layers, uncased WordPiece) token classifier fine-tuned on spinner output. The
+model is uncased, so each wordpiece also carries its word's *case class* through the token-type
+embedding (0 lower, 1 Capitalised, 2 ALL CAPS, 3 no letters): "Innovative Guards" looks different
+from "innovative guards". Text is cut into sentences, sentences are packed into chunks of at most
+``MAX_LEN`` wordpieces and the first wordpiece of each token of :func:`restore.segment.tokenize` is
+classified. Raw probabilities are calibrated (Platt scaling fitted on the dev split) and a
+document score comes from a small logistic regression over a few features (see
+``models/detector/calibration.json`` and ``scripts/calibrate_detector.py``).
+
+torch and the tokenizer are imported only when a detector is loaded; :func:`load_detector`
+returns ``None`` when ``models/detector/`` holds no weights, so the pipeline works without it.
+"""
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import math
+import os
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .segment import Token, sentences, tokenize
+from .types import Detection, Edit, Span
+
+MAX_LEN = 128          # wordpieces per chunk, [CLS] and [SEP] included
+MAX_PIECES_PER_WORD = 16
+BATCH = 32
+NAME = "detector"
+WEIGHTS = "model.safetensors"
+CASE_TYPES = 4
+
+
+# ---------------------------------------------------------------- encoding (shared with training)
+def case_class(word: str) -> int:
+    """0 lower-case, 1 Capitalised, 2 ALL CAPS (two letters or more), 3 no letters."""
+    letters = [c for c in word if c.isalpha()]
+    if not letters:
+        return 3
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return 2
+    return 1 if letters[0].isupper() else 0
+
+
+@dataclass
+class Chunk:
+    """One model input: wordpiece ids, their case types, and for each word its first piece."""
+
+    ids: list[int]
+    types: list[int]
+    words: list[int]      # indices (into the caller's token list) of the words in this chunk
+    first: list[int]      # position of each word's first wordpiece in ``ids`` (-1: no wordpiece)
+
+
+def word_pieces(tok, words: Sequence[str]) -> list[list[int]]:
+    """Wordpiece ids of each word (possibly empty, e.g. for a zero-width space)."""
+    if not words:
+        return []
+    enc = tok.encode(list(words), is_pretokenized=True, add_special_tokens=False)
+    out: list[list[int]] = [[] for _ in words]
+    for pid, wid in zip(enc.ids, enc.word_ids):
+        if wid is not None and len(out[wid]) < MAX_PIECES_PER_WORD:
+            out[wid].append(pid)
+    return out
+
+
+def pack(tok, sents: Sequence[Sequence[int]], words: Sequence[str], max_len: int = MAX_LEN,
+         cls_id: int = 101, sep_id: int = 102) -> list[Chunk]:
+    """Pack sentences (lists of word indices into ``words``) into chunks of <= max_len wordpieces.
+
+    Whole sentences go together while they fit; a sentence longer than a chunk is cut at word
+    boundaries. Every word of every sentence lands in exactly one chunk.
+    """
+    flat = [i for s in sents for i in s]
+    pieces_all = word_pieces(tok, [words[i] for i in flat])
+    pieces = dict(zip(flat, pieces_all))
+    budget = max_len - 2
+    chunks: list[Chunk] = []
+    cur: list[int] = []
+    cur_len = 0
+
+    def flush() -> None:
+        nonlocal cur, cur_len
+        if cur:
+            ids, types, first = [cls_id], [0], []
+            for i in cur:
+                p = pieces[i]
+                first.append(len(ids) if p else -1)
+                ids.extend(p)
+                types.extend([case_class(words[i])] * len(p))
+            ids.append(sep_id)
+            types.append(0)
+            chunks.append(Chunk(ids, types, list(cur), first))
+        cur, cur_len = [], 0
+
+    for s in sents:
+        n = sum(len(pieces[i]) for i in s)
+        if cur and cur_len + n > budget:
+            flush()
+        if n <= budget:
+            cur.extend(s)
+            cur_len += n
+            continue
+        for i in s:  # a sentence longer than a chunk: cut it at word boundaries
+            k = len(pieces[i])
+            if cur and cur_len + k > budget:
+                flush()
+            cur.append(i)
+            cur_len += k
+        flush()
+    flush()
+    return chunks
+
+
+def sentence_groups(text: str, tokens: Sequence[Token]) -> list[list[int]]:
+    """Indices of ``tokens`` grouped by sentence (a token outside every sentence is its own group)."""
+    keys: list[int] = []
+    groups: list[list[int]] = []
+    spans = sentences(text)
+    j = 0
+    for i, t in enumerate(tokens):
+        while j < len(spans) and spans[j][1] <= t.start:
+            j += 1
+        key = j if j < len(spans) and spans[j][0] <= t.start < spans[j][1] else -1 - i
+        if keys and keys[-1] == key:
+            groups[-1].append(i)
+        else:
+            keys.append(key)
+            groups.append([i])
+    return groups
+
+
+def load_tokenizer(path: str | Path):
+    """The WordPiece tokenizer with its built-in padding/truncation switched off."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(Path(path) / "tokenizer.json"))
+    tok.no_padding()
+    tok.no_truncation()
+    return tok
+
+
+# ---------------------------------------------------------------- calibration maths (numpy-free at inference)
+def sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+def doc_features(probs: Sequence[float], n_words: int, n_spans: int, n_dict: int) -> list[float]:
+    """Features of the document score: top-5 mean word probability, mean word probability,
+    log1p(spans per 1,000 words), log1p(dictionary hits per 1,000 words)."""
+    top = sorted(probs, reverse=True)[:5]
+    top5 = sum(top) / 5.0 if top else 0.0
+    mean = sum(probs) / len(probs) if probs else 0.0
+    per_k = 1000.0 / max(n_words, 1)
+    return [top5, mean, math.log1p(n_spans * per_k), math.log1p(n_dict * per_k)]
+
+
+def count_runs(probs: Sequence[float], toks: Sequence[Token], sent_of: Sequence[int], thr: float,
+               taken: Sequence[bool] | None = None) -> int:
+    """Number of maximal runs of tokens with p >= thr (within a sentence) that contain a word."""
+    n, open_run, has_word, prev_sent = 0, False, False, None
+    for i, t in enumerate(toks):
+        hit = probs[i] >= thr and not (taken and taken[i])
+        if hit and open_run and sent_of[i] != prev_sent:
+            n += has_word
+            open_run, has_word = False, False
+        if hit:
+            open_run = True
+            has_word = has_word or t.is_word
+            prev_sent = sent_of[i]
+        elif open_run:
+            n += has_word
+            open_run, has_word = False, False
+    return n + (has_word if open_run else 0)
+
+
+# ---------------------------------------------------------------- the detector
+def _models_root(models_dir: str | os.PathLike | None) -> Path:
+    if models_dir:
+        return Path(models_dir)
+    env = os.environ.get("RESTORE_MODELS")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "models"
+
+
+def _detector_dir(models_dir) -> Path:
+    root = _models_root(models_dir)
+    # accept either the models root or the detector directory itself
+    if (root / WEIGHTS).is_file() and (root / "config.json").is_file():
+        return root
+    return root / NAME
+
+
+class SpanDetector:
+    """Loaded once (see :func:`load_detector`); thread-safe for inference."""
+
+    def __init__(self, path: str | Path, dtype: str | None = None):
+        import torch  # noqa: F401  (only here: the package never imports torch at import time)
+
+        from ._hf import quiet_transformers, set_threads
+
+        BertForTokenClassification = quiet_transformers().BertForTokenClassification
+        self.path = Path(path)
+        set_threads(torch)
+        weights = self.path / WEIGHTS
+        h = hashlib.sha256()
+        with open(weights, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        self.signature = f"detector@{h.hexdigest()[:8]}"
+        self.model = BertForTokenClassification.from_pretrained(str(self.path), dtype=torch.float32)
+        self.model.eval()
+        self.tok = load_tokenizer(self.path)
+        self.cls_id = self.tok.token_to_id("[CLS]")
+        self.sep_id = self.tok.token_to_id("[SEP]")
+        cal_path = self.path / "calibration.json"
+        self.calibration = json.loads(cal_path.read_text()) if cal_path.is_file() else {}
+        tc = self.calibration.get("token", {})
+        self._a = float(tc.get("a", 1.0))
+        self._b = float(tc.get("b", 0.0))
+        self.threshold = float(self.calibration.get("threshold", 0.5))
+        self.gate = float(self.calibration.get("gate", 0.0))
+        self.dtype = (dtype or os.environ.get("RESTORE_DETECTOR_DTYPE")
+                      or self.calibration.get("dtype", "bf16")).lower()
+        if self.dtype not in ("bf16", "fp32"):
+            self.dtype = "fp32"
+        self._lock = threading.Lock()
+        self._torch = torch
+
+    # ---- raw scores
+    def _logits(self, chunks: list[Chunk]) -> list[list[float]]:
+        """For each chunk, the logit difference (spun - clean) at each word's first wordpiece."""
+        torch = self._torch
+        out: list[list[float] | None] = [None] * len(chunks)
+        order = sorted(range(len(chunks)), key=lambda k: len(chunks[k].ids))
+        with self._lock, torch.inference_mode():
+            for b in range(0, len(order), BATCH):
+                idx = order[b:b + BATCH]
+                width = max(len(chunks[k].ids) for k in idx)
+                ids = torch.zeros((len(idx), width), dtype=torch.long)
+                types = torch.zeros_like(ids)
+                mask = torch.zeros_like(ids)
+                for r, k in enumerate(idx):
+                    c = chunks[k]
+                    n = len(c.ids)
+                    ids[r, :n] = torch.tensor(c.ids)
+                    types[r, :n] = torch.tensor(c.types)
+                    mask[r, :n] = 1
+                if self.dtype == "bf16":
+                    with torch.autocast("cpu", dtype=torch.bfloat16):
+                        logits = self.model(input_ids=ids, token_type_ids=types, attention_mask=mask).logits
+                else:
+                    logits = self.model(input_ids=ids, token_type_ids=types, attention_mask=mask).logits
+                diff = (logits[..., 1] - logits[..., 0]).float().tolist()
+                for r, k in enumerate(idx):
+                    row = diff[r]
+                    out[k] = [row[p] if p >= 0 else math.nan for p in chunks[k].first]
+        return out  # type: ignore[return-value]
+
+    def token_logits(self, text: str, tokens: Sequence[Token] | None = None) -> tuple[list[Token], list[float]]:
+        """Every token of ``text`` with its uncalibrated logit difference (spun minus clean);
+        NaN for a token the tokenizer drops entirely (e.g. a zero-width space)."""
+        toks = list(tokens) if tokens is not None else tokenize(text)
+        z = [math.nan] * len(toks)
+        if not toks:
+            return toks, z
+        groups = sentence_groups(text, toks)
+        chunks = pack(self.tok, groups, [t.text for t in toks], MAX_LEN, self.cls_id, self.sep_id)
+        for c, row in zip(chunks, self._logits(chunks)):
+            for i, v in zip(c.words, row):
+                z[i] = v
+        return toks, z
+
+    def calibrate(self, z: float) -> float:
+        if z != z:  # NaN: no wordpiece, nothing to judge
+            return 0.0
+        return sigmoid(self._a * z + self._b)
+
+    def token_probs(self, text: str, tokens: Sequence[Token] | None = None) -> tuple[list[Token], list[float]]:
+        toks, z = self.token_logits(text, tokens)
+        return toks, [self.calibrate(v) for v in z]
+
+    def word_probs(self, text: str) -> list[tuple[int, int, float]]:
+        """(start, end, calibrated probability) of every word token of ``text``."""
+        toks, p = self.token_probs(text)
+        return [(t.start, t.end, round(q, 6)) for t, q in zip(toks, p) if t.is_word]
+
+    # ---- document score
+    def doc_score(self, probs: Sequence[float], n_words: int, n_spans: int, n_dict: int) -> float:
+        dc = self.calibration.get("doc")
+        if not dc:
+            return round(max(probs, default=0.0), 4)
+        f = doc_features(probs, n_words, n_spans, n_dict)
+        x = dc["intercept"] + sum(w * (v - m) / s for w, v, m, s in zip(dc["coef"], f, dc["mean"], dc["std"]))
+        return round(sigmoid(x), 4)
+
+    # ---- spans
+    def detect(self, text: str, tokens: Sequence[Token] | None = None, threshold: float | None = 0.5,
+               dictionary: Iterable[Edit] = ()) -> Detection:
+        thr = self.threshold if threshold is None else float(threshold)
+        dict_edits = [e for e in dictionary if e.end > e.start]
+        if not text.strip():
+            return Detection(text, (), 0.0, self.signature)
+        toks, probs = self.token_probs(text, tokens)
+        words = [i for i, t in enumerate(toks) if t.is_word]
+        # tokens covered by a dictionary edit belong to that edit's span
+        taken = [False] * len(toks)
+        spans: list[Span] = []
+        ends = [t.end for t in toks]
+        for e in dict_edits:
+            inside = []
+            for i in range(bisect.bisect_right(ends, e.start), len(toks)):
+                if toks[i].start >= e.end:
+                    break
+                inside.append(i)
+            for i in inside:
+                taken[i] = True
+            p = max((probs[i] for i in inside), default=0.0)
+            spans.append(Span(e.start, e.end, text[e.start:e.end], round(max(e.confidence, p), 4),
+                              e.replacement, source="dictionary"))
+        sent_of = [0] * len(toks)
+        for g, grp in enumerate(sentence_groups(text, toks)):
+            for i in grp:
+                sent_of[i] = g
+        run: list[int] = []
+
+        def close() -> None:
+            while run and not toks[run[-1]].is_word:
+                run.pop()
+            while run and not toks[run[0]].is_word:
+                run.pop(0)
+            if run:
+                a, b = toks[run[0]].start, toks[run[-1]].end
+                spans.append(Span(a, b, text[a:b], round(max(probs[i] for i in run), 4), None, source="detector"))
+            run.clear()
+
+        for i, t in enumerate(toks):
+            hit = probs[i] >= thr and not taken[i]
+            if hit and run and sent_of[run[-1]] != sent_of[i]:
+                close()
+            if hit:
+                run.append(i)
+            elif run:
+                close()
+        close()
+        spans.sort(key=lambda s: (s.start, s.end))
+        # the document score counts spans at the calibrated operating point, whatever ``threshold`` is
+        # (as in calibration: dictionary-covered words count too)
+        n_model = count_runs(probs, toks, sent_of, self.threshold)
+        score = self.doc_score([probs[i] for i in words], len(words), n_model, len(dict_edits))
+        if score < self.gate:  # a document that does not look spun keeps only its dictionary spans
+            spans = [s for s in spans if s.source != "detector"]
+        return Detection(text, tuple(spans), score, self.signature)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime: float) -> SpanDetector:
+    return SpanDetector(path)
+
+
+def load_detector(models_dir=None) -> SpanDetector | None:
+    """The shipped detector (loaded once per directory), or None when no weights are there."""
+    d = _detector_dir(models_dir)
+    w = d / WEIGHTS
+    if not w.is_file() or not (d / "config.json").is_file() or not (d / "tokenizer.json").is_file():
+        return None
+    return _load(str(d.resolve()), w.stat().st_mtime)

@@ -1,0 +1,424 @@
+"""The trained seq2seq span restorer: given a suspect span in its sentence, generate its original wording.
+
+Span infilling: the encoder (a MiniLM/BERT, uncased WordPiece) reads the sentence with the span
+marked, ``left [unused0] span [unused1] right``; a small BERT decoder with cross-attention (its
+word embeddings shared with the encoder's) generates only the span's original wording, lower case,
+or the span itself when it was not spun ("keep"). Case is transferred afterwards with
+``restore.casing.transfer_case``. The same model generates (beam search, 4 candidates) and scores
+candidates by forced decoding (summed log-probability).
+
+``load_restorer(models_dir)`` returns None while ``models/restorer/`` holds no weights. torch and
+transformers are imported only when a model is actually loaded, and it is loaded once per process.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .casing import transfer_case
+from .segment import protected_ranges, sentences
+from .types import Edit, Span
+
+# ---------------------------------------------------------------- constants shared with scripts/train.py
+PAD, OPEN, CLOSE, CLS, SEP = 0, 1, 2, 101, 102  # [PAD] [unused0] [unused1] [CLS] [SEP]
+MAX_LEFT, MAX_RIGHT, MAX_SPAN, MAX_TARGET = 32, 24, 16, 16
+WEIGHTS = "model.safetensors"
+# tensors shared with the encoder's word embeddings: not stored, re-tied on load
+TIED_KEYS = ("decoder.bert.embeddings.word_embeddings.weight", "decoder.cls.predictions.decoder.weight")
+REPORT_FLOOR = 0.3  # proposals below this confidence are dropped, not even reported
+# without a fitted calibration.json the model proposes nothing (confidence ~0)
+DEFAULT_CALIBRATION = {"features": ["lp_best", "margin", "n_words"], "weights": [0.0, 0.0, 0.0],
+                       "bias": -10.0}
+
+
+def default_models_dir() -> Path:
+    env = os.environ.get("RESTORE_MODELS")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "models"
+
+
+def _restorer_dir(models_dir) -> Path:
+    return Path(models_dir) / "restorer" if models_dir is not None else default_models_dir() / "restorer"
+
+
+# ---------------------------------------------------------------- encoding (no torch needed)
+def encode_inputs(tok, lefts: Sequence[str], spans: Sequence[str], rights: Sequence[str]) -> list[list[int]]:
+    """``[CLS] left[-32:] [unused0] span[:16] [unused1] right[:24] [SEP]`` as wordpiece ids."""
+    kw = dict(add_special_tokens=False)
+    L = tok(list(lefts), **kw)["input_ids"]
+    S = tok(list(spans), **kw)["input_ids"]
+    R = tok(list(rights), **kw)["input_ids"]
+    return [[CLS] + (l[-MAX_LEFT:] if MAX_LEFT else []) + [OPEN] + s[:MAX_SPAN] + [CLOSE] + r[:MAX_RIGHT] + [SEP]
+            for l, s, r in zip(L, S, R)]
+
+
+def encode_targets(tok, targets: Sequence[str]) -> list[list[int]]:
+    """Target wordpieces (no specials; [SEP] ends them in training and scoring)."""
+    return [t[:MAX_TARGET] for t in tok([x.lower() for x in targets], add_special_tokens=False)["input_ids"]]
+
+
+_NO_SPACE_BEFORE = set(".,!?;:)]}%'’-/") | {"'s", "n't"}
+_NO_SPACE_AFTER = set("([{$'’-/")
+
+
+def detokenize(pieces: Sequence[str]) -> str:
+    """Wordpieces -> text: '##' joins, no spaces around hyphens/apostrophes/slashes, none before
+    closing punctuation ("once - a - year" -> "once-a-year", "u . s ." -> "u.s.")."""
+    out = ""
+    prev = None
+    for i, p in enumerate(pieces):
+        if p.startswith("##"):
+            out += p[2:]
+        elif prev is None:
+            out += p
+        elif p in _NO_SPACE_BEFORE or prev in _NO_SPACE_AFTER:
+            out += p
+        elif prev == "." and len(p) == 1 and p.isalpha() and i >= 2 and len(pieces[i - 2]) == 1:
+            out += p  # u.s.
+        else:
+            out += " " + p
+        prev = p
+    return out
+
+
+def context_of(text: str, start: int, end: int, sents: list[tuple[int, int]] | None = None) -> tuple[str, str]:
+    """The left and right context of [start, end) within its sentence(s)."""
+    sents = sents if sents is not None else sentences(text)
+    a, b = start, end
+    for s, e in sents:
+        if s <= start < e or (s < end <= e) or (start <= s and e <= end):
+            a, b = min(a, s), max(b, e)
+    if a == start and b == end:  # not inside any sentence (blank text around it)
+        a, b = max(0, start - 200), min(len(text), end + 200)
+    return text[a:start], text[end:b]
+
+
+# ---------------------------------------------------------------- calibration (numpy-free)
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x > -60 else 0.0
+
+
+def features(lp_best: float, lp_keep: float, n_words: int) -> dict[str, float]:
+    return {"lp_best": lp_best, "margin": max(-30.0, min(30.0, lp_best - lp_keep)), "n_words": float(n_words),
+            "lp_keep": max(-60.0, lp_keep)}
+
+
+def confidence_of(cal: dict, feats: dict[str, float]) -> float:
+    z = cal["bias"] + sum(w * feats[f] for f, w in zip(cal["features"], cal["weights"]))
+    return min(1.0, max(0.0, _sigmoid(z)))
+
+
+# ---------------------------------------------------------------- the model
+def build_model(encoder_dir: str | None = None, decoder_layers: int = 2, warm: bool = True, config=None):
+    """EncoderDecoderModel: BERT encoder (warm from ``encoder_dir`` or random) + a small BERT decoder
+    with cross-attention whose input and output word embeddings are the encoder's."""
+    from transformers import BertConfig, BertLMHeadModel, BertModel, EncoderDecoderConfig, EncoderDecoderModel
+
+    if config is not None:
+        enc = BertModel(config.encoder, add_pooling_layer=False)
+        dec = BertLMHeadModel(config.decoder)
+    else:
+        if warm:
+            enc = BertModel.from_pretrained(encoder_dir, add_pooling_layer=False)
+        else:
+            enc = BertModel(BertConfig.from_pretrained(encoder_dir), add_pooling_layer=False)
+        ec = enc.config
+        dc = BertConfig(vocab_size=ec.vocab_size, hidden_size=ec.hidden_size, num_hidden_layers=decoder_layers,
+                        num_attention_heads=ec.num_attention_heads, intermediate_size=ec.intermediate_size,
+                        max_position_embeddings=64, is_decoder=True, add_cross_attention=True,
+                        hidden_dropout_prob=ec.hidden_dropout_prob,
+                        attention_probs_dropout_prob=ec.attention_probs_dropout_prob)
+        dec = BertLMHeadModel(dc)
+        if warm:  # decoder self-attention + FFN from the encoder's first layers (cross-attention is new)
+            for i in range(decoder_layers):
+                src, dst = enc.encoder.layer[i], dec.bert.encoder.layer[i]
+                dst.attention.load_state_dict(src.attention.state_dict())
+                dst.intermediate.load_state_dict(src.intermediate.state_dict())
+                dst.output.load_state_dict(src.output.state_dict())
+            dec.bert.embeddings.LayerNorm.load_state_dict(enc.embeddings.LayerNorm.state_dict())
+    dec.bert.embeddings.word_embeddings = enc.embeddings.word_embeddings
+    dec.cls.predictions.decoder.weight = enc.embeddings.word_embeddings.weight
+    model = EncoderDecoderModel(encoder=enc, decoder=dec) if config is None else EncoderDecoderModel(
+        config=config, encoder=enc, decoder=dec)
+    model.decoder.bert.embeddings.word_embeddings = model.encoder.embeddings.word_embeddings
+    model.decoder.cls.predictions.decoder.weight = model.encoder.embeddings.word_embeddings.weight
+    for cfg in (model.config, model.generation_config):
+        cfg.decoder_start_token_id = CLS
+        cfg.bos_token_id = CLS
+        cfg.eos_token_id = SEP
+        cfg.pad_token_id = PAD
+    model.config.vocab_size = model.config.decoder.vocab_size
+    return model
+
+
+def save_model(model, out_dir: Path, tok=None, extra: dict | None = None) -> Path:
+    """fp16 safetensors (shared embeddings stored once) + config.json (+ tokenizer files)."""
+    from safetensors.torch import save_file
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sd = {k: v.detach().to("cpu").half().contiguous() for k, v in model.state_dict().items() if k not in TIED_KEYS}
+    save_file(sd, str(out_dir / WEIGHTS), metadata={"format": "pt", "tied": ",".join(TIED_KEYS)})
+    model.config.save_pretrained(out_dir)
+    if tok is not None:
+        tok.save_pretrained(out_dir)
+    if extra:
+        (out_dir / "training.json").write_text(json.dumps(extra, indent=2) + "\n")
+    return out_dir / WEIGHTS
+
+
+def load_model(model_dir: Path):
+    """The model from ``save_model`` in float32, embeddings re-tied."""
+    import torch
+    from safetensors.torch import load_file
+    from transformers import EncoderDecoderConfig
+
+    config = EncoderDecoderConfig.from_pretrained(model_dir)
+    model = build_model(config=config)
+    sd = {k: v.float() for k, v in load_file(str(Path(model_dir) / WEIGHTS)).items()}
+    missing, unexpected = model.load_state_dict(sd, strict=False)
+    missing = [k for k in missing if k not in TIED_KEYS]
+    if missing or unexpected:
+        from .errors import ModelError
+
+        raise ModelError(f"restorer weights in {model_dir} do not fit the model: missing {missing[:5]}, "
+                         f"unexpected {unexpected[:5]}")
+    model.decoder.cls.predictions.decoder.weight = model.encoder.embeddings.word_embeddings.weight
+    model.to(torch.float32).eval()
+    return model
+
+
+class SpanRestorer:
+    """Loaded once (see ``load_restorer``); ``propose_edits`` for the pipeline, ``score`` for reranking."""
+
+    def __init__(self, model_dir: Path, threads: int | None = None):
+        import torch
+
+        from ._hf import quiet_transformers, set_threads
+
+        BertTokenizerFast = quiet_transformers().BertTokenizerFast
+        self.torch = torch
+        if threads:
+            torch.set_num_threads(threads)
+        else:
+            set_threads(torch)
+        self.dir = Path(model_dir)
+        self.tok = BertTokenizerFast.from_pretrained(self.dir)
+        self.model = load_model(self.dir)
+        cal_path = self.dir / "calibration.json"
+        self.calibration = json.loads(cal_path.read_text()) if cal_path.exists() else dict(DEFAULT_CALIBRATION)
+        h = hashlib.sha256()
+        with open(self.dir / WEIGHTS, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        self.signature = f"restorer@{h.hexdigest()[:8]}"
+        self.batch_size = 32
+        self.num_beams = 4
+        # bf16 weights: ~1.8x faster than fp32 (or autocast) on CPU, log-probs within ~0.05
+        self.bf16 = os.environ.get("RESTORE_BF16", "1") != "0"
+        if self.bf16:
+            self.model.to(torch.bfloat16)
+
+    # ------------------------------------------------------------ low level
+    def _autocast(self):
+        import contextlib
+
+        return contextlib.nullcontext()
+
+    def _pad(self, seqs: Sequence[Sequence[int]]):
+        torch = self.torch
+        n = max(len(s) for s in seqs)
+        ids = torch.zeros((len(seqs), n), dtype=torch.long)
+        mask = torch.zeros((len(seqs), n), dtype=torch.long)
+        for i, s in enumerate(seqs):
+            ids[i, :len(s)] = torch.tensor(s, dtype=torch.long)
+            mask[i, :len(s)] = 1
+        return ids, mask
+
+    def _encode(self, ids, mask):
+        with self.torch.inference_mode(), self._autocast():
+            return self.model.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
+
+    def _forced(self, hidden, mask, rows: Sequence[int], targets: Sequence[Sequence[int]]) -> list[float]:
+        """Summed log-prob of ``target + [SEP]`` for each (encoder row, target)."""
+        torch = self.torch
+        if not targets:
+            return []
+        idx = torch.tensor(list(rows), dtype=torch.long)
+        dec_in, dmask = self._pad([[CLS] + list(t) for t in targets])
+        labels = torch.full(dec_in.shape, -100, dtype=torch.long)
+        for i, t in enumerate(targets):
+            full = list(t) + [SEP]
+            labels[i, :len(full)] = torch.tensor(full)
+        with torch.inference_mode(), self._autocast():
+            out = self.model.decoder(input_ids=dec_in, attention_mask=dmask,
+                                     encoder_hidden_states=hidden[idx], encoder_attention_mask=mask[idx])
+        logp = torch.log_softmax(out.logits.float(), dim=-1)
+        gather = logp.gather(-1, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1)
+        gather = gather.masked_fill(labels < 0, 0.0)
+        return gather.sum(-1).tolist()
+
+    def _generate(self, ids, mask, hidden) -> list[list[list[int]]]:
+        torch = self.torch
+        from transformers.modeling_outputs import BaseModelOutput
+
+        with torch.inference_mode(), self._autocast():
+            gen = self.model.generate(
+                input_ids=ids, attention_mask=mask, encoder_outputs=BaseModelOutput(last_hidden_state=hidden),
+                num_beams=self.num_beams, num_return_sequences=self.num_beams, max_new_tokens=MAX_TARGET + 1,
+                do_sample=False, early_stopping=True, decoder_start_token_id=CLS, eos_token_id=SEP,
+                pad_token_id=PAD)
+        seqs = gen.tolist()
+        out: list[list[list[int]]] = []
+        for i in range(ids.shape[0]):
+            cands = []
+            for s in seqs[i * self.num_beams:(i + 1) * self.num_beams]:
+                s = [t for t in s[1:]]
+                if SEP in s:
+                    s = s[:s.index(SEP)]
+                s = [t for t in s if t not in (PAD, CLS)]
+                if s and s not in cands:
+                    cands.append(s)
+            out.append(cands)
+        return out
+
+    def text_of(self, ids: Sequence[int]) -> str:
+        return detokenize(self.tok.convert_ids_to_tokens(list(ids)))
+
+    # ------------------------------------------------------------ mid level
+    def infill(self, items: Sequence[tuple[str, str, str]], extra: Sequence[Sequence[str]] | None = None,
+               generate: bool = True) -> list[dict]:
+        """For each (left, span, right): beam candidates and their forced log-probs, the keep
+        log-prob and the best candidate. ``extra``: more candidate strings to score per item."""
+        n = len(items)
+        results: list[dict] = [None] * n  # type: ignore[list-item]
+        if not n:
+            return []
+        enc = encode_inputs(self.tok, [i[0] for i in items], [i[1] for i in items], [i[2] for i in items])
+        keep = encode_targets(self.tok, [i[1] for i in items])
+        extra_ids = None
+        if extra is not None:
+            extra_ids = [encode_targets(self.tok, list(e)) if e else [] for e in extra]
+        order = sorted(range(n), key=lambda i: len(enc[i]))
+        for b in range(0, n, self.batch_size):
+            chunk = order[b:b + self.batch_size]
+            ids, mask = self._pad([enc[i] for i in chunk])
+            hidden = self._encode(ids, mask)
+            gens = self._generate(ids, mask, hidden) if generate else [[] for _ in chunk]
+            rows, targets, owners = [], [], []
+            cand_lists = []
+            for r, (i, g) in enumerate(zip(chunk, gens)):
+                cands = [keep[i]] + [c for c in g if c != keep[i]]
+                if extra_ids is not None:
+                    cands += [c for c in extra_ids[i] if c and c not in cands]
+                cand_lists.append(cands)
+                for c in cands:
+                    rows.append(r)
+                    targets.append(c)
+                    owners.append(i)
+            scores = self._forced(hidden, mask, rows, targets)
+            k = 0
+            for i, cands in zip(chunk, cand_lists):
+                lps = scores[k:k + len(cands)]
+                k += len(cands)
+                best = max(range(len(cands)), key=lambda j: lps[j])
+                results[i] = {"candidates": [self.text_of(c) for c in cands], "ids": cands, "lps": lps,
+                              "keep_lp": lps[0], "best": best, "best_text": self.text_of(cands[best]),
+                              "beam": [self.text_of(c) for c in gens[chunk.index(i)]]}
+        return results
+
+    def confidence(self, r: dict, span_text: str) -> float:
+        if r["best"] == 0:
+            return 0.0
+        lp = r["lps"][r["best"]]
+        return confidence_of(self.calibration, features(lp, r["keep_lp"], len(span_text.split())))
+
+    # ------------------------------------------------------------ public
+    def propose_edits(self, text: str, spans: Sequence[Span], cfg) -> list[Edit]:
+        """One Edit per span whose best candidate differs from it (case-insensitively) with confidence
+        >= 0.3; applied when confidence >= max(cfg.threshold, cfg.model_threshold)."""
+        return self.propose_with_details(text, spans, cfg)[0]
+
+    def propose_with_details(self, text: str, spans: Sequence[Span], cfg) -> tuple[list[Edit], list]:
+        """``propose_edits`` plus, for every span looked at, ``(span, infill result)``."""
+        if not spans:
+            return [], []
+        protected = protected_ranges(text)
+        sents = sentences(text)
+        todo, items = [], []
+        for s in spans:
+            if not (0 <= s.start < s.end <= len(text)) or not text[s.start:s.end].strip():
+                continue
+            left, right = context_of(text, s.start, s.end, sents)
+            todo.append(s)
+            items.append((left, text[s.start:s.end], right))
+        results = self.infill(items)
+        need = max(cfg.threshold, cfg.model_threshold)
+        out: list[Edit] = []
+        for s, (_, span_text, _), r in zip(todo, items, results):
+            if r["best"] == 0:
+                continue
+            cand = r["best_text"]
+            if not cand or cand.lower() == span_text.lower():
+                continue
+            prot = [text[a:b] for a, b in protected if a < s.end and s.start < b]
+            if prot and not all(p.lower() in cand.lower() for p in prot):
+                continue  # never change or drop a number, URL, e-mail or ticker
+            conf = round(self.confidence(r, span_text), 4)
+            if conf < REPORT_FLOOR:
+                continue
+            rep = transfer_case(span_text, cand)
+            for p in prot:  # the protected text keeps its own spelling
+                rep = re.sub(re.escape(p), p.replace("\\", "\\\\"), rep, flags=re.IGNORECASE)
+            if rep == span_text:
+                continue
+            alts = [c for j, c in sorted(enumerate(r["candidates"]), key=lambda x: -r["lps"][x[0]])
+                    if j not in (0, r["best"])][:2]
+            rule = f"model: \"{span_text}\" -> \"{rep}\" (p={conf:.2f}" + (
+                f"; also: {', '.join(alts)}" if alts else "") + ")"
+            out.append(Edit(s.start, s.end, span_text, rep, source="model", confidence=conf, rule=rule,
+                            type="R", applied=conf >= need))
+        return out, list(zip(todo, results))
+
+    def candidates(self, text: str, spans: Sequence[Span], k: int = 4) -> list[list[tuple[str, float]]]:
+        """For each span: up to ``k`` beam candidates other than the span itself, case transferred,
+        with their forced-decoding log-probs, best first (for restore.quality)."""
+        sents = sentences(text)
+        items = [(*context_of(text, s.start, s.end, sents),) for s in spans]
+        items = [(l, text[s.start:s.end], r) for (l, r), s in zip(items, spans)]
+        out = []
+        for (_, span_text, _), r in zip(items, self.infill(items)):
+            pairs = sorted(((transfer_case(span_text, c), lp) for j, (c, lp) in
+                            enumerate(zip(r["candidates"], r["lps"])) if j and c), key=lambda x: -x[1])
+            out.append(pairs[:k])
+        return out
+
+    def score(self, text: str, start: int, end: int, candidates: Sequence[str]) -> list[float]:
+        """Forced-decoding log-prob (summed over wordpieces + end) of each candidate as the original
+        wording of ``text[start:end]``."""
+        if not candidates:
+            return []
+        left, right = context_of(text, start, end)
+        enc = encode_inputs(self.tok, [left], [text[start:end]], [right])
+        ids, mask = self._pad(enc)
+        hidden = self._encode(ids, mask)
+        targets = encode_targets(self.tok, list(candidates))
+        return self._forced(hidden, mask, [0] * len(targets), targets)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> SpanRestorer:
+    return SpanRestorer(Path(path))
+
+
+def load_restorer(models_dir=None) -> SpanRestorer | None:
+    """The shipped restorer (loaded once per directory) or None when ``models/restorer/`` has no weights."""
+    d = _restorer_dir(models_dir)
+    if not (d / WEIGHTS).is_file():
+        return None
+    return _load(str(d.resolve()))

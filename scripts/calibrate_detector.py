@@ -1,0 +1,357 @@
+#!/usr/bin/env python3
+"""Calibrate the trained span detector on the dev split and ship it to models/detector/.
+
+1. Converts the trained weights (runs/detector/final, fp32) to fp16 safetensors in a staging
+   directory, with the tokenizer files; inference loads them back as float32, so calibration
+   sees exactly what ships.
+2. Builds a dev set from data/splits/dev.jsonl: ~40% of documents left clean, the rest spun with
+   restore.spin (presets light/medium/heavy/mixture) with seeds the training never used. It is
+   written in the scorer's gold format to runs/detector/dev_gold.jsonl.
+3. Token calibration: Platt scaling (logistic regression of the gold label on the model's logit
+   difference, numpy Newton steps) over every word token of the dev documents.
+4. Default threshold: the lowest calibrated probability at which clean dev documents get at most
+   --max-clean-fp flagged words per 1,000 words (so clean text comes back with ~no spans).
+5. Document score: logistic regression (numpy) on restore.detector.doc_features (top-5 mean word
+   probability, mean word probability, log1p spans/1k words, log1p dictionary hits/1k words).
+6. Writes calibration.json (+ dev figures) and copies everything to models/detector/.
+
+    python3 scripts/calibrate_detector.py [--trained runs/detector/final] [--limit N]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import shutil
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from restore.config import Config  # noqa: E402
+from restore.detector import SpanDetector, count_runs, doc_features, sentence_groups  # noqa: E402
+from restore.lexicon import load_lexicon  # noqa: E402
+from restore.pipeline import dictionary_edits  # noqa: E402
+from restore.segment import tokenize  # noqa: E402
+
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json")
+
+
+def logreg(X: np.ndarray, y: np.ndarray, l2: float = 1e-3, iters: int = 50) -> np.ndarray:
+    """Logistic regression by Newton's method; X gets an intercept column; returns [w..., b]."""
+    Xb = np.hstack([X, np.ones((len(X), 1))])
+    w = np.zeros(Xb.shape[1])
+    reg = l2 * np.eye(Xb.shape[1])
+    reg[-1, -1] = 0.0
+    for _ in range(iters):
+        z = np.clip(Xb @ w, -30, 30)
+        p = 1.0 / (1.0 + np.exp(-z))
+        g = Xb.T @ (p - y) + reg @ w
+        H = (Xb * (p * (1 - p))[:, None]).T @ Xb + reg + 1e-9 * np.eye(Xb.shape[1])
+        step = np.linalg.solve(H, g)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def auroc(pos, neg) -> float:
+    s = np.array(list(pos) + list(neg))
+    y = np.array([1] * len(pos) + [0] * len(neg))
+    order = s.argsort(kind="mergesort")
+    ranks = np.empty(len(s))
+    ranks[order] = np.arange(1, len(s) + 1)
+    for v in np.unique(s):  # average ties
+        m = s == v
+        ranks[m] = ranks[m].mean()
+    n1, n0 = len(pos), len(neg)
+    return float((ranks[y == 1].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
+def ship_weights(trained: Path, stage: Path) -> None:
+    import torch
+    from transformers import BertForTokenClassification
+
+    if stage.exists():
+        shutil.rmtree(stage)
+    model = BertForTokenClassification.from_pretrained(str(trained), dtype=torch.float32)
+    model.half().save_pretrained(stage, safe_serialization=True)
+    for name in TOKENIZER_FILES:
+        if (trained / name).is_file():
+            shutil.copy(trained / name, stage / name)
+    if (trained / "train_info.json").is_file():
+        shutil.copy(trained / "train_info.json", stage / "train_info.json")
+
+
+def make_dev(dev_path: Path, p_clean: float, seed: int, limit: int | None) -> list[dict]:
+    from restore.spin import Spinner
+
+    spinner = Spinner()
+    docs = [json.loads(line) for line in open(dev_path, encoding="utf-8") if line.strip()]
+    rng = random.Random(seed)
+    rng.shuffle(docs)
+    if limit:
+        docs = docs[:limit]
+    out = []
+    for i, d in enumerate(docs):
+        if rng.random() < p_clean:
+            out.append({"id": d["id"], "spun": d["text"], "original": d["text"], "preset": "clean", "edits": []})
+        else:
+            preset = rng.choice(("light", "medium", "heavy", "mixture"))
+            r = spinner.spin(d["text"], preset, seed * 100_003 + i)
+            rec = r.to_dict()
+            rec["id"] = d["id"]
+            out.append(rec)
+    return out
+
+
+def token_labels(toks, edits) -> list[int]:
+    spans = [(e[0], e[1]) for e in edits if e[1] > e[0]]
+    return [int(any(a < t.end and t.start < b for a, b in spans)) for t in toks]
+
+
+def dev_inference(det, dev):
+    lex = load_lexicon((), True)
+    cfg = Config()
+    docs = []
+    n_words_total = 0
+    t1 = time.time()
+    for rec in dev:
+        text = rec["spun"]
+        toks = tokenize(text)
+        toks, z = det.token_logits(text, toks)
+        y = token_labels(toks, rec["edits"])
+        sent_of = [0] * len(toks)
+        for g, grp in enumerate(sentence_groups(text, toks)):
+            for i in grp:
+                sent_of[i] = g
+        de = [e for e in dictionary_edits(text, toks, lex, cfg) if e.end > e.start]
+        is_word = [t.is_word and not math.isnan(v) for t, v in zip(toks, z)]
+        n_words_total += sum(is_word)
+        docs.append({"z": np.array(z), "y": np.array(y), "word": np.array(is_word, dtype=bool), "toks": toks,
+                     "sent_of": sent_of, "n_dict": len(de), "clean": rec["spun"] == rec["original"],
+                     "preset": rec["preset"]})
+    return docs, n_words_total, time.time() - t1
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--trained", default=str(ROOT / "runs/detector/final"))
+    ap.add_argument("--dev", default=str(ROOT / "data/splits/dev.jsonl"))
+    ap.add_argument("--stage", default=str(ROOT / "runs/detector/ship"))
+    ap.add_argument("--dest", default=str(ROOT / "models/detector"))
+    ap.add_argument("--p-clean", type=float, default=0.4)
+    ap.add_argument("--seed", type=int, default=20261201)
+    ap.add_argument("--limit", type=int, default=0, help="use only N dev documents")
+    ap.add_argument("--max-clean-fp", type=float, default=1.0,
+                    help="flagged words per 1,000 words of clean dev text allowed at the default threshold")
+    ap.add_argument("--dtype", default="bf16", choices=["bf16", "fp32"], help="inference precision to calibrate")
+    ap.add_argument("--gate", default="0", help="doc-score gate for model spans: a number, or 'auto'")
+    ap.add_argument("--cache", default=str(ROOT / "runs/detector/dev_cache.pkl"),
+                    help="dev logits cache (reused when it was made with the same weights)")
+    ap.add_argument("--no-ship", action="store_true", help="stop before copying to --dest")
+    ap.add_argument("--reuse-stage", action="store_true", help="keep the staged fp16 weights")
+    args = ap.parse_args(argv)
+
+    import torch
+
+    torch.set_num_threads(int(os.environ.get("RESTORE_THREADS", "1")))
+    t0 = time.time()
+    trained, stage = Path(args.trained), Path(args.stage)
+    if not (args.reuse_stage and (stage / "model.safetensors").is_file()):
+        ship_weights(trained, stage)
+    cal_path = stage / "calibration.json"
+    if cal_path.exists():
+        cal_path.unlink()
+    det = SpanDetector(stage, dtype=args.dtype)
+
+    dev = make_dev(Path(args.dev), args.p_clean, args.seed, args.limit or None)
+    gold_path = ROOT / "runs/detector/dev_gold.jsonl"
+    with open(gold_path, "w", encoding="utf-8") as fh:
+        for rec in dev:
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    cache = Path(args.cache) if args.cache else None
+    cached = None
+    if cache and cache.is_file():
+        import pickle
+
+        cached = pickle.loads(cache.read_bytes())
+        if len(cached) != 4 or cached[3] != det.signature:
+            print(f"cache {cache} is for other weights: recomputing", flush=True)
+            cached = None
+    if cached:
+        docs, n_words_total, t_inf, _sig = cached
+        print(f"dev: {len(docs)} docs from cache {cache}", flush=True)
+        # the logits are cached; the dictionary hits are recounted with the current lexicon
+        lex = load_lexicon((), True)
+        cfg = Config()
+        for d, rec in zip(docs, dev):
+            toks = tokenize(rec["spun"])
+            if len(toks) != len(d["toks"]) or (toks and toks[-1] != d["toks"][-1]):
+                sys.exit(f"cache {cache} does not match the dev set (spinner changed?): delete it")
+            d["n_dict"] = len([e for e in dictionary_edits(rec["spun"], toks, lex, cfg) if e.end > e.start])
+    else:
+        docs, n_words_total, t_inf = dev_inference(det, dev)
+        if cache:
+            import pickle
+
+            cache.write_bytes(pickle.dumps((docs, n_words_total, t_inf, det.signature)))
+    print(f"dev: {len(docs)} docs, {n_words_total} words, inference {t_inf:.0f}s "
+          f"({n_words_total / t_inf:.0f} words/s, {args.dtype})", flush=True)
+
+    # ---- token calibration (Platt) over word tokens
+    Z = np.concatenate([d["z"][d["word"]] for d in docs])
+    Y = np.concatenate([d["y"][d["word"]] for d in docs])
+    w = logreg(Z[:, None], Y.astype(float), l2=0.0)
+    a, b = float(w[0]), float(w[1])
+    P = 1 / (1 + np.exp(-(a * Z + b)))
+    bins = np.linspace(0, 1, 11)
+    ece = 0.0
+    for lo, hi in zip(bins[:-1], bins[1:]):
+        m = (P >= lo) & (P < hi if hi < 1 else P <= hi)
+        if m.any():
+            ece += m.mean() * abs(P[m].mean() - Y[m].mean())
+    brier = float(((P - Y) ** 2).mean())
+    print(f"platt a={a:.4f} b={b:.4f}  ECE {ece:.4f}  Brier {brier:.4f}  base rate {Y.mean():.4f}", flush=True)
+    for d in docs:
+        d["p"] = np.nan_to_num(1 / (1 + np.exp(-(a * d["z"] + b))), nan=0.0)
+
+    # ---- threshold sweep
+    clean = [d for d in docs if d["clean"]]
+    spun = [d for d in docs if not d["clean"]]
+    clean_words = sum(int(d["word"].sum()) for d in clean)
+    sweep = []
+    for thr in [round(float(x), 2) for x in np.arange(0.05, 0.96, 0.05)] + [0.96, 0.97, 0.98, 0.99, 0.995]:
+        fp_clean = sum(int(((d["p"] >= thr) & d["word"]).sum()) for d in clean)
+        docs_hit = sum(int(((d["p"] >= thr) & d["word"]).any()) for d in clean)
+        tp = fp = fn = 0
+        for d in spun:
+            f = (d["p"] >= thr) & d["word"]
+            yy = (d["y"] == 1) & d["word"]
+            tp += int((f & yy).sum())
+            fp += int((f & ~yy).sum())
+            fn += int((~f & yy).sum())
+        prec = tp / max(1, tp + fp)
+        rec = tp / max(1, tp + fn)
+        f1 = 2 * prec * rec / max(1e-9, prec + rec)
+        sweep.append({"threshold": thr, "clean_fp_per_1k": round(1000 * fp_clean / max(1, clean_words), 3),
+                      "clean_docs_with_span": round(docs_hit / max(1, len(clean)), 4),
+                      "spun_p": round(prec, 4), "spun_r": round(rec, 4), "spun_f1": round(f1, 4)})
+        print(sweep[-1], flush=True)
+
+    def fit_doc(thr: float):
+        feats, lab = [], []
+        for d in docs:
+            probs = d["p"][d["word"]].tolist()
+            n_spans = count_runs(d["p"].tolist(), d["toks"], d["sent_of"], thr)
+            feats.append(doc_features(probs, int(d["word"].sum()), n_spans, d["n_dict"]))
+            lab.append(0 if d["clean"] else 1)
+        F = np.array(feats)
+        L = np.array(lab, dtype=float)
+        mu, sd = F.mean(0), F.std(0) + 1e-9
+        wd = logreg((F - mu) / sd, L, l2=1.0)
+        S = 1 / (1 + np.exp(-(((F - mu) / sd) @ wd[:-1] + wd[-1])))
+        return F, L, mu, sd, wd, S
+
+    def gated(thr: float, gate: float, S) -> dict:
+        tp = fp = fn = fp_clean = hit_clean = 0
+        for d, sc in zip(docs, S):
+            f = (d["p"] >= thr) & d["word"] if sc >= gate else np.zeros_like(d["word"])
+            yy = (d["y"] == 1) & d["word"]
+            tp += int((f & yy).sum())
+            fp += int((f & ~yy).sum())
+            fn += int((~f & yy).sum())
+            if d["clean"]:
+                fp_clean += int(f.sum())
+                hit_clean += int(f.any())
+        prec, rec = tp / max(1, tp + fp), tp / max(1, tp + fn)
+        return {"threshold": thr, "gate": gate, "p": round(prec, 4), "r": round(rec, 4),
+                "f1": round(2 * prec * rec / max(1e-9, prec + rec), 4),
+                "clean_fp_per_1k": round(1000 * fp_clean / max(1, clean_words), 3),
+                "clean_docs_with_span": round(hit_clean / max(1, len(clean)), 4)}
+
+    # ---- joint choice of threshold and doc-score gate: best token F1 over all dev documents
+    # (clean ones included) among the settings whose clean-text false alarms stay <= --max-clean-fp
+    gate_grid = [0.0] if args.gate == "0" else [0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9]
+    grid = []
+    for srow in sweep:
+        t = srow["threshold"]
+        if srow["spun_r"] == 0:
+            continue
+        S_t = fit_doc(t)[-1]
+        for g in gate_grid:
+            grid.append(gated(t, g, S_t))
+    ok = [g for g in grid if g["clean_fp_per_1k"] <= args.max_clean_fp]
+    if args.gate not in ("0", "auto"):
+        ok = [g for g in ok if g["gate"] == float(args.gate)] or ok
+    best = max(ok, key=lambda g: (g["f1"], -g["gate"])) if ok else max(grid, key=lambda g: g["threshold"])
+    thr, gate = best["threshold"], best["gate"]
+    chosen = next(srow for srow in sweep if srow["threshold"] == thr)
+    print(f"chosen threshold {thr} gate {gate}: {best}", flush=True)
+    for g in sorted(ok, key=lambda g: -g["f1"])[:8]:
+        print("  ok:", g, flush=True)
+    gates = [g for g in grid if g["threshold"] == thr]
+
+    # ---- document score at the chosen threshold
+    F, L, mu, sd, wd, S = fit_doc(thr)
+    # 2-fold estimate of the doc AUROC (fit on one half, score the other)
+    idx = np.arange(len(F))
+    rng = np.random.default_rng(0)
+    rng.shuffle(idx)
+    halves = [idx[::2], idx[1::2]]
+    cv_scores = np.zeros(len(F))
+    for k in (0, 1):
+        tr, te = halves[1 - k], halves[k]
+        m2, s2 = F[tr].mean(0), F[tr].std(0) + 1e-9
+        w2 = logreg((F[tr] - m2) / s2, L[tr], l2=1.0)
+        cv_scores[te] = ((F[te] - m2) / s2) @ w2[:-1] + w2[-1]
+    doc_auc = auroc(S[L == 1], S[L == 0])
+    doc_auc_cv = auroc(cv_scores[L == 1], cv_scores[L == 0])
+    by_preset = {}
+    for pr in sorted({d["preset"] for d in docs}):
+        m = np.array([d["preset"] == pr for d in docs])
+        by_preset[pr] = {"docs": int(m.sum()), "mean_score": round(float(S[m].mean()), 4)}
+    print(f"doc AUROC in-sample {doc_auc:.4f}, 2-fold {doc_auc_cv:.4f}; coef {wd.round(3).tolist()}", flush=True)
+    print(by_preset, flush=True)
+
+    cal = {
+        "version": 1,
+        "dtype": args.dtype,
+        "threshold": thr,
+        "gate": gate,
+        "lexicon": load_lexicon((), True).signature,
+        "token": {"method": "platt", "a": a, "b": b, "ece": round(ece, 4), "brier": round(brier, 4)},
+        "doc": {"features": ["top5_mean_p", "mean_p", "log1p_spans_per_1k", "log1p_dict_per_1k"],
+                "mean": mu.tolist(), "std": sd.tolist(), "coef": wd[:-1].tolist(), "intercept": float(wd[-1]),
+                "auroc_in_sample": round(doc_auc, 4), "auroc_2fold": round(doc_auc_cv, 4)},
+        "dev": {"docs": len(docs), "clean_docs": len(clean), "words": n_words_total,
+                "p_clean": args.p_clean, "seed": args.seed, "max_clean_fp_per_1k": args.max_clean_fp,
+                "at_threshold": chosen, "chosen": best, "sweep": sweep, "gate_sweep": gates, "doc_mean_score_by_preset": by_preset,
+                "inference_words_per_s": round(n_words_total / t_inf)},
+    }
+    cal_path.write_text(json.dumps(cal, indent=1))
+    print(f"wrote {cal_path} ({time.time() - t0:.0f}s)", flush=True)
+    if not args.no_ship:
+        dest = Path(args.dest)
+        if dest.exists():
+            keep = dest / "README.md"
+            readme = keep.read_text() if keep.is_file() else None
+            shutil.rmtree(dest)
+        else:
+            readme = None
+        shutil.copytree(stage, dest)
+        if readme is not None:
+            (dest / "README.md").write_text(readme)
+        print(f"shipped to {dest}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

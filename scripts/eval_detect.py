@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Run the detector over a gold file and score it with the shared scorer.
+
+    python3 scripts/eval_detect.py --gold data/eval/test_mixture.jsonl --out runs/detect/test_mixture.jsonl
+    python3 scripts/eval_detect.py --text /work/shared/samples/spun_news_tiandy.txt
+
+Writes one {id, spans: [{start, end}], spun_score} line per document (offsets into the gold
+"spun" text), then runs `python3 /work/shared/eval/score.py detect GOLD SYSTEM --json` and prints
+its figures with the speed (words/s of detect, model load excluded). By default detection goes
+through the public API (restore.detect: dictionary + detector) at the detector's calibrated
+threshold; --detector-only leaves the dictionary out, --threshold overrides the threshold.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SCORER = "/work/shared/eval/score.py"
+
+
+def read_gold(path: str) -> list[dict]:
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def make_detect(args):
+    import restore
+    from restore.detector import load_detector
+
+    det = load_detector(args.models_dir)
+    if det is None and not args.allow_no_model:
+        sys.exit(f"no detector under {args.models_dir or 'models/'} (use --allow-no-model to score the dictionary alone)")
+    thr = args.threshold if args.threshold is not None else (det.threshold if det else 0.5)
+    if det is not None and args.gate is not None:
+        det.gate = args.gate
+    cfg = restore.Config(detect_threshold=thr, models_dir=args.models_dir, use_detector=det is not None)
+    if args.detector_only:
+        return det, thr, lambda text: det.detect(text, threshold=thr)
+    return det, thr, lambda text: restore.detect(text, cfg)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--gold")
+    ap.add_argument("--out")
+    ap.add_argument("--text", nargs="*", help="plain-text files: print their spans and document score")
+    ap.add_argument("--models-dir", default=None)
+    ap.add_argument("--threshold", type=float, default=None)
+    ap.add_argument("--gate", type=float, default=None, help="override the calibrated doc-score gate (0 = off)")
+    ap.add_argument("--detector-only", action="store_true")
+    ap.add_argument("--allow-no-model", action="store_true")
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--show", type=int, default=40, help="--text: spans to print per file")
+    args = ap.parse_args(argv)
+    if not args.text and not (args.gold and args.out):
+        ap.error("give --gold and --out, or --text FILE...")
+    if "RESTORE_THREADS" not in os.environ:
+        import torch
+
+        torch.set_num_threads(1)
+
+    from restore.segment import count_words
+
+    det, thr, run = make_detect(args)
+    if args.text:
+        for path in args.text:
+            text = Path(path).read_text(encoding="utf-8")
+            t0 = time.time()
+            d = run(text)
+            dt = time.time() - t0
+            n = count_words(text)
+            by = {}
+            for s in d.spans:
+                by[s.source] = by.get(s.source, 0) + 1
+            print(json.dumps({"file": path, "words": n, "spans": len(d.spans), "by_source": by,
+                              "spans_per_1k_words": round(1000 * len(d.spans) / max(1, n), 1),
+                              "spun_score": d.spun_score, "threshold": thr, "words_per_s": round(n / dt)}))
+            for s in d.spans[: args.show]:
+                print(f"   {s.confidence:.2f} {s.source[:4]} {s.text!r}" + (f" -> {s.suggestion!r}" if s.suggestion else ""))
+        return 0
+
+    gold = read_gold(args.gold)
+    if args.limit:
+        gold = gold[: args.limit]
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    words = 0
+    spent = 0.0
+    with open(out, "w", encoding="utf-8") as fh:
+        for n, g in enumerate(gold, 1):
+            text = g["spun"]
+            t0 = time.time()
+            d = run(text)
+            spent += time.time() - t0
+            words += count_words(text)
+            fh.write(json.dumps({"id": g.get("id", n), "spans": [{"start": s.start, "end": s.end} for s in d.spans],
+                                 "spun_score": d.spun_score}) + "\n")
+    gold_path = args.gold
+    if args.limit:
+        gold_path = str(out.with_suffix(".gold.jsonl"))
+        with open(gold_path, "w", encoding="utf-8") as fh:
+            for g in gold:
+                fh.write(json.dumps(g, ensure_ascii=False) + "\n")
+    res = subprocess.run([sys.executable, SCORER, "detect", gold_path, str(out), "--json"],
+                         capture_output=True, text=True, check=True)
+    fig = json.loads(res.stdout)
+    fig.update({"threshold": thr, "gate": det.gate if det else None, "words": words, "seconds": round(spent, 1),
+                "words_per_s": round(words / spent) if spent else None,
+                "detector": det.signature if det else "none", "detector_only": args.detector_only})
+    out.with_suffix(".score.json").write_text(json.dumps(fig, indent=1))
+    print(json.dumps(fig))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

