@@ -56,6 +56,7 @@ DEFAULTS = {
     "lm_prior_weight": 1.5,      # weight of log(channel weight) in a candidate's score
     "lm_fast_bonus": 1.0,        # weight of the fast stage's confidence for its own proposal
     "lm_keep_confidence": 0.9,   # dictionary edits at or above this are not reconsidered
+    "lm_seq2seq_candidates": 0,  # 1: also score the seq2seq restorer's beam (measured harmful: off)
     "lm_surprise_units": 1,      # LM-surprise suspects: 0 never, 1 only without a detector, 2 always
     "lm_min_surprise": 10.0,     # nats: less surprising words are not suspects
     "lm_right_words": 3,         # words of right context scored after each candidate
@@ -410,7 +411,7 @@ def rerank_edits(text: str, spans: Sequence[Span], candidate_edits: Sequence[Edi
     mode = int(setting(cfg, "lm_surprise_units"))
     use_surprise = mode >= 2 or (mode == 1 and not detector)
     units = find_units(text, spans, edits, cfg, channel, surprise if use_surprise else None)
-    s2s = _seq2seq_candidates(text, units, cfg, k) if units else {}
+    s2s = _seq2seq_candidates(text, units, cfg, k) if units and setting(cfg, "lm_seq2seq_candidates") else {}
     toks = tokenize(text)
     sents = sentences(text)
     # the current wording of every stretch: applied fast edits, replaced by decisions as they come
