@@ -57,3 +57,17 @@ def _name_like(pats: list[str]) -> bool:
     """A capitalised name with a lower-case word slipped in ("Human Legal rights Observe")."""
     caps = sum(p in ("title", "upper") for p in pats)
     return pats[0] in ("title", "upper") and pats[-1] in ("title", "upper") and caps * 2 > len(pats)
+
+
+_AN_DESPITE_CONSONANT = ("hour", "honest", "honor", "honour", "heir")
+_A_DESPITE_VOWEL = ("uni", "use", "usu", "eu", "one", "once", "ura", "uti")
+
+
+def wants_an(word: str) -> bool:
+    """Whether the indefinite article before ``word`` is "an" (by its first sound, roughly)."""
+    w = word.lower()
+    if w.startswith(_AN_DESPITE_CONSONANT):
+        return True
+    if w.startswith(_A_DESPITE_VOWEL):
+        return False
+    return w[:1] in "aeiou"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
-from .casing import transfer_case
+from .casing import transfer_case, wants_an
 from .config import Config, signature
 from .edits import apply_edits
 from .errors import InputError
@@ -65,19 +65,6 @@ def signature_of(config: Config | None = None) -> str:
 
 
 # ---------------------------------------------------------------- dictionary stage
-_VOWEL_SOUND_EXCEPTIONS_AN = ("hour", "honest", "honor", "honour", "heir")
-_CONSONANT_SOUND_EXCEPTIONS_A = ("uni", "use", "usu", "eu", "one", "once", "ura", "uti")
-
-
-def _wants_an(word: str) -> bool:
-    w = word.lower()
-    if w.startswith(_VOWEL_SOUND_EXCEPTIONS_AN):
-        return True
-    if w.startswith(_CONSONANT_SOUND_EXCEPTIONS_A):
-        return False
-    return w[:1] in "aeiou"
-
-
 def _article_fixed(text: str, tokens: Sequence[Token], i: int, start: int, replacement: str) -> tuple[int, str]:
     """If "a"/"an" before the edit no longer fits the replacement, take the article into the edit."""
     if i == 0 or not replacement:
@@ -86,7 +73,7 @@ def _article_fixed(text: str, tokens: Sequence[Token], i: int, start: int, repla
     low = prev.text.lower()
     if low not in ("a", "an"):
         return start, replacement
-    want = "an" if _wants_an(replacement.split()[0]) else "a"
+    want = "an" if wants_an(replacement.split()[0]) else "a"
     if want == low:
         return start, replacement
     art = transfer_case(prev.text, want) if prev.text[0].isupper() else want

@@ -64,6 +64,7 @@ from wordfreq import zipf_frequency  # noqa: E402
 
 from restore.segment import tokenize  # noqa: E402
 from restore.spin import Spinner  # noqa: E402
+from restore.metrics import read_jsonl as iter_docs  # noqa: E402  (names the file and line of a bad record)
 
 # Modern names and collocations (mostly after 2006, so missing from the corpus) that spun news
 # copied from the web keeps hitting. Chosen from general knowledge of what recent English news
@@ -112,13 +113,6 @@ def norm_tok(t: str) -> str:
     return t.lower().replace("\u2019", "'")
 
 
-def iter_docs(path: str):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            line = line.strip()
-            if line:
-                yield json.loads(line)
 
 
 def word_runs(text: str):

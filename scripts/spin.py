@@ -25,6 +25,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from restore.spin import PRESETS, Spinner  # noqa: E402
+from restore.metrics import read_jsonl  # noqa: E402  (names the file and line of a bad record)
 
 
 def truncate_paragraphs(text: str, max_words: int | None) -> str:
@@ -46,13 +47,6 @@ def doc_seed(seed: int, doc_id: str, k: int) -> int:
     return int.from_bytes(h[:8], "big")
 
 
-def read_jsonl(path: str):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            line = line.strip()
-            if line:
-                yield json.loads(line)
 
 
 def main(argv=None) -> int:
