@@ -29,6 +29,9 @@ class Config:
     detect_threshold: float | None = None  # None: the detector's own calibrated operating point
     doc_threshold: float | None = None  # None: the detector's calibrated gate (0.5 without a detector)
     quality: str = "fast"
+    lm_max_spans: int = 40  # quality="best": spans per document the LM reconsiders
+    lm_max_candidates: int = 4  # ... and channel candidates per span (plus the spun wording)
+    lm_margin: float = 2.0  # ... log-prob margin a candidate needs over the spun wording
     models_dir: str | None = None
     max_chars: int = 20_000_000
     extra: tuple[tuple[str, str], ...] = field(default=())
@@ -40,6 +43,8 @@ class Config:
                 continue
             if not isinstance(v, (int, float)) or not 0.0 <= v <= 1.0:
                 raise ConfigError(f"{name} must be a number in [0, 1], got {v!r}")
+        if self.lm_max_spans < 1 or self.lm_max_candidates < 1:
+            raise ConfigError("lm_max_spans and lm_max_candidates must be at least 1")
         if self.quality not in QUALITIES:
             raise ConfigError(f"quality must be one of {', '.join(QUALITIES)}, got {self.quality!r}")
         if isinstance(self.lexicons, (str, Path)):
@@ -64,4 +69,8 @@ def signature(cfg: Config, lexicon_sig: str, model_sig: str, detector_sig: str) 
     if cfg.use_model:
         parts.append(f"mthr:{cfg.model_threshold:.2f}")
     parts.append(f"quality:{cfg.quality}")
+    if cfg.quality == "best":
+        from .quality import signature as lm_signature
+
+        parts.append(lm_signature(cfg))
     return "|".join(parts)
