@@ -41,7 +41,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .casing import transfer_case
+from .casing import transfer_case, wants_an
 from .segment import ABBREVIATIONS, Token, protected_ranges, sentences, tokenize
 from .types import Edit, Span
 
@@ -310,19 +310,6 @@ def _surprise_units(text, toks, cfg, channel, surprise, protected, taken) -> lis
 
 
 # ---------------------------------------------------------------- scoring helpers
-_VOWEL_AN = ("hour", "honest", "honor", "honour", "heir")
-_CONS_A = ("uni", "use", "usu", "eu", "one", "once", "ura", "uti")
-
-
-def _wants_an(word: str) -> bool:
-    w = word.lower()
-    if w.startswith(_VOWEL_AN):
-        return True
-    if w.startswith(_CONS_A):
-        return False
-    return w[:1] in "aeiou"
-
-
 def _subsequence(a: list[str], b: list[str]) -> bool:
     it = iter(b)
     return all(x in it for x in a)
@@ -538,7 +525,7 @@ def _decide_unit(text, u: Unit, toks, sents, current, scorer, k, extra, margin_n
     def wording(w: str) -> str:
         if art is None:
             return w
-        want = "an" if _wants_an(w.split()[0]) else "a"
+        want = "an" if wants_an(w.split()[0]) else "a"
         a_txt = transfer_case(art.text, want) if art.text[0].isupper() else want
         return a_txt + text[art.end:start] + w
 
