@@ -46,6 +46,9 @@ from collections import defaultdict
 
 from wordfreq import zipf_frequency
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from inflection import inflect_word as _inflect  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 WORDNET = "/usr/share/wordnet"
@@ -54,7 +57,6 @@ DEFAULT_TORTURED = os.path.join(ROOT, "..", "shared", "data", "tortured", "tortu
 
 THESAURI = ("moby", "mythes", "wordnet")
 TAGS = ("s", "ed", "ing")
-VOWELS = set("aeiou")
 PARTICLES = set("out up off in on down over away into with for to about back around through".split())
 
 _ZC: dict[str, float] = {}
@@ -166,38 +168,8 @@ def load_exceptions() -> None:
             EXC_INV[form].append((lemma, "ed"))
 
 
-def _cvc(w: str) -> bool:
-    return (len(w) >= 3 and w[-1] not in VOWELS and w[-1] not in "wxy" and w[-2] in VOWELS
-            and w[-3] not in VOWELS and len(w) <= 4)
-
-
 def inflect_word(w: str, tag: str) -> str:
-    e = EXC.get(w)
-    if e and tag in e:
-        return e[tag]
-    if tag == "s":
-        if w.endswith(("s", "x", "z", "ch", "sh")):
-            return w + "es"
-        if w.endswith("y") and len(w) > 1 and w[-2] not in VOWELS:
-            return w[:-1] + "ies"
-        return w + "s"
-    if tag == "ed":
-        if w.endswith("e"):
-            return w + "d"
-        if w.endswith("y") and len(w) > 1 and w[-2] not in VOWELS:
-            return w[:-1] + "ied"
-        if _cvc(w):
-            return w + w[-1] + "ed"
-        return w + "ed"
-    if tag == "ing":
-        if w.endswith("ie"):
-            return w[:-2] + "ying"
-        if w.endswith("e") and not w.endswith(("ee", "ye", "oe")) and len(w) > 2:
-            return w[:-1] + "ing"
-        if _cvc(w):
-            return w + w[-1] + "ing"
-        return w + "ing"
-    return w
+    return _inflect(w, tag, EXC)
 
 
 def inflect_phrase(p: str, tag: str) -> str:

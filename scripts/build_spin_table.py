@@ -31,6 +31,9 @@ from collections import defaultdict
 
 from wordfreq import zipf_frequency
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from inflection import inflect_word as _inflect  # noqa: E402
+
 WORDNET = "/usr/share/wordnet"
 MYTHES = "/usr/share/mythes/th_en_US_v2.dat"
 
@@ -427,12 +430,6 @@ def phrase_zipf(p: str) -> float:
 
 
 # ---------------------------------------------------------------- inflection
-VOWELS = set("aeiou")
-
-
-def _cvc(w: str) -> bool:
-    return (len(w) >= 3 and w[-1] not in VOWELS and w[-1] not in "wxy" and w[-2] in VOWELS
-            and w[-3] not in VOWELS and len(w) <= 4)
 
 
 def load_exceptions():
@@ -470,32 +467,7 @@ EXC: dict[str, dict[str, str]] = {}
 
 
 def inflect_word(w: str, tag: str) -> str:
-    e = EXC.get(w)
-    if e and tag in e:
-        return e[tag]
-    if tag == "s":
-        if w.endswith(("s", "x", "z", "ch", "sh")):
-            return w + "es"
-        if w.endswith("y") and len(w) > 1 and w[-2] not in VOWELS:
-            return w[:-1] + "ies"
-        return w + "s"
-    if tag == "ed":
-        if w.endswith("e"):
-            return w + "d"
-        if w.endswith("y") and len(w) > 1 and w[-2] not in VOWELS:
-            return w[:-1] + "ied"
-        if _cvc(w):
-            return w + w[-1] + "ed"
-        return w + "ed"
-    if tag == "ing":
-        if w.endswith("ie"):
-            return w[:-2] + "ying"
-        if w.endswith("e") and not w.endswith(("ee", "ye", "oe")) and len(w) > 2:
-            return w[:-1] + "ing"
-        if _cvc(w):
-            return w + w[-1] + "ing"
-        return w + "ing"
-    return w
+    return _inflect(w, tag, EXC)
 
 
 # phrases headed by one of these verbs inflect their first word ("let go" -> "lets go")
