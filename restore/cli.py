@@ -119,6 +119,11 @@ class Reporter:
             _stderr(msg)
 
 
+def _located(exc: InputError, doc: Document) -> InputError:
+    """An error raised while processing ``doc``: it names the document's file and line unless it names its own."""
+    return exc if exc.path is not None else InputError(exc.message, doc.path, doc.line, exc.hint)
+
+
 def guarded(fn: Callable) -> Callable:
     """Turn exceptions into exit codes and one-line messages."""
 
@@ -573,9 +578,7 @@ def fix(
                 try:
                     result = restore_and_explain(doc.text, cfg)
                 except InputError as exc:
-                    if exc.path is None:
-                        exc = InputError(exc.message, doc.path, doc.line, exc.hint)
-                    rep.input_problem(exc)
+                    rep.input_problem(_located(exc, doc))
                     continue
                 n_docs += 1
                 n_edits += len(result.applied)
@@ -714,7 +717,7 @@ def detect(
             try:
                 det = run_detect(doc.text, cfg)
             except InputError as exc:
-                rep.input_problem(InputError(exc.message, exc.path or doc.path, exc.line or doc.line, exc.hint))
+                rep.input_problem(_located(exc, doc))
                 continue
             prog.advance(doc.id)
             scores.append(det.spun_score)
