@@ -446,8 +446,10 @@ def fix(
     no_detector: bool = _o_nodet,
     quality: Quality = _o_quality,
     lm_spans: int = typer.Option(40, "--lm-spans", min=1, help="--quality best: spans per document the LM reconsiders."),
-    lm_candidates: int = typer.Option(4, "--lm-candidates", min=1, help="--quality best: candidates per span."),
+    lm_candidates: int = typer.Option(10, "--lm-candidates", min=1, help="--quality best: candidates per span."),
     lm_margin: float = typer.Option(2.0, "--lm-margin", help="--quality best: margin over the spun wording."),
+    lm_separation: float = typer.Option(2.0, "--lm-separation",
+                                        help="--quality best: margin over the runner-up candidate."),
     models_dir: Optional[str] = _o_models,
     check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if anything would change."),
     explain: bool = typer.Option(False, "--explain", help="Also show the diff and every edit on stderr."),
@@ -476,7 +478,7 @@ def fix(
     cfg = _make_config(threshold=threshold, model_threshold=model_threshold, lexicons=tuple(lexicon or ()),
                        builtin=not no_builtin, use_model=not no_model, use_detector=not no_detector,
                        quality=quality, models_dir=models_dir, lm_max_spans=lm_spans,
-                       lm_max_candidates=lm_candidates, lm_margin=lm_margin)
+                       lm_max_candidates=lm_candidates, lm_margin=lm_margin, lm_separation=lm_separation)
     sources = _sources(paths, glob, not no_recursive, input_format)
     several = _several(sources)
     has_jsonl = any(s.kind == "jsonl" for s in sources)

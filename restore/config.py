@@ -30,8 +30,9 @@ class Config:
     doc_threshold: float | None = None  # None: the detector's calibrated gate (0.5 without a detector)
     quality: str = "fast"
     lm_max_spans: int = 40  # quality="best": spans per document the LM reconsiders
-    lm_max_candidates: int = 4  # ... and channel candidates per span (plus the spun wording)
+    lm_max_candidates: int = 10  # ... and channel candidates per span (plus the spun wording)
     lm_margin: float = 2.0  # ... log-prob margin a candidate needs over the spun wording
+    lm_separation: float = 2.0  # ... and over the runner-up candidate (else reported, not applied)
     models_dir: str | None = None
     max_chars: int = 20_000_000
     extra: tuple[tuple[str, str], ...] = field(default=())

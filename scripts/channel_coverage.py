@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How often the inverse channel proposes the true original of a real spinner substitution.
 
-    python scripts/channel_coverage.py --tortured /work/shared/data/tortured/tortured_phrases.tsv
+    python scripts/channel_coverage.py --tortured ../shared/data/tortured/tortured_phrases.tsv
         [--no-ablation]
 
 Substitutions are mined word by word (scripts/build_channel.align_pair, replaced runs only) from

@@ -2,10 +2,10 @@
 """Run the detector over a gold file and score it with the shared scorer.
 
     python3 scripts/eval_detect.py --gold data/eval/test_mixture.jsonl --out runs/detect/test_mixture.jsonl
-    python3 scripts/eval_detect.py --text /work/shared/samples/spun_news_tiandy.txt
+    python3 scripts/eval_detect.py --text ../shared/samples/spun_news_tiandy.txt
 
 Writes one {id, spans: [{start, end}], spun_score} line per document (offsets into the gold
-"spun" text), then runs `python3 /work/shared/eval/score.py detect GOLD SYSTEM --json` and prints
+"spun" text), then runs `python3 ../shared/eval/score.py detect GOLD SYSTEM --json` and prints
 its figures with the speed (words/s of detect, model load excluded). By default detection goes
 through the public API (restore.detect: dictionary + detector) at the detector's calibrated
 threshold; --detector-only leaves the dictionary out, --threshold overrides the threshold.
@@ -16,7 +16,6 @@ import argparse
 import gzip
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -25,7 +24,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SCORER = "/work/shared/eval/score.py"
+import shared_scorer  # noqa: E402  (scripts/shared_scorer.py)
+
 
 
 def read_gold(path: str) -> list[dict]:
@@ -62,6 +62,7 @@ def main(argv=None) -> int:
     ap.add_argument("--allow-no-model", action="store_true")
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--show", type=int, default=40, help="--text: spans to print per file")
+    shared_scorer.add_argument(ap)
     args = ap.parse_args(argv)
     if not args.text and not (args.gold and args.out):
         ap.error("give --gold and --out, or --text FILE...")
@@ -112,9 +113,7 @@ def main(argv=None) -> int:
         with open(gold_path, "w", encoding="utf-8") as fh:
             for g in gold:
                 fh.write(json.dumps(g, ensure_ascii=False) + "\n")
-    res = subprocess.run([sys.executable, SCORER, "detect", gold_path, str(out), "--json"],
-                         capture_output=True, text=True, check=True)
-    fig = json.loads(res.stdout)
+    fig = shared_scorer.score("detect", gold_path, out, args.scorer)
     fig.update({"threshold": thr, "gate": det.gate if det else None, "words": words, "seconds": round(spent, 1),
                 "words_per_s": round(words / spent) if spent else None,
                 "detector": det.signature if det else "none", "detector_only": args.detector_only})

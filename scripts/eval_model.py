@@ -2,7 +2,7 @@
 """Evaluate the seq2seq restorer alone, on GOLD spans (the model is told where the spun spans are).
 
     python3 scripts/eval_model.py --gold data/eval/dev_mixture.jsonl
-    python3 scripts/eval_model.py --gold /work/shared/data/tortured/tortured_in_context_dev.jsonl.gz
+    python3 scripts/eval_model.py --gold ../shared/data/tortured/tortured_in_context_dev.jsonl.gz
     python3 scripts/eval_model.py --gold data/eval/dev_mixture.jsonl --neg 2   # + untouched spans
 
 Gold: the scorer's format {id, spun, original, edits: [[spun_start, spun_end, orig_start, orig_end], ...]}

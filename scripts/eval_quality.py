@@ -7,7 +7,7 @@
 
 Writes ``{id, restored}`` per document to ``--out`` (plus ``NAME.edits.jsonl`` with the edits and
 ``NAME.score.json`` with the scorer's figures, seconds and words), runs
-``python3 /work/shared/eval/score.py restore GOLD OUT --json`` on the documents restored, and prints
+``../shared/eval/score.py restore GOLD OUT --json`` (scripts/shared_scorer.py) on the documents restored, and prints
 the figures and the seconds per 1,000 words. ``--text FILE``: restore one plain-text file instead
 (e.g. a clean article that must stay unchanged) and say whether it changed.
 Progress goes to stderr, one line per document.
@@ -20,7 +20,6 @@ import math
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SCORER = Path("/work/shared/eval/score.py")
+
+import shared_scorer  # noqa: E402  (scripts/shared_scorer.py)
 
 
 def read_jsonl(path: str) -> list[dict]:
@@ -67,6 +67,7 @@ def main(argv=None) -> int:
     ap.add_argument("--no-detector", action="store_true", help="run without the span detector")
     ap.add_argument("--trace", help="also write every unit's LM scores here (JSONL, for --tune)")
     ap.add_argument("--tune", help="grid-search the decision settings on a --trace file against --gold")
+    shared_scorer.add_argument(ap)
     a = ap.parse_args(argv)
     if not a.gold and not a.text:
         ap.error("--gold or --text")
@@ -153,19 +154,15 @@ def main(argv=None) -> int:
     if a.text:
         res["changed"] = restored != docs[0]["spun"]
         res["applied_edits"] = sum(e.applied for e in edits)
-    elif SCORER.is_file():
+    elif shared_scorer.available(a.scorer):
         with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as g:
             for d in docs:
                 g.write(json.dumps(d, ensure_ascii=False) + "\n")
             gold_sub = g.name
         try:
-            p = subprocess.run([sys.executable, str(SCORER), "restore", gold_sub, str(out), "--json"],
-                               capture_output=True, text=True, check=True)
-            res["score"] = json.loads(p.stdout)
+            res["score"] = shared_scorer.score("restore", gold_sub, out, a.scorer)
             if ffast:
-                p = subprocess.run([sys.executable, str(SCORER), "restore", gold_sub, str(fast_path), "--json"],
-                                   capture_output=True, text=True, check=True)
-                res["score_fast_same_run"] = json.loads(p.stdout)
+                res["score_fast_same_run"] = shared_scorer.score("restore", gold_sub, fast_path, a.scorer)
         finally:
             os.unlink(gold_sub)
     out.with_suffix(".score.json").write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
@@ -215,7 +212,7 @@ def _choose(u: dict, cfg: dict) -> tuple[int, float]:
         keep = [u["n"][i] + cfg["right"] for i in range(len(lp))]
         lp = [sum(t[:k]) for t, k in zip(u["tok_lp"], keep)]
     n, w, fast = u["n"], u["weight"], u["fast"]
-    best_i, best = 0, 0.0
+    best_i, best, scores = 0, 0.0, {}
     for i in range(1, len(lp)):
         if cfg["norm"] == "tok":
             d = (lp[i] - lp[0]) / max(1, n[i], n[0])
@@ -227,9 +224,17 @@ def _choose(u: dict, cfg: dict) -> tuple[int, float]:
             d += cfg["prior"] * math.log(w[i])
         if fast[i] and u["fast_conf"] is not None:
             d += cfg["fast"] * u["fast_conf"]
+        scores[i] = d
         if d > best:
             best_i, best = i, d
-    return (best_i, best) if best >= cfg["margin"] else (0, best)
+    if best < cfg["margin"] or not best_i:
+        return 0, best
+    runner = max((v for i, v in scores.items() if i != best_i), default=None)
+    if runner is not None and best - runner < cfg.get("sep", 0.0):
+        return 0, best  # two candidates nearly tie: reported, not applied
+    if fast[best_i] and u.get("fast_applied") is False and not cfg.get("promote", 1):
+        return 0, best  # a fast edit the fast stage held back stays held back
+    return best_i, best
 
 
 def _choose_text(u: dict, cfg: dict, i: int) -> str:
@@ -267,11 +272,12 @@ def tune(trace_path: str, gold_path: str, out: str) -> int:
     print(f"{len(docs)} docs, {n_gold} gold edits, {len(units)} units, {n_spun} of them spun, "
           f"the original among the options for {reach}", file=sys.stderr)
     rows = []
-    grid = itertools.product(("tok",), (1.0, 1.5, 2.0), (1.0,), (1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0),
-                             (None, 3), (10.0,), (10, 20, 30, 40), (0, 1, 2), (0.0, 0.1, 0.15), (4, 6, 10))
-    for norm, prior, fast, margin, right, min_sur, max_spans, gate_n, gate_rate, k in grid:
+    grid = itertools.product(("tok",), (1.0, 1.5, 2.0, 3.0), (1.0,), (2.0, 3.0, 4.0, 5.0, 6.0),
+                             (None,), (10.0,), (20, 40), (1,), (0.1,), (4, 10), (0.0, 1.0, 2.0, 3.0), (0, 1))
+    for norm, prior, fast, margin, right, min_sur, max_spans, gate_n, gate_rate, k, sep, promote in grid:
         cfg = {"norm": norm, "prior": prior, "fast": fast, "margin": margin, "right": right,
-               "min_sur": min_sur, "max_spans": max_spans, "gate_n": gate_n, "gate_rate": gate_rate, "k": k}
+               "min_sur": min_sur, "max_spans": max_spans, "gate_n": gate_n, "gate_rate": gate_rate, "k": k,
+               "sep": sep, "promote": promote}
         good = bad = bad_clean = changed = scored = docs_changed_clean = 0
         for us, n_g in docs:
             cand = [u for u in us if u["sur"] is None or u["sur"] >= min_sur]
@@ -306,6 +312,10 @@ def tune(trace_path: str, gold_path: str, out: str) -> int:
     for r in rows[:12]:
         print(r)
     print("best net:", max(rows, key=lambda x: (x["net"], -x["rows"])))
+    for floor in (0.85, 0.9):
+        ok = [r for r in rows if r["p"] >= floor]
+        if ok:
+            print(f"most right changes at precision >= {floor}:", max(ok, key=lambda x: (x["good"], -x["rows"])))
     return 0
 
 

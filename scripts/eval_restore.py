@@ -6,7 +6,7 @@
         [--exclude-tortured-phrases] [--threshold 0.6] [--limit N]
 
 Writes ``{id, restored}`` per gold record, then runs
-``python3 /work/shared/eval/score.py restore GOLD SYSTEM --json`` and prints its figures.
+``python3 ../shared/eval/score.py restore GOLD SYSTEM --json`` and prints its figures.
 
 --builtin-extra NAME (repeatable; default: news_mined) inserts restore/data/NAME.tsv among the
 built-in dictionaries right after "news", as the lead is asked to do in restore/lexicon.py
@@ -21,16 +21,13 @@ import argparse
 import gzip
 import json
 import os
-import subprocess
 import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-SCORER = os.path.join(ROOT, "..", "shared", "eval", "score.py")
-if not os.path.exists(SCORER):
-    SCORER = "/work/shared/eval/score.py"
+import shared_scorer  # noqa: E402  (scripts/shared_scorer.py)
 
 
 def read_gold(path: str) -> list[dict]:
@@ -50,6 +47,7 @@ def main(argv=None) -> int:
     ap.add_argument("--exclude-tortured-phrases", action="store_true")
     ap.add_argument("--threshold", type=float, default=0.6)
     ap.add_argument("--limit", type=int, default=None)
+    shared_scorer.add_argument(ap)
     args = ap.parse_args(argv)
 
     import restore
@@ -103,12 +101,7 @@ def main(argv=None) -> int:
         with open(gold_path, "w", encoding="utf-8") as fh:
             for g in gold:
                 fh.write(json.dumps(g, ensure_ascii=False) + "\n")
-    r = subprocess.run([sys.executable, SCORER, "restore", gold_path, args.out, "--json"],
-                       capture_output=True, text=True)
-    if r.returncode != 0:
-        print(r.stderr, file=sys.stderr)
-        return r.returncode
-    figures = json.loads(r.stdout)
+    figures = shared_scorer.score("restore", gold_path, args.out, args.scorer)
     figures["signature"] = restore.signature_of(cfg)
     with open(os.path.splitext(args.out)[0] + ".score.json", "w", encoding="utf-8") as fh:
         json.dump(figures, fh, indent=1)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Mine a news dictionary of spun phrases: frequent clean phrases x the spinner's substitutions.
 
-    python scripts/mine_dictionary.py --corpus /work/shared/data/corpus --splits data/splits \\
+    python scripts/mine_dictionary.py --corpus ../shared/data/corpus --splits data/splits \\
         --out restore/data/news_mined.tsv [--absent-from all|train] [--cap 30000]
 
 1. Originals: frequent 2-4 word phrases of the TRAIN split's clean text (names, idioms,

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import random
 import sys
@@ -252,6 +251,9 @@ def main(argv=None) -> int:
     ap.add_argument("--ship-dir", default=str(ROOT / "models/restorer"))
     ap.add_argument("--no-ship", action="store_true")
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--init-from", default=None,
+                    help="start from the weights of a shipped model directory (e.g. models/restorer) "
+                         "instead of MiniLM; a fresh optimizer and lr schedule, the data as usual")
     ap.add_argument("--data-cache", default=str(ROOT / "runs/restorer/data.pt"))
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--n-train", type=int, default=250_000)
@@ -294,7 +296,11 @@ def main(argv=None) -> int:
         calibrate(Path(args.ship_dir), data["cal"][:args.cal_n], out)
         return 0
     lr = args.lr or (3e-4 if args.variant == "warm" else 6e-4)
-    model = S.build_model(enc_dir, args.decoder_layers, warm=args.variant == "warm")
+    if args.init_from:
+        model = S.load_model(Path(args.init_from))
+        model.train()
+    else:
+        model = S.build_model(enc_dir, args.decoder_layers, warm=args.variant == "warm")
     freeze = args.freeze if args.freeze is not None else (2 if args.variant == "warm" else -1)
     if freeze >= 0:
         for p in model.encoder.embeddings.parameters():
@@ -309,6 +315,11 @@ def main(argv=None) -> int:
                 mod.p = args.dropout
         for c in (model.config.encoder, model.config.decoder):
             c.hidden_dropout_prob = c.attention_probs_dropout_prob = args.dropout
+    init_training = None
+    if args.init_from and (Path(args.init_from) / "training.json").is_file():
+        prev = json.loads((Path(args.init_from) / "training.json").read_text())
+        init_training = {k: prev.get(k) for k in ("steps", "examples_seen", "train_minutes", "final_dev_greedy",
+                                                  "init_from", "init_training")}
     trainable = [p for p in model.parameters() if p.requires_grad]
     dec_ids = {id(p) for p in model.decoder.parameters()}
     groups = [{"params": [p for p in trainable if id(p) not in dec_ids], "mult": 1.0},
@@ -326,7 +337,8 @@ def main(argv=None) -> int:
     model.train()
     log(out, f"variant={args.variant} params={n_params / 1e6:.1f}M trainable={sum(p.numel() for p in trainable) / 1e6:.1f}M "
              f"freeze={freeze} warmup={args.warmup} lr={lr} batch={args.batch} "
-             f"decoder_layers={args.decoder_layers} budget={args.max_minutes} min threads={args.threads}")
+             f"decoder_layers={args.decoder_layers} budget={args.max_minutes} min threads={args.threads}"
+             f"{' init_from=' + args.init_from if args.init_from else ''}")
 
     enc, tgt = data["train_enc"], data["train_tgt"]
     N = len(enc)
@@ -410,7 +422,8 @@ def main(argv=None) -> int:
                "train_minutes": round(train_minutes, 2), "lr": lr, "batch": args.batch,
                "decoder_layers": args.decoder_layers, "params": n_params, "freeze": freeze,
                "warmup": args.warmup, "dec_lr_mult": args.dec_lr_mult, "dropout": args.dropout, "final_dev_greedy": r,
-               "history": state["history"], "data": data["meta"], "threads": args.threads}
+               "history": state["history"], "data": data["meta"], "threads": args.threads,
+               "init_from": args.init_from, "init_training": init_training}
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     if args.no_ship:
         return 0

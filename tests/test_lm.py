@@ -293,3 +293,49 @@ def test_a_dictionary_edit_is_never_replaced_by_another_wording():
     cfg = _Settings(Config(use_detector=False, use_model=False), lm_doc_min_edits=0)
     out = quality.rerank_edits(text, [], [d], cfg, _FakeScorer(good={"solo"}), detector=True)
     assert [e.replacement for e in out] == [d.replacement]
+
+
+class _FakeChannel:
+    def __init__(self, table):
+        self.table = table
+
+    def __call__(self, phrase, k=None):
+        got = self.table.get(phrase.lower(), [])
+        return got[:k] if k else got
+
+    def known(self, phrase):
+        return phrase.lower() in self.table
+
+
+def test_two_close_candidates_are_reported_not_applied(monkeypatch):
+    text = "Officials at the White Dwelling said so."
+    a = text.index("Dwelling")
+    span = [Span(a, a + 8, "Dwelling", 0.8)]
+    monkeypatch.setattr(quality, "_channel_fn", lambda: _FakeChannel({"dwelling": [("house", 0.5), ("home", 0.5)]}))
+    cfg = _Settings(Config(use_model=False), lm_prior_weight=0.0, lm_doc_min_edits=0)
+    # the LM likes both originals alike: it does not know which one it was
+    tie = quality.rerank_edits(text, span, [], cfg, _FakeScorer(good={"House", "Home"}), detector=True)
+    assert apply_edits(text, tie) == text
+    (e,) = tie
+    assert not e.applied and e.confidence < cfg.threshold and "runner-up" in e.rule
+    # without the separation rule the first of the two would have been applied
+    loose = quality.rerank_edits(text, span, [], _Settings(cfg, lm_separation=0.0),
+                                 _FakeScorer(good={"House", "Home"}), detector=True)
+    assert apply_edits(text, loose) != text
+    # one clear winner is applied
+    clear = quality.rerank_edits(text, span, [], cfg, _FakeScorer(good={"House"}), detector=True)
+    assert apply_edits(text, clear) == "Officials at the White House said so."
+
+
+def test_a_held_back_fast_edit_is_not_promoted_by_default():
+    text = "The calendar year timeframe ended."
+    a = text.index("calendar")
+    held = Edit(a, a + 23, "calendar year timeframe", "year", source="model", confidence=0.7, rule="m",
+                applied=False)
+    cfg = _Settings(Config(use_detector=False, use_model=False), lm_prior_weight=0.0, lm_doc_min_edits=0,
+                    lm_doc_min_rate=0.0)
+    sc = _FakeScorer(bad={"calendar", "timeframe"}, weight=20.0)
+    (e,) = quality.rerank_edits(text, [], [held], cfg, sc, detector=True)
+    assert not e.applied and "not promoted" in e.rule
+    (p,) = quality.rerank_edits(text, [], [held], _Settings(cfg, lm_promote=1), sc, detector=True)
+    assert p.applied and apply_edits(text, [p]) == "The year ended."

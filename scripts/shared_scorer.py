@@ -1,0 +1,34 @@
+"""The shared scorer (``../shared/eval/score.py`` beside the checkout) run as a subprocess.
+
+Every evaluation script reports its figures through this one call, so that they compare across
+changes. ``--scorer PATH`` (``add_argument``) points at another copy; a user's clone without
+``../shared`` gets a clear message instead of a traceback.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT = ROOT.parent / "shared" / "eval" / "score.py"
+
+
+def add_argument(ap) -> None:
+    ap.add_argument("--scorer", default=str(DEFAULT), help=f"the shared scorer (default {DEFAULT})")
+
+
+def available(path: str | Path = DEFAULT) -> bool:
+    return Path(path).is_file()
+
+
+def score(kind: str, gold: str | Path, system: str | Path, scorer: str | Path = DEFAULT) -> dict:
+    """``score.py KIND GOLD SYSTEM --json`` (kind: restore or detect) as a dict."""
+    if not available(scorer):
+        raise SystemExit(f"the shared scorer is not at {scorer}: pass --scorer PATH")
+    p = subprocess.run([sys.executable, str(scorer), kind, str(gold), str(system), "--json"],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        raise SystemExit(f"{scorer} {kind} {gold} {system} failed:\n{p.stderr.strip()}")
+    return json.loads(p.stdout)

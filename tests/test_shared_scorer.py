@@ -1,0 +1,45 @@
+"""scripts/shared_scorer.py: the one way the evaluation scripts call ../shared/eval/score.py."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import shared_scorer  # noqa: E402
+
+
+def test_missing_scorer_is_a_clear_message(tmp_path):
+    with pytest.raises(SystemExit, match="--scorer"):
+        shared_scorer.score("restore", tmp_path / "g.jsonl", tmp_path / "s.jsonl", tmp_path / "nope.py")
+
+
+def test_argument_defaults_to_the_copy_beside_the_checkout():
+    import argparse
+
+    ap = argparse.ArgumentParser()
+    shared_scorer.add_argument(ap)
+    assert Path(ap.parse_args([]).scorer) == ROOT.parent / "shared" / "eval" / "score.py"
+
+
+def test_scores_a_restoration(shared, tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "a", "spun": "the legal rights group said", "original": "the rights group said"})
+                    + "\n")
+    fixed, kept = tmp_path / "fixed.jsonl", tmp_path / "kept.jsonl"
+    fixed.write_text(json.dumps({"id": "a", "restored": "the rights group said"}) + "\n")
+    kept.write_text(json.dumps({"id": "a", "restored": "the legal rights group said"}) + "\n")
+    good = shared_scorer.score("restore", gold, fixed, shared / "eval" / "score.py")
+    none = shared_scorer.score("restore", gold, kept, shared / "eval" / "score.py")
+    assert (good["error_reduction"], good["edit_p"], good["wer_out"]) == (1.0, 1.0, 0.0)
+    assert none["error_reduction"] == 0.0 and none["wer_out"] == none["wer_in"] > 0
+
+
+def test_a_failing_scorer_names_itself(shared, tmp_path):
+    bad = tmp_path / "gold.jsonl"
+    bad.write_text("not json\n")
+    with pytest.raises(SystemExit, match="failed"):
+        shared_scorer.score("restore", bad, bad, shared / "eval" / "score.py")
