@@ -438,7 +438,7 @@ def fix(
     in_place: bool = typer.Option(False, "--in-place", "-i", help="Rewrite the inputs (needs --backup)."),
     backup: Optional[str] = typer.Option(None, "--backup", help="With --in-place: keep the original as PATH+SUFFIX."),
     threshold: float = typer.Option(0.6, "--threshold", min=0.0, max=1.0, help="Apply edits at least this confident."),
-    model_threshold: float = typer.Option(0.8, "--model-threshold", min=0.0, max=1.0,
+    model_threshold: float = typer.Option(0.9, "--model-threshold", min=0.0, max=1.0,
                                           help="Model edits must also clear this."),
     lexicon: Optional[List[str]] = _o_lex,
     no_builtin: bool = _o_nobuiltin,

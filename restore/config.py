@@ -21,7 +21,7 @@ class Config:
     """
 
     threshold: float = 0.6
-    model_threshold: float = 0.8
+    model_threshold: float = 0.9
     lexicons: tuple[str, ...] = ()
     builtin: bool = True
     use_model: bool = True

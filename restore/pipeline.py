@@ -13,7 +13,7 @@ from .casing import transfer_case, wants_an
 from .config import Config, signature
 from .edits import apply_edits
 from .errors import InputError
-from .lexicon import Lexicon, Match, load_lexicon
+from .lexicon import Lexicon, load_lexicon
 from .segment import Token, count_words, protected_ranges, tokenize
 from .types import Detection, Edit, Result, Span
 

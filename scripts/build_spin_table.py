@@ -88,7 +88,6 @@ HAND: dict[str, dict[str, int]] = {
     "under": {"beneath": 3, "underneath": 2, "below": 2},
     "against": {"versus": 3, "towards": 2, "in opposition to": 2},
     "about": {"about": 0, "close to": 2, "all around": 2, "approximately": 2},
-    "also": {"also": 0, "also": 0, "way too": 1, "as well": 2},
     "however": {"nevertheless": 3, "having said that": 3, "nonetheless": 2},
     "because": {"simply because": 3, "due to the fact": 3, "mainly because": 3, "since": 2},
     "although": {"even though": 3, "although": 0, "however": 1},

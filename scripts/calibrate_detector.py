@@ -6,7 +6,7 @@
    sees exactly what ships.
 2. Builds a dev set from data/splits/dev.jsonl: ~40% of documents left clean, the rest spun with
    restore.spin (presets light/medium/heavy/mixture) with seeds the training never used. It is
-   written in the scorer's gold format to runs/detector/dev_gold.jsonl.
+   written in the scorer's gold format to dev_gold.jsonl beside --stage.
 3. Token calibration: Platt scaling (logistic regression of the gold label on the model's logit
    difference, numpy Newton steps) over every word token of the dev documents.
 4. Default threshold: the lowest calibrated probability at which clean dev documents get at most
@@ -173,7 +173,8 @@ def main(argv=None) -> int:
     det = SpanDetector(stage, dtype=args.dtype)
 
     dev = make_dev(Path(args.dev), args.p_clean, args.seed, args.limit or None)
-    gold_path = ROOT / "runs/detector/dev_gold.jsonl"
+    gold_path = Path(args.stage).parent / "dev_gold.jsonl"
+    gold_path.parent.mkdir(parents=True, exist_ok=True)
     with open(gold_path, "w", encoding="utf-8") as fh:
         for rec in dev:
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")

@@ -68,7 +68,7 @@ def main(argv=None) -> int:
             table = bc.build(args.tortured, log=quiet, **kw)
             rows.append((label, lambda s, t=table: t.get(" ".join(s.lower().split()), [])))
     print()
-    print(f"| table | subset | n | has candidates | top-1 | top-5 | top-20 |")
+    print("| table | subset | n | has candidates | top-1 | top-5 | top-20 |")
     print("|---|---|---|---|---|---|---|")
     for label, fn in rows:
         for sub, its in (("all", items), ("1->1 word", one)):

@@ -65,6 +65,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--models-dir")
     ap.add_argument("--no-detector", action="store_true", help="run without the span detector")
+    ap.add_argument("--exclude-tortured-phrases", action="store_true",
+                    help="drop the gold set's tortured phrases from the dictionary (the model must generalise)")
     ap.add_argument("--trace", help="also write every unit's LM scores here (JSONL, for --tune)")
     ap.add_argument("--tune", help="grid-search the decision settings on a --trace file against --gold")
     shared_scorer.add_argument(ap)
@@ -98,6 +100,10 @@ def main(argv=None) -> int:
         if a.limit:
             docs = docs[: a.limit]
 
+    if a.exclude_tortured_phrases:
+        from eval_restore import exclude_tortured_phrases
+
+        exclude_tortured_phrases(docs)
     stats: dict = {}
     scorer = None
     if a.quality == "best":

@@ -36,6 +36,27 @@ def read_gold(path: str) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+
+def exclude_tortured_phrases(gold: list[dict]) -> None:
+    """Drop the gold records' tortured phrases from the built-in ``tortured`` dictionary (for this
+    process), so that a restorer must generalise to them; callers clear the lexicon cache."""
+    from restore import lexicon as lexmod
+    from restore.segment import split_phrase
+
+    drop = {split_phrase(g["phrase"]) for g in gold if g.get("phrase")}
+    orig_text = lexmod.builtin_text
+
+    def builtin_text(name: str, _orig=orig_text) -> str:
+        text = _orig(name)
+        if name != "tortured":
+            return text
+        keep = [ln for ln in text.splitlines()
+                if ln.startswith("#") or not ln.strip() or split_phrase(ln.split("\t")[0]) not in drop]
+        return "\n".join(keep) + "\n"
+
+    lexmod.builtin_text = builtin_text
+    lexmod.load_lexicon.cache_clear()
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--gold", required=True)
@@ -46,6 +67,7 @@ def main(argv=None) -> int:
     ap.add_argument("--builtin-extra", action="append", default=None)
     ap.add_argument("--exclude-tortured-phrases", action="store_true")
     ap.add_argument("--threshold", type=float, default=0.6)
+    ap.add_argument("--model-threshold", type=float, default=None, help="(default: Config's)")
     ap.add_argument("--limit", type=int, default=None)
     shared_scorer.add_argument(ap)
     args = ap.parse_args(argv)
@@ -53,7 +75,6 @@ def main(argv=None) -> int:
     import restore
     from restore import lexicon as lexmod
     from restore.config import Config
-    from restore.segment import split_phrase
 
     gold = read_gold(args.gold)
     if args.limit:
@@ -65,22 +86,12 @@ def main(argv=None) -> int:
         at = base.index("news") + 1 if "news" in base else 0
         lexmod.BUILTIN = tuple(base[:at] + extra + base[at:])
     if args.exclude_tortured_phrases:
-        drop = {split_phrase(g["phrase"]) for g in gold if g.get("phrase")}
-        orig_text = lexmod.builtin_text
-
-        def builtin_text(name: str, _orig=orig_text) -> str:
-            text = _orig(name)
-            if name != "tortured":
-                return text
-            keep = [ln for ln in text.splitlines()
-                    if ln.startswith("#") or not ln.strip() or split_phrase(ln.split("\t")[0]) not in drop]
-            return "\n".join(keep) + "\n"
-
-        lexmod.builtin_text = builtin_text
+        exclude_tortured_phrases(gold)
     lexmod.load_lexicon.cache_clear()
 
     cfg = Config(threshold=args.threshold, lexicons=tuple(args.lexicon), use_model=not args.no_model,
-                 use_detector=not args.no_detector)
+                 use_detector=not args.no_detector,
+                 **({"model_threshold": args.model_threshold} if args.model_threshold is not None else {}))
     lex = lexmod.load_lexicon(cfg.lexicons, cfg.builtin)
     print(f"dictionaries: {', '.join(f'{n} ({c})' for n, _, c in lex.sources)}; {len(lex)} entries", file=sys.stderr)
 

@@ -49,8 +49,6 @@ most frequent corpus casing.
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import math
 import os
 import sys

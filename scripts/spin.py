@@ -15,7 +15,6 @@ is kept whole even when it alone is longer).
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import json
 import os

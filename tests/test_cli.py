@@ -362,11 +362,11 @@ def test_options_reach_the_config(run, monkeypatch):
         return real(text, config.replace(quality="fast", use_model=False, use_detector=False))
 
     monkeypatch.setattr(pipeline, "restore_and_explain", spy)
-    r = run("fix", "--quality", "best", "--threshold", "0.7", "--model-threshold", "0.9", "--models-dir", "/nowhere",
+    r = run("fix", "--quality", "best", "--threshold", "0.7", "--model-threshold", "0.85", "--models-dir", "/nowhere",
             input="NBC Information", models=True)
     assert r.exit_code == 0 and r.stdout == "NBC News"
     (cfg,) = seen
-    assert (cfg.quality, cfg.threshold, cfg.model_threshold, cfg.models_dir) == ("best", 0.7, 0.9, "/nowhere")
+    assert (cfg.quality, cfg.threshold, cfg.model_threshold, cfg.models_dir) == ("best", 0.7, 0.85, "/nowhere")
     assert cfg.use_model and cfg.use_detector and cfg.builtin
     seen.clear()
     run("fix", input="x")  # the fixture's --no-model --no-detector
