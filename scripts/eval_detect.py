@@ -13,7 +13,6 @@ threshold; --detector-only leaves the dictionary out, --threshold overrides the 
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import sys
@@ -25,13 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import shared_scorer  # noqa: E402  (scripts/shared_scorer.py)
-
-
-
-def read_gold(path: str) -> list[dict]:
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+from restore.metrics import read_jsonl  # noqa: E402  (names the file and line of a bad record)
 
 
 def make_detect(args):
@@ -91,7 +84,7 @@ def main(argv=None) -> int:
                 print(f"   {s.confidence:.2f} {s.source[:4]} {s.text!r}" + (f" -> {s.suggestion!r}" if s.suggestion else ""))
         return 0
 
-    gold = read_gold(args.gold)
+    gold = list(read_jsonl(args.gold))
     if args.limit:
         gold = gold[: args.limit]
     out = Path(args.out)

@@ -15,7 +15,6 @@ Progress goes to stderr, one line per document.
 from __future__ import annotations
 
 import argparse
-import gzip
 import math
 import json
 import os
@@ -29,12 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import shared_scorer  # noqa: E402  (scripts/shared_scorer.py)
-
-
-def read_jsonl(path: str) -> list[dict]:
-    op = gzip.open if path.endswith(".gz") else open
-    with op(path, "rt", encoding="utf-8") as f:
-        return [json.loads(l) for l in f if l.strip()]
+from restore.metrics import read_jsonl  # noqa: E402  (names the file and line of a bad record)
 
 
 class Settings:
@@ -94,7 +88,7 @@ def main(argv=None) -> int:
         docs = [{"id": Path(a.text).name, "spun": Path(a.text).read_text(encoding="utf-8")}]
         docs[0]["original"] = docs[0]["spun"]
     else:
-        docs = read_jsonl(a.gold)[a.offset:]
+        docs = list(read_jsonl(a.gold))[a.offset:]
         if a.sample:
             docs = random.Random(a.seed).sample(docs, min(a.sample, len(docs)))
         if a.limit:

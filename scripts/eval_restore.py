@@ -18,7 +18,6 @@ record's "phrase" (tortured_in_context_dev), to measure the dictionary on phrase
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import sys
@@ -28,13 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 import shared_scorer  # noqa: E402  (scripts/shared_scorer.py)
-
-
-def read_gold(path: str) -> list[dict]:
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
+from restore.metrics import read_jsonl  # noqa: E402  (names the file and line of a bad record)
 
 
 def exclude_tortured_phrases(gold: list[dict]) -> None:
@@ -76,7 +69,7 @@ def main(argv=None) -> int:
     from restore import lexicon as lexmod
     from restore.config import Config
 
-    gold = read_gold(args.gold)
+    gold = list(read_jsonl(args.gold))
     if args.limit:
         gold = gold[: args.limit]
 
