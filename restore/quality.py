@@ -359,6 +359,11 @@ def _squash(margin: float, lm_margin: float, scale: float, threshold: float) -> 
     return min(1.0, max(0.0, 1.0 / (1.0 + math.exp(-z))))
 
 
+def _just_below(threshold: float) -> float:
+    """The confidence of an edit that is reported but must not be applied."""
+    return max(0.0, round(threshold - 0.0001, 4))
+
+
 def _fmt(x: float) -> str:
     return f"{x:+.2f}"
 
@@ -434,7 +439,7 @@ def rerank_edits(text: str, spans: Sequence[Span], candidate_edits: Sequence[Edi
     gate = (len(changed) >= setting(cfg, "lm_doc_min_edits")
             and len(changed) >= setting(cfg, "lm_doc_min_rate") * len(units))
     if not gate:
-        below = max(0.0, round(threshold - 0.0001, 4))
+        below = _just_below(threshold)
         for u in units:
             e = by_unit.get((u.start, u.end))
             if u.fast is not None:
@@ -604,7 +609,7 @@ def _decide_unit(text, u: Unit, toks, sents, current, scorer, k, extra, margin_n
     runner = max((scores[i] for i in range(1, len(options)) if i != best_i), default=None)
     close = runner is not None and best_score - runner < separation
     if close:  # two candidates nearly tie: the LM does not know which original it was
-        conf = min(conf, max(0.0, threshold - 0.0001))
+        conf = min(conf, _just_below(threshold))
     conf = round(conf, 4)
     rep = options[best_i]
     e_start = a

@@ -298,7 +298,6 @@ def main(argv=None) -> int:
     lr = args.lr or (3e-4 if args.variant == "warm" else 6e-4)
     if args.init_from:
         model = S.load_model(Path(args.init_from))
-        model.train()
     else:
         model = S.build_model(enc_dir, args.decoder_layers, warm=args.variant == "warm")
     freeze = args.freeze if args.freeze is not None else (2 if args.variant == "warm" else -1)
