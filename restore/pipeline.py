@@ -61,7 +61,11 @@ def signature_of(config: Config | None = None) -> str:
     lex = load_lexicon(cfg.lexicons, cfg.builtin)
     det = _detector(cfg)
     res = _restorer(cfg)
-    return signature(cfg, lex.signature, res.signature if res else "none", det.signature if det else "none")
+    rsig = res.signature if res else "none"
+    ev = res.evidence_for(det.signature if det else None) if res else None
+    if ev is not None:
+        rsig += "+" + ev.signature
+    return signature(cfg, lex.signature, rsig, det.signature if det else "none")
 
 
 # ---------------------------------------------------------------- dictionary stage
@@ -145,7 +149,7 @@ def restore_and_explain(text: str, config: Config | None = None) -> Result:
         covered = [(e.start, e.end) for e in candidates]
         todo = [s for s in spans if not any(a < s.end and s.start < b for a, b in covered)]
         if todo:
-            candidates.extend(res.propose_edits(text, todo, cfg))
+            candidates.extend(res.propose_edits(text, todo, cfg, detector=det.signature if det else None))
     edits = decide(candidates)
     # --- quality="best": the LM reranks the least certain choices (restore/quality.py) ---
     if cfg.quality == "best" and text.strip():

@@ -487,6 +487,25 @@ def _no_overlap(edits: list[Edit]) -> list[Edit]:
     return out
 
 
+def option_scores(lp: Sequence[float], n: Sequence[int], weight: Sequence[float | None], fast: Sequence[bool],
+                  fast_conf: float | None, prior_w: float, fast_w: float) -> tuple[int, float, list[float]]:
+    """The decision rule's score of each option against option 0 (the spun wording): the LM's
+    log-prob gain per token, plus ``prior_w * log(channel weight)``, plus ``fast_w * confidence`` for
+    the fast stage's own proposal. Returns (best option, its score, all scores); best is 0 when no
+    option scores above 0. ``scripts/eval_quality.py --tune`` replays traces through this too."""
+    best_i, best_score, scores = 0, 0.0, [0.0]
+    for i in range(1, len(lp)):
+        sc = (lp[i] - lp[0]) / max(1, n[i], n[0])
+        if weight[i] is not None and weight[i] > 0:
+            sc += prior_w * math.log(weight[i])
+        if fast[i] and fast_conf is not None:
+            sc += fast_w * fast_conf
+        scores.append(sc)
+        if sc > best_score:
+            best_i, best_score = i, sc
+    return best_i, best_score, scores
+
+
 def _decide_unit(text, u: Unit, toks, sents, current, scorer, k, extra, margin_need, scale, prior_w,
                  fast_w, threshold, trace=None, right_words=8, name_margin=0.0, separation=0.0,
                  promote=True) -> tuple[Edit | None, int]:
@@ -571,20 +590,9 @@ def _decide_unit(text, u: Unit, toks, sents, current, scorer, k, extra, margin_n
                       "fast_conf": u.fast.confidence if u.fast is not None else None,
                       "fast_applied": u.fast.applied if u.fast is not None else None,
                       "fast_source": u.fast.source if u.fast is not None else None})
-    lp0, n0 = res[0][0], res[0][1]
-    best_i, best_score, scores = 0, 0.0, [0.0]
-    for i in range(1, len(options)):
-        lp, n = res[i][0], res[i][1]
-        delta = (lp - lp0) / max(1, n, n0)
-        sc = delta
-        w, s, fast = meta[i]
-        if s is not None and s > 0:
-            sc += prior_w * math.log(s)
-        if fast and u.fast is not None:
-            sc += fast_w * u.fast.confidence
-        scores.append(sc)
-        if sc > best_score:
-            best_i, best_score = i, sc
+    best_i, best_score, scores = option_scores([r[0] for r in res], [r[1] for r in res], [m[1] for m in meta],
+                                               [m[2] for m in meta], u.fast.confidence if u.fast else None,
+                                               prior_w, fast_w)
     if u.fast is not None and fast_rep is not None:
         f = u.fast
         fi = next((i for i in range(1, len(options)) if meta[i][2]), None)

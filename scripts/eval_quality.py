@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 import shared_scorer  # noqa: E402  (scripts/shared_scorer.py)
 from restore.metrics import read_jsonl  # noqa: E402  (names the file and line of a bad record)
+from restore.quality import option_scores  # noqa: E402  (the stage's own scoring rule)
 
 
 class Settings:
@@ -211,25 +212,13 @@ def _choose(u: dict, cfg: dict) -> tuple[int, float]:
     if cfg.get("right") is not None and u.get("tok_lp"):
         keep = [u["n"][i] + cfg["right"] for i in range(len(lp))]
         lp = [sum(t[:k]) for t, k in zip(u["tok_lp"], keep)]
-    n, w, fast = u["n"], u["weight"], u["fast"]
-    best_i, best, scores = 0, 0.0, {}
-    for i in range(1, len(lp)):
-        if cfg["norm"] == "tok":
-            d = (lp[i] - lp[0]) / max(1, n[i], n[0])
-        elif cfg["norm"] == "sqrt":
-            d = (lp[i] - lp[0]) / max(1, n[i], n[0]) ** 0.5
-        else:
-            d = lp[i] - lp[0]
-        if w[i]:
-            d += cfg["prior"] * math.log(w[i])
-        if fast[i] and u["fast_conf"] is not None:
-            d += cfg["fast"] * u["fast_conf"]
-        scores[i] = d
-        if d > best:
-            best_i, best = i, d
+    if cfg["norm"] != "tok":  # the other normalisations were tried and dropped (see the grid below)
+        raise ValueError(f"norm {cfg['norm']!r}: only 'tok' is the stage's rule")
+    best_i, best, scores = option_scores(lp, u["n"], u["weight"], u["fast"], u["fast_conf"], cfg["prior"], cfg["fast"])
+    fast = u["fast"]
     if best < cfg["margin"] or not best_i:
         return 0, best
-    runner = max((v for i, v in scores.items() if i != best_i), default=None)
+    runner = max((v for i, v in enumerate(scores) if i and i != best_i), default=None)
     if runner is not None and best - runner < cfg.get("sep", 0.0):
         return 0, best  # two candidates nearly tie: reported, not applied
     if fast[best_i] and u.get("fast_applied") is False and not cfg.get("promote", 1):

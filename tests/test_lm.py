@@ -339,3 +339,27 @@ def test_a_held_back_fast_edit_is_not_promoted_by_default():
     assert not e.applied and "not promoted" in e.rule
     (p,) = quality.rerank_edits(text, [], [held], _Settings(cfg, lm_promote=1), sc, detector=True)
     assert p.applied and apply_edits(text, [p]) == "The year ended."
+
+
+def test_option_scores_is_the_rule_the_tuner_replays():
+    import sys as _sys
+    from pathlib import Path as _Path
+
+    from restore.quality import option_scores
+
+    _sys.path.insert(0, str(_Path(__file__).resolve().parent.parent / "scripts"))
+    import eval_quality
+
+    # option 0 = the spun wording; 1 = a channel candidate (weight 0.5); 2 = the fast proposal
+    lp, n, weight, fast = [-20.0, -14.0, -15.0], [2, 2, 2], [None, 0.5, None], [False, False, True]
+    best, score, scores = option_scores(lp, n, weight, fast, 0.8, prior_w=2.0, fast_w=1.0)
+    assert scores[0] == 0.0
+    assert abs(scores[1] - (3.0 + 2.0 * math.log(0.5))) < 1e-9 and abs(scores[2] - (2.5 + 0.8)) < 1e-9
+    assert best == 2 and score == scores[2]
+    assert option_scores([-1.0, -9.0], [1, 1], [None, None], [False, False], None, 2.0, 1.0)[0] == 0
+    u = {"lp": lp, "n": n, "weight": weight, "fast": fast, "fast_conf": 0.8, "fast_applied": True, "options": ["a", "b", "c"]}
+    cfg = {"norm": "tok", "prior": 2.0, "fast": 1.0, "margin": 2.0, "k": 10, "sep": 0.0, "promote": 0}
+    i, m = eval_quality._choose(u, cfg)
+    assert m == score and eval_quality._choose_text(u, cfg, i) == "c"  # (the replay lists the fast option first)
+    assert eval_quality._choose(u, {**cfg, "sep": 2.0})[0] == 0  # the runner-up is within 2.0
+    assert eval_quality._choose({**u, "fast_applied": False}, cfg)[0] == 0  # held back stays held back

@@ -157,3 +157,54 @@ def test_shipped_leaves_a_clean_sentence_alone():
 def test_shipped_is_loaded_once():
     assert S.load_restorer() is S.load_restorer()
     assert S.load_restorer(ROOT / "models") is S.load_restorer()
+
+
+def test_greedy_decoding_equals_generate_and_forced_scoring(tiny_dir):
+    # the cached greedy loop must give generate()'s sequences and _forced()'s log-probs
+    d, _ = tiny_dir
+    res = S.load_restorer(d)
+    enc = S.encode_inputs(res.tok, ["The ", "In the ", ""], ["Innovative Guards", "dwelling", "firm"],
+                          [" said so.", " of commons.", " claimed it"])
+    ids, mask = res._pad(enc)
+    hidden = res._encode(ids, mask)
+    seqs, lps = res._greedy(ids, mask, hidden)
+    assert seqs == [g[0] if g else [] for g in res._generate(ids, mask, hidden)]
+    ended = [i for i, lp in enumerate(lps) if lp is not None]
+    forced = res._forced(hidden, mask, ended, [seqs[i] for i in ended])
+    for i, f in zip(ended, forced):
+        assert abs(lps[i] - f) < 1e-3
+
+
+def test_evidence_sets_the_confidence_only_with_its_detector(tiny_dir):
+    from restore.evidence import FEATURES, Evidence
+
+    d, _ = tiny_dir
+    res = S.load_restorer(d)
+    text = "In Tehran the Innovative Guards said so.\nAnother line about the White Dwelling."
+    spans = [Span(text.index(w), text.index(w) + len(w), w, 0.9) for w in ("Innovative Guards", "White Dwelling")]
+    # a fixed infill result (the random model's own output is arbitrary): best = a new wording
+    def infill(items, extra=None, generate=True):
+        return [{"candidates": [it[1].lower(), "revolutionary guards"], "ids": [[1], [2]], "lps": [-9.0, -1.0],
+                 "keep_lp": -9.0, "best": 1, "best_text": "revolutionary guards", "beam": []} for it in items]
+
+    res.infill, saved_infill = infill, res.infill
+    own = res.propose_edits(text, spans, Config())
+    assert len(own) == 2 and all("detector" not in e.rule for e in own)
+    weights = [0.0] * len(FEATURES)
+    weights[FEATURES.index("detector_logit")] = 1.0
+    saved = res.evidence
+    res.evidence = Evidence({"features": list(FEATURES), "weights": weights, "bias": -5.0,
+                             "detector": "detector@test", "restorer": res.signature, "id": "t"})
+    try:
+        assert [e.confidence for e in res.propose_edits(text, spans, Config(), detector="detector@other")] == \
+            [e.confidence for e in own]
+        combined = res.propose_edits(text, spans, Config(), detector="detector@test")
+        # logit(0.9) - 5 = -2.8: confidence ~0.06, below the report floor: nothing proposed
+        assert combined == []
+        res.evidence.bias = 2.0  # logit(0.9) + 2 = 4.2: ~0.985 -> applied, and the rule says why
+        combined = res.propose_edits(text, spans, Config(), detector="detector@test")
+        assert combined and all(e.applied and e.confidence > 0.98 for e in combined)
+        assert all("detector 0.90" in e.rule for e in combined)
+    finally:
+        res.evidence = saved
+        res.infill = saved_infill

@@ -1,0 +1,85 @@
+"""restore/evidence.py (pipeline-level confidence of model edits) and scripts/fit_evidence.py."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from restore import evidence as ev
+from restore.evidence import FEATURES, Evidence, load_evidence
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import fit_evidence  # noqa: E402
+
+
+def _weights(**kw) -> dict:
+    w = {name: 0.0 for name in FEATURES}
+    w.update(kw)
+    return {"features": list(FEATURES), "weights": [w[n] for n in FEATURES], "bias": 0.0,
+            "detector": "detector@aaaa", "restorer": "restorer@bbbb", "id": "cccc"}
+
+
+def test_features_follow_the_declared_order():
+    x = ev.features(-1.0, -6.0, "dwelling", "house", 0.9)
+    assert len(x) == len(FEATURES)
+    named = dict(zip(FEATURES, x))
+    assert named["lp_best"] == -1.0 and named["margin"] == 5.0 and named["n_words"] == 1.0
+    assert named["detector_logit"] > 2.0
+    # "dwelling" is a thesaurus substitute of "house" in the channel table; "zebra" is not
+    assert named["channel_any"] == 1.0 and named["channel_known"] == 1.0
+    assert dict(zip(FEATURES, ev.features(-1.0, -6.0, "dwelling", "zebra", 0.9)))["channel_any"] == 0.0
+
+
+def test_probability_follows_the_weights():
+    e = Evidence(_weights(detector_logit=1.0))
+    lo = e.probability(ev.features(-1.0, -2.0, "dwelling", "house", 0.2))
+    hi = e.probability(ev.features(-1.0, -2.0, "dwelling", "house", 0.95))
+    assert 0.0 < lo < 0.5 < hi < 1.0
+    assert e.signature == "evidence@cccc"
+
+
+def test_applies_only_to_the_models_it_was_fitted_with():
+    e = Evidence(_weights())
+    assert e.applies_to("detector@aaaa", "restorer@bbbb")
+    assert e.applies_to("detector@aaaa", "restorer@bbbb,beams4")  # decoding settings do not matter
+    assert not e.applies_to("detector@ffff", "restorer@bbbb")
+    assert not e.applies_to("detector@aaaa", "restorer@ffff")
+
+
+def test_other_features_are_refused(tmp_path):
+    (tmp_path / ev.FILE).write_text(json.dumps({**_weights(), "features": ["lp_best"]}))
+    with pytest.raises(ValueError, match="features"):
+        load_evidence(tmp_path)
+    assert load_evidence(tmp_path / "none") is None
+
+
+def test_labels_map_span_ends_through_the_gold_edits():
+    spun = "The firm claimed that legal rights matter."
+    orig = "The company said that rights matter."
+    edits = [[4, 8, 4, 11], [9, 16, 12, 16], [22, 34, 22, 28]]
+    g = {"spun": spun, "original": orig, "edits": edits}
+    assert fit_evidence.is_right(g, 4, 8, "company")
+    assert fit_evidence.is_right(g, 4, 16, "company said")
+    assert not fit_evidence.is_right(g, 4, 8, "business")
+    assert not fit_evidence.is_right(g, 5, 8, "ompany")  # an end inside a gold edit
+    assert fit_evidence.is_right(g, 17, 21, "that")  # an untouched word kept
+    assert fit_evidence.is_right(g, 22, 34, "rights")
+    assert fit_evidence.original_offset(edits, len(spun)) == len(orig)
+
+
+def test_logistic_fit_separates_a_signal():
+    np = pytest.importorskip("numpy")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 2))
+    y = (X[:, 0] + 0.1 * rng.normal(size=400) > 0).astype(float)
+    mean, scale = fit_evidence.standardise(X)
+    w, b = fit_evidence.fit_logistic((X - mean) / scale, y, l2=1.0)
+    assert w[0] > 3 * abs(w[1])
+    p = fit_evidence.predict(X, w, b, mean, scale)
+    assert ((p > 0.5) == (y > 0.5)).mean() > 0.95
+    cv = fit_evidence.cross_validate(X, y, [str(i % 40) for i in range(400)])
+    assert ((cv > 0.5) == (y > 0.5)).mean() > 0.9
+
