@@ -16,7 +16,7 @@ import sys
 import traceback
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Iterable, List, Optional
+from typing import Any, Callable, Iterable, Iterator, List, Optional
 
 import click
 import typer
@@ -461,7 +461,7 @@ def fix(
     input_format: InputFormat = _o_infmt,
 ) -> None:
     """Restore spun text: print (or write) it with the spinner's substitutions undone."""
-    from .pipeline import restore_and_explain
+    from .pipeline import restore_batch
 
     fmt, show, quality, input_format = _v(fmt), _v(show), _v(quality), _v(input_format)
     output = Path(output_arg) if output_arg else None
@@ -572,15 +572,14 @@ def fix(
     try:
         stdout_free = check or in_place or output is not None
         with _progress(_progress_total(sources), _show_progress(sources, quiet, no_progress, stdout_free)) as prog:
-            for item in iter_inputs(field=field, id_field=id_field, max_bytes=max_bytes, sources=sources):
+            items = iter_inputs(field=field, id_field=id_field, max_bytes=max_bytes, sources=sources)
+            for item, result in _restored(items, cfg, restore_batch):
                 if isinstance(item, InputError):
                     rep.input_problem(item)
                     continue
                 doc = item
-                try:
-                    result = restore_and_explain(doc.text, cfg)
-                except InputError as exc:
-                    rep.input_problem(_located(exc, doc))
+                if isinstance(result, InputError):
+                    rep.input_problem(_located(result, doc))
                     continue
                 n_docs += 1
                 n_edits += len(result.applied)
@@ -620,6 +619,30 @@ def fix(
         raise typer.Exit(EXIT_USAGE)
     if check and n_changed:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+BATCH_DOCS, BATCH_CHARS = 16, 200_000  # documents restored together (the model batches their spans)
+
+
+def _restored(items: Iterable, cfg: Config, restore_batch) -> Iterator[tuple[Any, Any]]:
+    """``(item, result)`` in input order, restoring up to BATCH_DOCS documents (BATCH_CHARS
+    characters) at a time; an input problem passes through with result None."""
+    window: list = []
+    size = 0
+
+    def flush():
+        docs = [it for it in window if not isinstance(it, InputError)]
+        results = iter(restore_batch([d.text for d in docs], cfg) if docs else ())
+        return [(it, None if isinstance(it, InputError) else next(results)) for it in window]
+
+    for item in items:
+        window.append(item)
+        size += 0 if isinstance(item, InputError) else len(item.text)
+        if len(window) >= BATCH_DOCS or size >= BATCH_CHARS:
+            yield from flush()
+            window, size = [], 0
+    if window:
+        yield from flush()
 
 
 def _format_from_name(name: str) -> str | None:

@@ -129,39 +129,80 @@ def _doc_score(edits: Sequence[Edit], spans: Sequence[Span], words: int) -> floa
     return round(1.0 - math.exp(-1000.0 * ev / words / 4.0), 4)
 
 
-# ---------------------------------------------------------------- public API
-def restore_and_explain(text: str, config: Config | None = None) -> Result:
-    """Restore ``text`` and say why: every edit with offsets, source, confidence and reason."""
-    cfg = config or DEFAULT
+class _Work:
+    """One document between the stages of ``restore_batch``."""
+
+    __slots__ = ("text", "candidates", "spans", "doc_score", "todo")
+
+    def __init__(self, text: str, candidates: list[Edit], spans: list[Span], doc_score: float | None,
+                 todo: list[Span]):
+        self.text, self.candidates, self.spans, self.doc_score, self.todo = text, candidates, spans, doc_score, todo
+
+
+def _prepare(text: object, cfg: Config, lex: Lexicon, det) -> _Work:
+    """Dictionary proposals, detector spans, and the spans left for the model."""
     text = _check_text(text, cfg)
-    lex = load_lexicon(cfg.lexicons, cfg.builtin)
     tokens = tokenize(text)
     candidates = dictionary_edits(text, tokens, lex, cfg)
     spans: list[Span] = []
     doc_score = None
-    det = _detector(cfg)
     if det is not None and text.strip():
         detection = det.detect(text, tokens=tokens, threshold=cfg.detect_threshold, dictionary=candidates)
         spans = list(detection.spans)
         doc_score = detection.spun_score
-    res = _restorer(cfg)
-    if res is not None and spans:
-        covered = [(e.start, e.end) for e in candidates]
-        todo = [s for s in spans if not any(a < s.end and s.start < b for a, b in covered)]
-        if todo:
-            candidates.extend(res.propose_edits(text, todo, cfg, detector=det.signature if det else None))
-    edits = decide(candidates)
+    covered = [(e.start, e.end) for e in candidates]
+    todo = [s for s in spans if not any(a < s.end and s.start < b for a, b in covered)]
+    return _Work(text, candidates, spans, doc_score, todo)
+
+
+def _finish(w: _Work, cfg: Config, sig: str) -> Result:
+    edits = decide(w.candidates)
     # --- quality="best": the LM reranks the least certain choices (restore/quality.py) ---
-    if cfg.quality == "best" and text.strip():
+    if cfg.quality == "best" and w.text.strip():
         from . import quality
 
-        edits = quality.rerank_edits(text, spans, edits, cfg)
+        edits = quality.rerank_edits(w.text, w.spans, edits, cfg)
     # --- end quality="best" ---
-    out = apply_edits(text, edits)
+    out = apply_edits(w.text, edits)
+    doc_score = w.doc_score
     if doc_score is None:
-        doc_score = _doc_score([e for e in edits if e.applied], (), count_words(text))
-    return Result(input=text, text=out, edits=tuple(edits), spun_score=doc_score,
-                  signature=signature_of(cfg), spans=tuple(spans))
+        doc_score = _doc_score([e for e in edits if e.applied], (), count_words(w.text))
+    return Result(input=w.text, text=out, edits=tuple(edits), spun_score=doc_score, signature=sig,
+                  spans=tuple(w.spans))
+
+
+# ---------------------------------------------------------------- public API
+def restore_batch(texts: Sequence[str], config: Config | None = None) -> list[Result | InputError]:
+    """``restore_and_explain`` for several texts at once, in order: the model looks at the spans of
+    all of them in shared batches, which is faster than one text at a time (same output). A text
+    that is not acceptable (not a str, too long) gives its InputError in its place, so that a batch
+    goes on past it."""
+    cfg = config or DEFAULT
+    lex = load_lexicon(cfg.lexicons, cfg.builtin)
+    det = _detector(cfg)
+    works: list[_Work | InputError] = []
+    for t in texts:
+        try:
+            works.append(_prepare(t, cfg, lex, det))
+        except InputError as exc:
+            works.append(exc)
+    res = _restorer(cfg)
+    good = [w for w in works if isinstance(w, _Work)]
+    if res is not None and any(w.todo for w in good):
+        proposed = res.propose_many([(w.text, w.todo) for w in good], cfg,
+                                    detector=det.signature if det is not None else None)
+        for w, (edits, _) in zip(good, proposed):
+            w.candidates.extend(edits)
+    sig = signature_of(cfg)
+    return [w if isinstance(w, InputError) else _finish(w, cfg, sig) for w in works]
+
+
+def restore_and_explain(text: str, config: Config | None = None) -> Result:
+    """Restore ``text`` and say why: every edit with offsets, source, confidence and reason."""
+    (out,) = restore_batch([text], config)
+    if isinstance(out, InputError):
+        raise out
+    return out
 
 
 def restore_text(text: str, config: Config | None = None) -> str:

@@ -426,55 +426,73 @@ class SpanRestorer:
     def propose_with_details(self, text: str, spans: Sequence[Span], cfg,
                              detector: str | None = None) -> tuple[list[Edit], list]:
         """``propose_edits`` plus, for every span looked at, ``(span, infill result)``."""
-        if not spans:
-            return [], []
-        protected = protected_ranges(text)
-        sents = sentences(text)
-        todo, items = [], []
-        for s in spans:
-            if not (0 <= s.start < s.end <= len(text)) or not text[s.start:s.end].strip():
+        return self.propose_many([(text, spans)], cfg, detector)[0]
+
+    def propose_many(self, docs: Sequence[tuple[str, Sequence[Span]]], cfg,
+                     detector: str | None = None) -> list[tuple[list[Edit], list]]:
+        """``propose_with_details`` for several documents at once: their spans share the model's
+        batches (a document with a few spans alone would leave most of a batch empty)."""
+        owners, todo, items = [], [], []
+        for d, (text, spans) in enumerate(docs):
+            if not spans:
                 continue
-            left, right = context_of(text, s.start, s.end, sents)
-            todo.append(s)
-            items.append((left, text[s.start:s.end], right))
+            sents = sentences(text)
+            for s in spans:
+                if not (0 <= s.start < s.end <= len(text)) or not text[s.start:s.end].strip():
+                    continue
+                left, right = context_of(text, s.start, s.end, sents)
+                owners.append(d)
+                todo.append(s)
+                items.append((left, text[s.start:s.end], right))
         results = self.infill(items)
         need = max(cfg.threshold, cfg.model_threshold)
         evidence = self.evidence_for(detector)
-        out: list[Edit] = []
-        for s, (_, span_text, _), r in zip(todo, items, results):
-            if r["best"] == 0:
-                continue
-            cand = r["best_text"]
-            if not cand or cand.lower() == span_text.lower():
-                continue
-            prot = [text[a:b] for a, b in protected if a < s.end and s.start < b]
-            if prot and not all(p.lower() in cand.lower() for p in prot):
-                continue  # never change or drop a number, URL, e-mail or ticker
-            own = self.confidence(r, span_text)
-            if own < REPORT_FLOOR:  # (the evidence weights were fitted on proposals above the floor)
-                continue
-            conf = own
-            if evidence is not None:
-                x = evidence_features(r["lps"][r["best"]], r["keep_lp"], span_text, cand, s.confidence)
-                conf = evidence.probability(x)
-            conf = round(conf, 4)
-            if conf < REPORT_FLOOR:
-                continue
-            rep = transfer_case(span_text, cand)
-            for p in prot:  # the protected text keeps its own spelling
-                rep = re.sub(re.escape(p), p.replace("\\", "\\\\"), rep, flags=re.IGNORECASE)
-            if rep == span_text:
-                continue
-            alts = [c for j, c in sorted(enumerate(r["candidates"]), key=lambda x: -r["lps"][x[0]])
-                    if j not in (0, r["best"])][:2]
-            why = f"p={conf:.2f}" if evidence is None else (
-                f"p={conf:.2f}: model {own:.2f}, detector {s.confidence:.2f}"
-                + (", a known spinner substitute" if x[EVIDENCE_FEATURES.index("channel_any")] else ""))
-            rule = f"model: \"{span_text}\" -> \"{rep}\" ({why}" + (
-                f"; also: {', '.join(alts)}" if alts else "") + ")"
-            out.append(Edit(s.start, s.end, span_text, rep, source="model", confidence=conf, rule=rule,
-                            type="R", applied=conf >= need))
-        return out, list(zip(todo, results))
+        out: list[tuple[list[Edit], list]] = [([], []) for _ in docs]
+        protected: dict[int, list[tuple[int, int]]] = {}
+        for d, s, (_, span_text, _), r in zip(owners, todo, items, results):
+            out[d][1].append((s, r))
+            text = docs[d][0]
+            if d not in protected:
+                protected[d] = protected_ranges(text)
+            e = self._edit(text, s, span_text, r, protected[d], evidence, need)
+            if e is not None:
+                out[d][0].append(e)
+        return out
+
+    def _edit(self, text: str, s: Span, span_text: str, r: dict, protected, evidence, need: float) -> Edit | None:
+        """The Edit a span's infill result proposes, or None (keep, protected text, low confidence)."""
+        if r["best"] == 0:
+            return None
+        cand = r["best_text"]
+        if not cand or cand.lower() == span_text.lower():
+            return None
+        prot = [text[a:b] for a, b in protected if a < s.end and s.start < b]
+        if prot and not all(p.lower() in cand.lower() for p in prot):
+            return None  # never change or drop a number, URL, e-mail or ticker
+        own = self.confidence(r, span_text)
+        if own < REPORT_FLOOR:  # (the evidence weights were fitted on proposals above the floor)
+            return None
+        conf = own
+        if evidence is not None:
+            x = evidence_features(r["lps"][r["best"]], r["keep_lp"], span_text, cand, s.confidence)
+            conf = evidence.probability(x)
+        conf = round(conf, 4)
+        if conf < REPORT_FLOOR:
+            return None
+        rep = transfer_case(span_text, cand)
+        for p in prot:  # the protected text keeps its own spelling
+            rep = re.sub(re.escape(p), p.replace("\\", "\\\\"), rep, flags=re.IGNORECASE)
+        if rep == span_text:
+            return None
+        alts = [c for j, c in sorted(enumerate(r["candidates"]), key=lambda x: -r["lps"][x[0]])
+                if j not in (0, r["best"])][:2]
+        why = f"p={conf:.2f}" if evidence is None else (
+            f"p={conf:.2f}: model {own:.2f}, detector {s.confidence:.2f}"
+            + (", a known spinner substitute" if x[EVIDENCE_FEATURES.index("channel_any")] else ""))
+        rule = f"model: \"{span_text}\" -> \"{rep}\" ({why}" + (
+            f"; also: {', '.join(alts)}" if alts else "") + ")"
+        return Edit(s.start, s.end, span_text, rep, source="model", confidence=conf, rule=rule,
+                    type="R", applied=conf >= need)
 
     def candidates(self, text: str, spans: Sequence[Span], k: int = 4) -> list[list[tuple[str, float]]]:
         """For each span: up to ``k`` beam candidates other than the span itself, case transferred,

@@ -7,6 +7,8 @@
 taken evenly from each file (the first ones). Prints the machine (nproc, CPU model, load) and, per
 configuration, documents, words, seconds and words/s. Nothing is written unless ``--json FILE``.
 The first call (dictionary loading) is timed apart as "warm-up". Single process, single thread.
+Restoration is timed one document per call and, with ``--batch N`` (default 16, as ``restore fix``
+does for several inputs), with ``restore_batch`` on windows of N documents.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from restore import Config, detect, restore_and_explain  # noqa: E402
+from restore import Config, detect, restore_and_explain, restore_batch  # noqa: E402
 from restore.io import Document, iter_inputs  # noqa: E402
 from restore.segment import count_words  # noqa: E402
 
@@ -93,7 +95,9 @@ def maybe_spin(docs: list[Document], preset: str | None, seed: int) -> list[Docu
     return [Document(d.id, sp.spin(d.text, preset, seed + i).spun, d.path, d.line) for i, d in enumerate(docs)]
 
 
-def run(name: str, fn, docs: list[Document], cfg: Config, repeat: int) -> dict:
+def run(name: str, fn, docs: list[Document], cfg: Config, repeat: int, batch: int = 0) -> dict:
+    """Time ``fn(text, cfg)`` per document, or with ``batch`` ``restore_batch(texts, cfg)`` on
+    windows of that many documents (what ``restore fix`` does with several inputs)."""
     t0 = time.perf_counter()
     fn(docs[0].text, cfg)  # loads dictionaries / models once
     warm = time.perf_counter() - t0
@@ -102,8 +106,12 @@ def run(name: str, fn, docs: list[Document], cfg: Config, repeat: int) -> dict:
     edits = 0
     for _ in range(repeat):
         t0 = time.perf_counter()
-        for d in docs:
-            out = fn(d.text, cfg)
+        if batch:
+            outs = [o for i in range(0, len(docs), batch)
+                    for o in restore_batch([d.text for d in docs[i:i + batch]], cfg)]
+        else:
+            outs = [fn(d.text, cfg) for d in docs]
+        for out in outs:
             edits += len(getattr(out, "applied", getattr(out, "spans", ())))
         times.append(time.perf_counter() - t0)
     best = min(times)
@@ -125,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--repeat", type=int, default=1, help="timed passes (the best one is reported)")
     ap.add_argument("--json", default=None, metavar="FILE", help="also write the figures as JSON")
+    ap.add_argument("--batch", type=int, default=16,
+                    help="also time restore_batch on windows of N documents (restore fix's default; 0: skip)")
     args = ap.parse_args(argv)
 
     if not args.no_model:
@@ -146,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_model:
         full = Config()
         results.append(run("restore (default config)", restore_and_explain, docs, full, args.repeat))
+        if args.batch > 1:
+            results.append(run(f"restore (default config, batches of {args.batch})", restore_and_explain, docs,
+                               full, args.repeat, batch=args.batch))
         results.append(run("detect (default config)", detect, docs, full, args.repeat))
 
     print("machine: " + ", ".join(f"{k}={v}" for k, v in info.items()))

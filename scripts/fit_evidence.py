@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from restore.metrics import read_jsonl  # noqa: E402
 
-THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
+THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 
 
 def original_offset(edits, p: int) -> int | None:
@@ -164,6 +164,8 @@ def main(argv=None) -> int:
     ap.add_argument("--offset", type=int, default=100, help="skip the first N documents of each file")
     ap.add_argument("--limit", type=int, default=None, help="then use at most N documents of each file")
     ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--target-precision", type=float, default=0.90,
+                    help="suggest the lowest threshold whose cross-validated precision reaches this")
     ap.add_argument("--cache", default=None, help="rows JSON: read if it exists, else written")
     ap.add_argument("--out", default=None, help="write the fitted weights here (e.g. models/restorer/evidence.json)")
     args = ap.parse_args(argv)
@@ -189,6 +191,10 @@ def main(argv=None) -> int:
     print(f"{len(rows)} model proposals on {len(set(groups))} documents, {int(y.sum())} right", file=sys.stderr)
     own = table("the model's own confidence (calibration.json)", np.array([r["own"] for r in rows]), y)
     cv = table("fitted evidence, 5-fold cross-validated by document", cross_validate(X, y, groups, l2=args.l2), y)
+    ok = [r["threshold"] for r in cv if r["precision"] is not None and r["precision"] >= args.target_precision]
+    suggested = min(ok) if ok else None
+    print(f"suggested model_threshold (cross-validated precision >= {args.target_precision}): {suggested}",
+          file=sys.stderr)
     mean, scale = standardise(X)
     w, b = fit_logistic((X - mean) / scale, y, args.l2)
     for name, wi in zip(FEATURES, w):
@@ -199,6 +205,7 @@ def main(argv=None) -> int:
             "data": {"files": meta["files"], "offset": meta["offset"], "limit": meta["limit"],
                      "proposals": len(rows), "right": int(y.sum()), "documents": len(set(groups))},
             "cv": {"own": own, "evidence": cv},
+            "suggested_threshold": suggested, "target_precision": args.target_precision,
             "command": "python3 scripts/fit_evidence.py " + " ".join(sys.argv[1:] if argv is None else argv)}
     data["id"] = hashlib.sha256(json.dumps(data["weights"] + [data["bias"]]).encode()).hexdigest()[:8]
     if args.out:

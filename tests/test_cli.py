@@ -355,13 +355,13 @@ def test_options_reach_the_config(run, monkeypatch):
     import restore.pipeline as pipeline
 
     seen = []
-    real = pipeline.restore_and_explain
+    real = pipeline.restore_batch
 
-    def spy(text, config=None):
+    def spy(texts, config=None):
         seen.append(config)  # run the fast pipeline whatever was asked (no LM, no models here)
-        return real(text, config.replace(quality="fast", use_model=False, use_detector=False))
+        return real(texts, config.replace(quality="fast", use_model=False, use_detector=False))
 
-    monkeypatch.setattr(pipeline, "restore_and_explain", spy)
+    monkeypatch.setattr(pipeline, "restore_batch", spy)
     r = run("fix", "--quality", "best", "--threshold", "0.7", "--model-threshold", "0.85", "--models-dir", "/nowhere",
             input="NBC Information", models=True)
     assert r.exit_code == 0 and r.stdout == "NBC News"
@@ -380,10 +380,10 @@ def test_signature_says_what_was_off(run):
 
 # ------------------------------------------------------------------ errors
 def test_internal_error_is_one_line_exit_3(run, monkeypatch):
-    def boom(text, config=None):
+    def boom(texts, config=None):
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr("restore.pipeline.restore_and_explain", boom)
+    monkeypatch.setattr("restore.pipeline.restore_batch", boom)
     r = run("fix", input="text")
     assert r.exit_code == 3
     assert r.stderr.splitlines() == [r.stderr.strip()] and "internal error: ZeroDivisionError: oops" in r.stderr
@@ -524,3 +524,18 @@ def test_usage_errors_exit_2(run):
     assert r.exit_code == 2 and "nope" in r.stderr
     r = run("fix", "--show", "diff", "-f", "json", input="x")
     assert r.exit_code == 2 and "--show" in r.stderr
+
+
+def test_jsonl_is_restored_in_windows_in_order(run, tmp_path, monkeypatch):
+    import restore.cli as cli
+
+    monkeypatch.setattr(cli, "BATCH_DOCS", 2)  # windows of 2 records: 1-2, 3 (bad), 4-5
+    lines = [json.dumps({"id": f"d{i}", "text": "NBC Information said so"}) for i in range(1, 6)]
+    lines[2] = "{not json"
+    f = tmp_path / "in.jsonl"
+    f.write_text("\n".join(lines) + "\n")
+    r = run("fix", str(f), "-f", "jsonl")
+    out = [json.loads(l) for l in r.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["d1", "d2", "d4", "d5"]
+    assert all(o["restored"] == "NBC News said so" for o in out)
+    assert "in.jsonl:3" in r.stderr and r.exit_code != 0

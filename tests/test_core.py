@@ -144,3 +144,33 @@ def test_config_validates():
         Config(threshold=1.5)
     with pytest.raises(ConfigError):
         Config(quality="turbo")
+
+
+def test_batch_gives_each_text_its_own_result_in_order():
+    from restore import InputError, restore_batch
+
+    cfg = Config(use_model=False, use_detector=False)
+    texts = ["The Innovative Guards said so.", 42, "", "A clean sentence stays as it is."]
+    got = restore_batch(texts, cfg)
+    assert len(got) == 4
+    assert isinstance(got[1], InputError)  # a bad item takes its place; the batch goes on
+    for t, r in zip([texts[0], texts[2], texts[3]], [got[0], got[2], got[3]]):
+        assert r == restore_and_explain(t, cfg)
+        assert apply_edits(t, r.edits) == r.text
+    with pytest.raises(InputError):
+        restore_and_explain(42, cfg)  # type: ignore[arg-type]
+
+
+@pytest.mark.skipif(not (Path(__file__).resolve().parent.parent / "models" / "restorer" / "model.safetensors").is_file(),
+                    reason="models/restorer not shipped")
+def test_batch_with_the_model_matches_one_text_at_a_time():
+    from restore import restore_batch
+
+    texts = ["The firm claimed on Tuesday that its quarterly profits rose 12 pct on higher sales.",
+             "In a letter despatched Wednesday, the senator claimed the company's business raises severe thoughts.",
+             "The Prime Minister said on Tuesday that the government would cut taxes."]
+    one = [restore_and_explain(t) for t in texts]
+    many = restore_batch(texts)
+    assert [r.text for r in many] == [r.text for r in one]
+    assert [[(e.start, e.end, e.replacement, e.source) for e in r.edits] for r in many] == \
+        [[(e.start, e.end, e.replacement, e.source) for e in r.edits] for r in one]
