@@ -12,12 +12,13 @@ from .align import Segment, diff, segments_from_edits  # noqa: E402
 from .config import Config  # noqa: E402
 from .edits import apply_edits  # noqa: E402
 from .errors import ConfigError, InputError, LexiconError, ModelError, RestoreError  # noqa: E402
-from .pipeline import detect, restore_and_explain, restore_batch, restore_text, signature_of  # noqa: E402
+from .pipeline import (detect, detect_batch, restore_and_explain, restore_batch, restore_text,  # noqa: E402
+                       signature_of)
 from .types import Detection, Edit, Result, Span  # noqa: E402
 
 __all__ = [
     "__version__", "Config", "Detection", "Edit", "Result", "Segment", "Span",
     "RestoreError", "InputError", "ConfigError", "LexiconError", "ModelError",
-    "apply_edits", "detect", "diff", "restore_and_explain", "restore_batch", "restore_text", "segments_from_edits",
+    "apply_edits", "detect", "detect_batch", "diff", "restore_and_explain", "restore_batch", "restore_text", "segments_from_edits",
     "signature_of",
 ]

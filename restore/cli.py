@@ -437,8 +437,9 @@ def fix(
                                                   "that mirrors the input tree."),
     in_place: bool = typer.Option(False, "--in-place", "-i", help="Rewrite the inputs (needs --backup)."),
     backup: Optional[str] = typer.Option(None, "--backup", help="With --in-place: keep the original as PATH+SUFFIX."),
-    threshold: float = typer.Option(0.6, "--threshold", min=0.0, max=1.0, help="Apply edits at least this confident."),
-    model_threshold: float = typer.Option(0.9, "--model-threshold", min=0.0, max=1.0,
+    threshold: float = typer.Option(Config.threshold, "--threshold", min=0.0, max=1.0,
+                                    help="Apply edits at least this confident."),
+    model_threshold: float = typer.Option(Config.model_threshold, "--model-threshold", min=0.0, max=1.0,
                                           help="Model edits must also clear this."),
     lexicon: Optional[List[str]] = _o_lex,
     no_builtin: bool = _o_nobuiltin,
@@ -573,7 +574,7 @@ def fix(
         stdout_free = check or in_place or output is not None
         with _progress(_progress_total(sources), _show_progress(sources, quiet, no_progress, stdout_free)) as prog:
             items = iter_inputs(field=field, id_field=id_field, max_bytes=max_bytes, sources=sources)
-            for item, result in _restored(items, cfg, restore_batch):
+            for item, result in _batched(items, cfg, restore_batch):
                 if isinstance(item, InputError):
                     rep.input_problem(item)
                     continue
@@ -621,18 +622,23 @@ def fix(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-BATCH_DOCS, BATCH_CHARS = 16, 200_000  # documents restored together (the model batches their spans)
+# documents processed together (the models batch across them: ~1.3x faster restoring, ~1.5x detecting).
+# bf16 arithmetic depends a hair on the batch a text is padded into, so a confidence near a threshold
+# can tip differently than with one document at a time: RESTORE_BATCH_DOCS=1 for that.
+BATCH_DOCS = max(1, int(os.environ.get("RESTORE_BATCH_DOCS", "16") or 16))
+BATCH_CHARS = 200_000
 
 
-def _restored(items: Iterable, cfg: Config, restore_batch) -> Iterator[tuple[Any, Any]]:
-    """``(item, result)`` in input order, restoring up to BATCH_DOCS documents (BATCH_CHARS
-    characters) at a time; an input problem passes through with result None."""
+def _batched(items: Iterable, cfg: Config, batch_fn) -> Iterator[tuple[Any, Any]]:
+    """``(item, result)`` in input order, running ``batch_fn`` (``restore_batch`` or ``detect_batch``)
+    on up to BATCH_DOCS documents (BATCH_CHARS characters) at a time; an input problem passes
+    through with result None."""
     window: list = []
     size = 0
 
     def flush():
         docs = [it for it in window if not isinstance(it, InputError)]
-        results = iter(restore_batch([d.text for d in docs], cfg) if docs else ())
+        results = iter(batch_fn([d.text for d in docs], cfg) if docs else ())
         return [(it, None if isinstance(it, InputError) else next(results)) for it in window]
 
     for item in items:
@@ -718,7 +724,7 @@ def detect(
     input_format: InputFormat = _o_infmt,
 ) -> None:
     """Find spun phrases: lint-style lines, a spun_score per document; exit 1 if any is spun."""
-    from .pipeline import detect as run_detect, doc_threshold_of
+    from .pipeline import detect_batch, doc_threshold_of
 
     fmt, input_format = _v(fmt), _v(input_format)
     rep = Reporter(quiet)
@@ -734,15 +740,14 @@ def detect(
     scores: list[float] = []
     n_spun = 0
     with _progress(_progress_total(sources), _show_progress(sources, quiet, no_progress)) as prog:
-        for item in iter_inputs(field=field, id_field=id_field, max_bytes=max_bytes, sources=sources):
+        items = iter_inputs(field=field, id_field=id_field, max_bytes=max_bytes, sources=sources)
+        for item, det in _batched(items, cfg, detect_batch):
             if isinstance(item, InputError):
                 rep.input_problem(item)
                 continue
             doc = item
-            try:
-                det = run_detect(doc.text, cfg)
-            except InputError as exc:
-                rep.input_problem(_located(exc, doc))
+            if isinstance(det, InputError):
+                rep.input_problem(_located(det, doc))
                 continue
             prog.advance(doc.id)
             scores.append(det.spun_score)

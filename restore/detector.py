@@ -267,24 +267,36 @@ class SpanDetector:
     def token_logits(self, text: str, tokens: Sequence[Token] | None = None) -> tuple[list[Token], list[float]]:
         """Every token of ``text`` with its uncalibrated logit difference (spun minus clean);
         NaN for a token the tokenizer drops entirely (e.g. a zero-width space)."""
-        toks = list(tokens) if tokens is not None else tokenize(text)
-        z = [math.nan] * len(toks)
-        if not toks:
-            return toks, z
-        groups = sentence_groups(text, toks)
-        chunks = pack(self.tok, groups, [t.text for t in toks], MAX_LEN, self.cls_id, self.sep_id)
-        for c, row in zip(chunks, self._logits(chunks)):
+        return self.token_logits_many([text], [tokens])[0]
+
+    def token_logits_many(self, texts: Sequence[str], tokens: Sequence[Sequence[Token] | None] | None = None
+                          ) -> list[tuple[list[Token], list[float]]]:
+        """``token_logits`` for several texts, their chunks sharing the model's batches."""
+        docs, chunks, owner = [], [], []
+        for d, text in enumerate(texts):
+            given = tokens[d] if tokens is not None else None
+            toks = list(given) if given is not None else tokenize(text)
+            docs.append((toks, [math.nan] * len(toks)))
+            if toks:
+                got = pack(self.tok, sentence_groups(text, toks), [t.text for t in toks], MAX_LEN,
+                           self.cls_id, self.sep_id)
+                chunks += got
+                owner += [d] * len(got)
+        for d, c, row in zip(owner, chunks, self._logits(chunks) if chunks else []):
+            z = docs[d][1]
             for i, v in zip(c.words, row):
                 z[i] = v
-        return toks, z
+        return docs
 
     def calibrate(self, z: float) -> float:
         if z != z:  # NaN: no wordpiece, nothing to judge
             return 0.0
         return sigmoid(self._a * z + self._b)
 
-    def token_probs(self, text: str, tokens: Sequence[Token] | None = None) -> tuple[list[Token], list[float]]:
-        toks, z = self.token_logits(text, tokens)
+    def token_probs(self, text: str, tokens: Sequence[Token] | None = None,
+                    logits: tuple[list[Token], list[float]] | None = None) -> tuple[list[Token], list[float]]:
+        """Calibrated probabilities; ``logits``: this text's ``token_logits`` if already computed."""
+        toks, z = logits if logits is not None else self.token_logits(text, tokens)
         return toks, [self.calibrate(v) for v in z]
 
     def word_probs(self, text: str) -> list[tuple[int, int, float]]:
@@ -303,12 +315,14 @@ class SpanDetector:
 
     # ---- spans
     def detect(self, text: str, tokens: Sequence[Token] | None = None, threshold: float | None = 0.5,
-               dictionary: Iterable[Edit] = ()) -> Detection:
+               dictionary: Iterable[Edit] = (), logits: tuple[list[Token], list[float]] | None = None) -> Detection:
+        """Spans and document score; ``logits``: this text's ``token_logits`` (from
+        ``token_logits_many`` over a batch of texts) if already computed."""
         thr = self.threshold if threshold is None else float(threshold)
         dict_edits = [e for e in dictionary if e.end > e.start]
         if not text.strip():
             return Detection(text, (), 0.0, self.signature)
-        toks, probs = self.token_probs(text, tokens)
+        toks, probs = self.token_probs(text, tokens, logits)
         words = [i for i, t in enumerate(toks) if t.is_word]
         # tokens covered by a dictionary edit belong to that edit's span
         taken = [False] * len(toks)

@@ -139,20 +139,37 @@ class _Work:
         self.text, self.candidates, self.spans, self.doc_score, self.todo = text, candidates, spans, doc_score, todo
 
 
-def _prepare(text: object, cfg: Config, lex: Lexicon, det) -> _Work:
-    """Dictionary proposals, detector spans, and the spans left for the model."""
-    text = _check_text(text, cfg)
-    tokens = tokenize(text)
-    candidates = dictionary_edits(text, tokens, lex, cfg)
-    spans: list[Span] = []
-    doc_score = None
-    if det is not None and text.strip():
-        detection = det.detect(text, tokens=tokens, threshold=cfg.detect_threshold, dictionary=candidates)
-        spans = list(detection.spans)
-        doc_score = detection.spun_score
-    covered = [(e.start, e.end) for e in candidates]
-    todo = [s for s in spans if not any(a < s.end and s.start < b for a, b in covered)]
-    return _Work(text, candidates, spans, doc_score, todo)
+def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det) -> list[_Work | InputError]:
+    """For each text: dictionary proposals, detector spans (the detector batching all the texts'
+    chunks together) and the spans left for the model; an unacceptable text gives its InputError."""
+    checked: list[str | InputError] = []
+    for t in texts:
+        try:
+            checked.append(_check_text(t, cfg))
+        except InputError as exc:
+            checked.append(exc)
+    tokens = {i: tokenize(t) for i, t in enumerate(checked) if isinstance(t, str)}
+    logits = {}
+    if det is not None:
+        live = [i for i in tokens if checked[i].strip()]  # type: ignore[union-attr]
+        logits = dict(zip(live, det.token_logits_many([checked[i] for i in live], [tokens[i] for i in live])))
+    out: list[_Work | InputError] = []
+    for i, text in enumerate(checked):
+        if isinstance(text, InputError):
+            out.append(text)
+            continue
+        candidates = dictionary_edits(text, tokens[i], lex, cfg)
+        spans: list[Span] = []
+        doc_score = None
+        if i in logits:
+            detection = det.detect(text, tokens=tokens[i], threshold=cfg.detect_threshold, dictionary=candidates,
+                                   logits=logits[i])
+            spans = list(detection.spans)
+            doc_score = detection.spun_score
+        covered = [(e.start, e.end) for e in candidates]
+        todo = [s for s in spans if not any(a < s.end and s.start < b for a, b in covered)]
+        out.append(_Work(text, candidates, spans, doc_score, todo))
+    return out
 
 
 def _finish(w: _Work, cfg: Config, sig: str) -> Result:
@@ -180,12 +197,7 @@ def restore_batch(texts: Sequence[str], config: Config | None = None) -> list[Re
     cfg = config or DEFAULT
     lex = load_lexicon(cfg.lexicons, cfg.builtin)
     det = _detector(cfg)
-    works: list[_Work | InputError] = []
-    for t in texts:
-        try:
-            works.append(_prepare(t, cfg, lex, det))
-        except InputError as exc:
-            works.append(exc)
+    works = _prepare_many(texts, cfg, lex, det)
     res = _restorer(cfg)
     good = [w for w in works if isinstance(w, _Work)]
     if res is not None and any(w.todo for w in good):
@@ -210,17 +222,29 @@ def restore_text(text: str, config: Config | None = None) -> str:
     return restore_and_explain(text, config).text
 
 
+def detect_batch(texts: Sequence[str], config: Config | None = None) -> list[Detection | InputError]:
+    """``detect`` for several texts at once, in order (the detector batches their chunks together);
+    a text that is not acceptable gives its InputError in its place."""
+    cfg = config or DEFAULT
+    lex = load_lexicon(cfg.lexicons, cfg.builtin)
+    det = _detector(cfg)
+    sig = signature_of(cfg)
+    out: list[Detection | InputError] = []
+    for w in _prepare_many(texts, cfg, lex, det):
+        if isinstance(w, InputError):
+            out.append(w)
+        elif w.doc_score is not None:  # the detector looked at it
+            out.append(Detection(w.text, tuple(w.spans), w.doc_score, sig))
+        else:
+            spans = tuple(Span(e.start, e.end, e.original, e.confidence, e.replacement, source="dictionary")
+                          for e in w.candidates)
+            out.append(Detection(w.text, spans, _doc_score((), spans, count_words(w.text)), sig))
+    return out
+
+
 def detect(text: str, config: Config | None = None) -> Detection:
     """Spans that look spun (calibrated probabilities) and a document score in [0, 1]."""
-    cfg = config or DEFAULT
-    text = _check_text(text, cfg)
-    lex = load_lexicon(cfg.lexicons, cfg.builtin)
-    tokens = tokenize(text)
-    dict_edits = dictionary_edits(text, tokens, lex, cfg)
-    det = _detector(cfg)
-    if det is not None and text.strip():
-        d = det.detect(text, tokens=tokens, threshold=cfg.detect_threshold, dictionary=dict_edits)
-        return Detection(text, d.spans, d.spun_score, signature_of(cfg))
-    spans = tuple(Span(e.start, e.end, e.original, e.confidence, e.replacement, source="dictionary")
-                  for e in dict_edits)
-    return Detection(text, spans, _doc_score((), spans, count_words(text)), signature_of(cfg))
+    (out,) = detect_batch([text], config)
+    if isinstance(out, InputError):
+        raise out
+    return out

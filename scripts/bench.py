@@ -7,8 +7,9 @@
 taken evenly from each file (the first ones). Prints the machine (nproc, CPU model, load) and, per
 configuration, documents, words, seconds and words/s. Nothing is written unless ``--json FILE``.
 The first call (dictionary loading) is timed apart as "warm-up". Single process, single thread.
-Restoration is timed one document per call and, with ``--batch N`` (default 16, as ``restore fix``
-does for several inputs), with ``restore_batch`` on windows of N documents.
+With the models, restoration and detection are timed one document per call and, with ``--batch N``
+(default 16, as the CLI does for several inputs), with ``restore_batch``/``detect_batch`` on
+windows of N documents.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from restore import Config, detect, restore_and_explain, restore_batch  # noqa: E402
+from restore import Config, detect, detect_batch, restore_and_explain, restore_batch  # noqa: E402
 from restore.io import Document, iter_inputs  # noqa: E402
 from restore.segment import count_words  # noqa: E402
 
@@ -95,9 +96,9 @@ def maybe_spin(docs: list[Document], preset: str | None, seed: int) -> list[Docu
     return [Document(d.id, sp.spin(d.text, preset, seed + i).spun, d.path, d.line) for i, d in enumerate(docs)]
 
 
-def run(name: str, fn, docs: list[Document], cfg: Config, repeat: int, batch: int = 0) -> dict:
-    """Time ``fn(text, cfg)`` per document, or with ``batch`` ``restore_batch(texts, cfg)`` on
-    windows of that many documents (what ``restore fix`` does with several inputs)."""
+def run(name: str, fn, docs: list[Document], cfg: Config, repeat: int, batch: int = 0, batch_fn=None) -> dict:
+    """Time ``fn(text, cfg)`` per document, or with ``batch`` ``batch_fn(texts, cfg)`` on windows of
+    that many documents (what ``restore fix`` and ``restore detect`` do with several inputs)."""
     t0 = time.perf_counter()
     fn(docs[0].text, cfg)  # loads dictionaries / models once
     warm = time.perf_counter() - t0
@@ -108,7 +109,7 @@ def run(name: str, fn, docs: list[Document], cfg: Config, repeat: int, batch: in
         t0 = time.perf_counter()
         if batch:
             outs = [o for i in range(0, len(docs), batch)
-                    for o in restore_batch([d.text for d in docs[i:i + batch]], cfg)]
+                    for o in batch_fn([d.text for d in docs[i:i + batch]], cfg)]
         else:
             outs = [fn(d.text, cfg) for d in docs]
         for out in outs:
@@ -134,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=1, help="timed passes (the best one is reported)")
     ap.add_argument("--json", default=None, metavar="FILE", help="also write the figures as JSON")
     ap.add_argument("--batch", type=int, default=16,
-                    help="also time restore_batch on windows of N documents (restore fix's default; 0: skip)")
+                    help="also time restore_batch/detect_batch on windows of N documents (the CLI's default; 0: skip)")
     args = ap.parse_args(argv)
 
     if not args.no_model:
@@ -158,8 +159,11 @@ def main(argv: list[str] | None = None) -> int:
         results.append(run("restore (default config)", restore_and_explain, docs, full, args.repeat))
         if args.batch > 1:
             results.append(run(f"restore (default config, batches of {args.batch})", restore_and_explain, docs,
-                               full, args.repeat, batch=args.batch))
+                               full, args.repeat, args.batch, restore_batch))
         results.append(run("detect (default config)", detect, docs, full, args.repeat))
+        if args.batch > 1:
+            results.append(run(f"detect (default config, batches of {args.batch})", detect, docs, full,
+                               args.repeat, args.batch, detect_batch))
 
     print("machine: " + ", ".join(f"{k}={v}" for k, v in info.items()))
     print(f"documents: {len(docs)} from {len({d.path for d in docs})} file(s)"
