@@ -21,7 +21,7 @@ class Config:
     """
 
     threshold: float = 0.6
-    model_threshold: float = 0.9
+    model_threshold: float = 0.8  # with evidence.json: the probability that a model edit is right
     lexicons: tuple[str, ...] = ()
     builtin: bool = True
     use_model: bool = True

@@ -37,6 +37,9 @@ MAX_LEFT, MAX_RIGHT, MAX_SPAN, MAX_TARGET = 32, 24, 16, 16
 WEIGHTS = "model.safetensors"
 # tensors shared with the encoder's word embeddings: not stored, re-tied on load
 TIED_KEYS = ("decoder.bert.embeddings.word_embeddings.weight", "decoder.cls.predictions.decoder.weight")
+# an ALL-CAPS word ("SOS", "NBC") is a name: a model edit must keep it (thesauri have no entries
+# for acronyms, so a spinner leaves them alone; the uncased model can garble them)
+ACRONYM_RE = re.compile(r"\b[A-Z][A-Z0-9]*[A-Z]\b")
 REPORT_FLOOR = 0.3  # proposals below this confidence are dropped, not even reported
 # without a fitted calibration.json the model proposes nothing (confidence ~0)
 DEFAULT_CALIBRATION = {"features": ["lp_best", "margin", "n_words"], "weights": [0.0, 0.0, 0.0],
@@ -453,7 +456,7 @@ class SpanRestorer:
             out[d][1].append((s, r))
             text = docs[d][0]
             if d not in protected:
-                protected[d] = protected_ranges(text)
+                protected[d] = protected_ranges(text) + [(m.start(), m.end()) for m in ACRONYM_RE.finditer(text)]
             e = self._edit(text, s, span_text, r, protected[d], evidence, need)
             if e is not None:
                 out[d][0].append(e)
@@ -468,7 +471,7 @@ class SpanRestorer:
             return None
         prot = [text[a:b] for a, b in protected if a < s.end and s.start < b]
         if prot and not all(p.lower() in cand.lower() for p in prot):
-            return None  # never change or drop a number, URL, e-mail or ticker
+            return None  # never change or drop a number, URL, e-mail, ticker or acronym
         own = self.confidence(r, span_text)
         if own < REPORT_FLOOR:  # (the evidence weights were fitted on proposals above the floor)
             return None

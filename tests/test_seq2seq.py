@@ -208,3 +208,27 @@ def test_evidence_sets_the_confidence_only_with_its_detector(tiny_dir):
     finally:
         res.evidence = saved
         res.infill = saved_infill
+
+
+def test_a_model_edit_keeps_acronyms(tiny_dir):
+    d, _ = tiny_dir
+    res = S.load_restorer(d)
+    text = "The protection expert Global SOS said so."
+    a = text.index("expert Global SOS")
+    span = Span(a, a + len("expert Global SOS"), "expert Global SOS", 0.95)
+
+    def fixed(best):
+        def infill(items, extra=None, generate=True):
+            return [{"candidates": [it[1].lower(), best], "ids": [[1], [2]], "lps": [-9.0, -1.0], "keep_lp": -9.0,
+                     "best": 1, "best_text": best, "beam": []} for it in items]
+        return infill
+
+    saved = res.infill
+    try:
+        res.infill = fixed("global so")  # the acronym garbled: no edit
+        assert res.propose_edits(text, [span], Config()) == []
+        res.infill = fixed("specialist global sos")  # kept: its spelling comes back
+        (e,) = res.propose_edits(text, [span], Config())
+        assert e.replacement == "specialist Global SOS"
+    finally:
+        res.infill = saved
