@@ -13,7 +13,9 @@ QUALITIES = ("fast", "best")
 class Config:
     """Settings of one run. ``threshold``: edits below it are reported, not applied.
 
-    ``model_threshold`` applies on top of it to edits from the seq2seq model, which must clear both.
+    ``model_threshold`` applies on top of it to edits from the seq2seq model, which must clear both;
+    with ``models/restorer/evidence.json`` fitted for the loaded detector and restorer, a model
+    edit's confidence is the evidence's probability that it is right (``restore.evidence``).
     ``detect_threshold`` is the calibrated span probability a detector span needs (None: the shipped
     detector's own operating point, chosen on dev data to keep clean text silent).
     ``lexicons`` are user TSV files, earlier ones take precedence over later ones and over the
