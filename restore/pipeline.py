@@ -7,6 +7,7 @@ imports torch itself.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Sequence
 
 from .casing import transfer_case, wants_an
@@ -129,14 +130,17 @@ def _doc_score(edits: Sequence[Edit], spans: Sequence[Span], words: int) -> floa
     return round(1.0 - math.exp(-1000.0 * ev / words / 4.0), 4)
 
 
+@dataclass
 class _Work:
-    """One document between the stages of ``restore_batch``."""
+    """One document between the stages of ``restore_batch``: the dictionary's proposals (the
+    model's are added to them), the detector's spans and score (None: no detector looked), and the
+    spans left for the model."""
 
-    __slots__ = ("text", "candidates", "spans", "doc_score", "todo")
-
-    def __init__(self, text: str, candidates: list[Edit], spans: list[Span], doc_score: float | None,
-                 todo: list[Span]):
-        self.text, self.candidates, self.spans, self.doc_score, self.todo = text, candidates, spans, doc_score, todo
+    text: str
+    candidates: list[Edit]
+    spans: list[Span]
+    doc_score: float | None
+    todo: list[Span]
 
 
 def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det) -> list[_Work | InputError]:

@@ -59,8 +59,7 @@ def collect(files: list[str], offset: int, limit: int | None) -> tuple[list[dict
     from restore import Config
     from restore.evidence import features
     from restore.lexicon import load_lexicon
-    from restore.pipeline import _detector, _restorer, dictionary_edits
-    from restore.segment import tokenize
+    from restore.pipeline import _detector, _prepare_many, _restorer
 
     cfg = Config()
     det, res = _detector(cfg), _restorer(cfg)
@@ -73,14 +72,10 @@ def collect(files: list[str], offset: int, limit: int | None) -> tuple[list[dict
         gold = list(read_jsonl(f))[offset:]
         gold = gold[:limit] if limit else gold
         for g in gold:
-            text = g["spun"]
-            toks = tokenize(text)
-            dict_edits = dictionary_edits(text, toks, lex, cfg)
-            d = det.detect(text, tokens=toks, threshold=cfg.detect_threshold, dictionary=dict_edits)
-            covered = [(e.start, e.end) for e in dict_edits]
-            todo = [s for s in d.spans if not any(a < s.end and s.start < b for a, b in covered)]
+            # the pipeline's own first stages (one document at a time, as restore_and_explain)
+            (w,) = _prepare_many([g["spun"]], cfg, lex, det)
             # no detector signature: the model's own confidence, as before the evidence existed
-            edits, details = res.propose_with_details(text, todo, cfg)
+            edits, details = res.propose_with_details(w.text, w.todo, cfg)
             by_span = {(s.start, s.end): (s, r) for s, r in details}
             for e in edits:
                 s, r = by_span[(e.start, e.end)]
