@@ -20,3 +20,26 @@ def set_threads(torch) -> None:
     threads = os.environ.get("RESTORE_THREADS")
     if threads:
         torch.set_num_threads(max(1, int(threads)))
+
+
+def native_bf16(torch) -> bool:
+    """True when this CPU computes bf16 natively (AVX512-BF16 or AMX). Without it (an AVX2-only CPU)
+    torch emulates bf16 and a MiniLM forward pass is ~6x slower than in float32 (measured here:
+    0.46 s fp32 against 2.9 s bf16 for 8x128 wordpieces on an AMD EPYC with AVX2 only)."""
+    cpu = getattr(torch, "cpu", None)
+    for probe in ("_is_avx512_bf16_supported", "_is_amx_tile_supported"):
+        fn = getattr(cpu, probe, None)
+        try:
+            if fn is not None and fn():
+                return True
+        except Exception:  # pragma: no cover - an older torch without the probe
+            pass
+    return False
+
+
+def use_bf16(torch, env: str, preferred: bool = True) -> bool:
+    """bf16 if ``env`` says 1 (0: float32), else ``preferred`` on a CPU with native bf16 only."""
+    val = os.environ.get(env, "").strip()
+    if val in ("0", "1"):
+        return val == "1"
+    return preferred and native_bf16(torch)

@@ -153,14 +153,26 @@ def sigmoid(x: float) -> float:
     return z / (1.0 + z)
 
 
+DOC_FEATURES = ("top5_mean_p", "mean_p", "log1p_spans_per_1k", "log1p_dict_per_1k",
+                "log_words", "log1p_psum_per_1k", "log1p_psum", "log1p_spans", "log1p_p90")
+
+
 def doc_features(probs: Sequence[float], n_words: int, n_spans: int, n_dict: int) -> list[float]:
-    """Features of the document score: top-5 mean word probability, mean word probability,
-    log1p(spans per 1,000 words), log1p(dictionary hits per 1,000 words)."""
+    """Features of the document score (``DOC_FEATURES``): top-5 mean word probability, mean word
+    probability, log1p(spans per 1,000 words), log1p(dictionary hits per 1,000 words), then the
+    length and the absolute amount of evidence (a short document with a few odd words is weaker
+    evidence than a long one with the same density): log(words), log1p(sum of p per 1,000 words),
+    log1p(sum of p), log1p(spans), log1p(words with p >= 0.9). A calibration fitted on fewer
+    features uses the first ones only."""
     top = sorted(probs, reverse=True)[:5]
     top5 = sum(top) / 5.0 if top else 0.0
-    mean = sum(probs) / len(probs) if probs else 0.0
+    total = float(sum(probs))
+    mean = total / len(probs) if probs else 0.0
     per_k = 1000.0 / max(n_words, 1)
-    return [top5, mean, math.log1p(n_spans * per_k), math.log1p(n_dict * per_k)]
+    high = sum(1 for p in probs if p >= 0.9)
+    return [top5, mean, math.log1p(n_spans * per_k), math.log1p(n_dict * per_k),
+            math.log(max(n_words, 1)), math.log1p(total * per_k), math.log1p(total), math.log1p(n_spans),
+            math.log1p(high)]
 
 
 def count_runs(probs: Sequence[float], toks: Sequence[Token], sent_of: Sequence[int], thr: float,
@@ -206,7 +218,7 @@ class SpanDetector:
     def __init__(self, path: str | Path, dtype: str | None = None):
         import torch  # noqa: F401  (only here: the package never imports torch at import time)
 
-        from ._hf import quiet_transformers, set_threads
+        from ._hf import native_bf16, quiet_transformers, set_threads
 
         BertForTokenClassification = quiet_transformers().BertForTokenClassification
         self.path = Path(path)
@@ -229,11 +241,13 @@ class SpanDetector:
         self._b = float(tc.get("b", 0.0))
         self.threshold = float(self.calibration.get("threshold", 0.5))
         self.gate = float(self.calibration.get("gate", 0.0))
-        self.dtype = (dtype or os.environ.get("RESTORE_DETECTOR_DTYPE")
-                      or self.calibration.get("dtype", "bf16")).lower()
+        # bf16 weights (logits within ~0.01 of float32) only where the CPU computes bf16 natively:
+        # on an AVX2-only CPU torch emulates bf16 and the detector runs ~6x slower than in float32
+        preferred = self.calibration.get("dtype", "bf16") if native_bf16(torch) else "fp32"
+        self.dtype = (dtype or os.environ.get("RESTORE_DETECTOR_DTYPE") or preferred).lower()
         if self.dtype not in ("bf16", "fp32"):
             self.dtype = "fp32"
-        if self.dtype == "bf16":  # bf16 weights: ~1.2x faster than bf16 autocast here, logits within ~0.01
+        if self.dtype == "bf16":
             self.model.to(torch.bfloat16)
         self._lock = threading.Lock()
         self._torch = torch

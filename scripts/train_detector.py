@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from restore.detector import CASE_TYPES, MAX_LEN, Chunk, load_tokenizer, pack, sentence_groups  # noqa: E402
 from restore.segment import tokenize  # noqa: E402
+from restore._hf import use_bf16  # noqa: E402
 
 PRESETS = ("light", "medium", "heavy")
 
@@ -205,6 +206,7 @@ def main(argv=None) -> int:
     import torch
 
     torch.set_num_threads(args.threads)
+    bf16 = not args.no_bf16 and use_bf16(torch, "RESTORE_BF16")  # autocast only where bf16 is native
     torch.manual_seed(args.seed)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -246,7 +248,7 @@ def main(argv=None) -> int:
         torch.set_rng_state(st["torch_rng"])
         say(f"resumed from {ckpt}: step {step}, {elapsed0 / 60:.1f} min, doc {start_doc}")
     else:
-        say(f"start: {len(docs)} docs, base {base}, args {vars(args)}")
+        say(f"start: {len(docs)} docs, base {base}, bf16 {bf16}, args {vars(args)}")
     model.train()
     budget = args.max_minutes * 60.0
     state = {"doc": start_doc}
@@ -273,11 +275,8 @@ def main(argv=None) -> int:
         lr = args.lr * min(1.0, (step + 1) / args.warmup) * max(0.02, 1.0 - frac)
         for g in opt.param_groups:
             g["lr"] = lr
-        if args.no_bf16:
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
             logits = model(input_ids=ids, token_type_ids=types, attention_mask=mask).logits
-        else:
-            with torch.autocast("cpu", dtype=torch.bfloat16):
-                logits = model(input_ids=ids, token_type_ids=types, attention_mask=mask).logits
         logits = logits.float()
         loss = torch.nn.functional.cross_entropy(logits.view(-1, 2), labels.view(-1), ignore_index=-100)
         opt.zero_grad(set_to_none=True)

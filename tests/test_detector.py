@@ -1,6 +1,7 @@
 """The span detector: encoding invariants (no model needed) and the shipped model (skipped if absent)."""
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
@@ -44,8 +45,21 @@ def test_count_runs_respects_sentences_and_words():
 
 def test_doc_features_shape_and_range():
     f = D.doc_features([0.9, 0.1, 0.2], 3, 1, 0)
-    assert len(f) == 4 and 0 <= f[0] <= 1 and 0 <= f[1] <= 1
-    assert D.doc_features([], 0, 0, 0) == [0.0, 0.0, 0.0, 0.0]
+    assert len(f) == len(D.DOC_FEATURES) and 0 <= f[0] <= 1 and 0 <= f[1] <= 1
+    assert f[-1] == pytest.approx(math.log(2))  # one word at p >= 0.9
+    assert D.doc_features([], 0, 0, 0) == [0.0] * len(D.DOC_FEATURES)
+    # the same density in a longer document is more evidence: the absolute features grow
+    short, long_ = D.doc_features([0.9, 0.1] * 5, 10, 1, 0), D.doc_features([0.9, 0.1] * 50, 100, 10, 0)
+    assert short[:4] + short[5:6] == pytest.approx(long_[:4] + long_[5:6])  # densities
+    assert all(long_[i] > short[i] for i in (4, 6, 7, 8))  # length and absolute amounts
+
+
+def test_doc_score_uses_only_the_fitted_features(tmp_path):
+    """A calibration fitted on the first four features (the shipped format before) still scores."""
+    cal = {"doc": {"mean": [0.0] * 4, "std": [1.0] * 4, "coef": [1.0, 0.0, 0.0, 0.0], "intercept": 0.0}}
+    det = D.SpanDetector.__new__(D.SpanDetector)
+    det.calibration = cal
+    assert det.doc_score([1.0] * 5, 5, 0, 0) == pytest.approx(round(D.sigmoid(1.0), 4))
 
 
 def _tokenizer():
