@@ -15,6 +15,7 @@ Progress goes to stderr, one line per document.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import json
 import os
@@ -150,7 +151,7 @@ def main(argv=None) -> int:
     per_k = 1000.0 * secs / max(1, words)
     res: dict = {"docs": len(docs), "words": words, "seconds": round(secs, 1),
                  "seconds_per_1k_words": round(per_k, 2), "quality": a.quality, "detector": not a.no_detector, "settings": extra,
-                 "signature": signature_of(base),
+                 "signature": signature_of(Settings(dataclasses.replace(base, quality=a.quality), extra)),  # as run
                  "lm_stats": stats}
     if a.text:
         res["changed"] = restored != docs[0]["spun"]
