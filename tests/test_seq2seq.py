@@ -232,3 +232,13 @@ def test_a_model_edit_keeps_acronyms(tiny_dir):
         assert e.replacement == "specialist Global SOS"
     finally:
         res.infill = saved
+
+
+def test_word_count_rule():
+    from restore.seq2seq import word_count_ok
+
+    assert word_count_ok("countless numbers", "thousands")
+    assert word_count_ok("products and solutions", "products")
+    assert word_count_ok("enterprise", "company")
+    assert not word_count_ok("not too long ago printed Danger Map", "recently")  # drops 5 words
+    assert not word_count_ok("raised", "raised up")  # adds a word
