@@ -243,8 +243,8 @@ class SpanDetector:
         self.gate = float(self.calibration.get("gate", 0.0))
         # bf16 weights (logits within ~0.01 of float32) only where the CPU computes bf16 natively:
         # on an AVX2-only CPU torch emulates bf16 and the detector runs ~6x slower than in float32
-        preferred = self.calibration.get("dtype", "bf16") if native_bf16(torch) else "fp32"
-        self.dtype = (dtype or os.environ.get("RESTORE_DETECTOR_DTYPE") or preferred).lower()
+        self.dtype = (dtype or os.environ.get("RESTORE_DETECTOR_DTYPE")
+                      or (self.calibration.get("dtype", "bf16") if native_bf16(torch) else "fp32")).lower()
         if self.dtype not in ("bf16", "fp32"):
             self.dtype = "fp32"
         if self.dtype == "bf16":

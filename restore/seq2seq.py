@@ -47,14 +47,15 @@ REPORT_FLOOR = 0.3  # proposals below this confidence are dropped, not even repo
 # 6, against 91-95% for the rest: such an edit is reported, never applied.
 MAX_WORDS_DROPPED = 2
 
+# without a fitted calibration.json the model proposes nothing (confidence ~0)
+DEFAULT_CALIBRATION = {"features": ["lp_best", "margin", "n_words"], "weights": [0.0, 0.0, 0.0],
+                       "bias": -10.0}
+
 
 def word_count_ok(span_text: str, replacement: str) -> bool:
     """True when ``replacement`` has as many words as ``span_text`` or up to MAX_WORDS_DROPPED fewer."""
     drop = len(span_text.split()) - len(replacement.split())
     return 0 <= drop <= MAX_WORDS_DROPPED
-# without a fitted calibration.json the model proposes nothing (confidence ~0)
-DEFAULT_CALIBRATION = {"features": ["lp_best", "margin", "n_words"], "weights": [0.0, 0.0, 0.0],
-                       "bias": -10.0}
 
 
 def default_models_dir() -> Path:

@@ -52,13 +52,14 @@ def mythes_rows(path: str = MYTHES) -> Iterator[tuple[str, list[str]]]:
             yield word, entries
 
 
-def _data_lines(pos: str, wordnet: str):
-    path = os.path.join(wordnet, f"data.{pos}")
+def _fields(path: str):
+    """The whitespace-split lines of a WordNet data or index file, past its licence header
+    (lines that start with two spaces); nothing if the file is missing."""
     if not os.path.exists(path):
         return
     with open(path, encoding="utf-8", errors="replace") as fh:
         for line in fh:
-            if not line.startswith("  "):  # the licence header
+            if not line.startswith("  "):
                 yield line.split()
 
 
@@ -70,7 +71,7 @@ def synset_words(fields: list[str]) -> list[str]:
 
 def wordnet_synsets(pos: str, wordnet: str = WORDNET) -> Iterator[tuple[list[str], list[str]]]:
     """(data line fields, synset words) of every synset of ``pos``."""
-    for f in _data_lines(pos, wordnet):
+    for f in _fields(os.path.join(wordnet, f"data.{pos}")):
         yield f, synset_words(f)
 
 
@@ -81,15 +82,11 @@ def wordnet_senses(max_senses: int = 3, wordnet: str = WORDNET) -> Iterator[tupl
         if not os.path.exists(os.path.join(wordnet, f"data.{pos}")):
             continue
         synsets = {f[0]: ws for f, ws in wordnet_synsets(pos, wordnet)}
-        with open(os.path.join(wordnet, f"index.{pos}"), encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("  "):
-                    continue
-                f = line.split()
-                lemma = f[0].replace("_", " ")
-                n_syn, n_ptr = int(f[2]), int(f[3])
-                for rank, off in enumerate(f[4 + n_ptr + 2:][:n_syn][:max_senses]):
-                    yield lemma, rank, synsets.get(off, [])
+        for f in _fields(os.path.join(wordnet, f"index.{pos}")):
+            lemma = f[0].replace("_", " ")
+            n_syn, n_ptr = int(f[2]), int(f[3])
+            for rank, off in enumerate(f[4 + n_ptr + 2:][:n_syn][:max_senses]):
+                yield lemma, rank, synsets.get(off, [])
 
 
 def wordnet_exceptions(name: str, wordnet: str = WORDNET) -> list[list[str]]:

