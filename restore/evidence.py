@@ -9,11 +9,15 @@ see. This module combines, in one logistic regression fitted on held-out pipelin
 - the model's scores: log-prob of its best wording, its margin over "keep", the span's words;
 - the detector's calibrated probability that the span is spun;
 - the channel: whether the span is a known spinner substitute of the proposed wording
-  (``restore.channel``), and whether that wording is the channel's first candidate.
+  (``restore.channel``), and whether that wording is the channel's first candidate;
+- English usage (``restore.ngrams``): how much better the proposal joins its neighbour words than
+  the spun wording does (bigram counts), how well it joins them, how much more frequent its words
+  are, and how rare the span's rarest word is (spinners swap in rarer synonyms).
 
 The fitted weights live in ``models/restorer/evidence.json`` with the signatures of the detector
 and restorer they were fitted with; with another detector or restorer they do not apply and the
-model's own confidence is used. Pure Python: no torch, no numpy.
+model's own confidence is used (a file fitted with other features is refused). Pure Python: no
+torch, no numpy.
 """
 from __future__ import annotations
 
@@ -22,10 +26,11 @@ import math
 from pathlib import Path
 from typing import Sequence
 
-from . import channel
+from . import channel, ngrams
 
 FILE = "evidence.json"
-FEATURES = ("lp_best", "margin", "n_words", "detector_logit", "channel_any", "channel_top", "channel_known")
+FEATURES = ("lp_best", "margin", "n_words", "detector_logit", "channel_any", "channel_top", "channel_known",
+            "bigram_gain", "bigram_fit", "freq_gain", "freq_min_span")
 CHANNEL_K = 50
 
 
@@ -34,13 +39,23 @@ def _logit(p: float) -> float:
     return math.log(p / (1.0 - p))
 
 
-def features(lp_best: float, lp_keep: float, span_text: str, replacement: str, detector_p: float) -> list[float]:
-    """The feature vector of one proposal, in ``FEATURES`` order."""
+def _mean(xs: list[float]) -> float:
+    return sum(xs) / len(xs) if xs else 0.0
+
+
+def features(lp_best: float, lp_keep: float, span_text: str, replacement: str, detector_p: float,
+             left: str | None = None, right: str | None = None) -> list[float]:
+    """The feature vector of one proposal, in ``FEATURES`` order; ``left``/``right``: the span's
+    neighbour words (``restore.ngrams.neighbours``)."""
     cands = [c.lower() for c, _ in channel.candidates(span_text, CHANNEL_K)]
     rep = " ".join(replacement.lower().split())
     rank = cands.index(rep) if rep in cands else -1
+    sw, rw = ngrams.words(span_text), ngrams.words(replacement)
+    s_freq, r_freq = [ngrams.log_count(w) for w in sw], [ngrams.log_count(w) for w in rw]
+    fit = ngrams.bigram_fit(rw, left, right)
     return [float(lp_best), float(lp_best - lp_keep), float(len(span_text.split())), _logit(detector_p),
-            float(rank >= 0), float(rank == 0), float(channel.known(span_text))]
+            float(rank >= 0), float(rank == 0), float(channel.known(span_text)),
+            fit - ngrams.bigram_fit(sw, left, right), fit, _mean(r_freq) - _mean(s_freq), min(s_freq, default=0.0)]
 
 
 class Evidence:

@@ -28,6 +28,7 @@ from .casing import transfer_case
 from .evidence import FEATURES as EVIDENCE_FEATURES
 from .evidence import Evidence, load_evidence
 from .evidence import features as evidence_features
+from .ngrams import neighbours
 from .segment import protected_ranges, sentences
 from .types import Edit, Span
 
@@ -253,7 +254,14 @@ class SpanRestorer:
         self.bf16 = use_bf16(torch, "RESTORE_BF16")
         if self.bf16:
             self.model.to(torch.bfloat16)
-        self.evidence = load_evidence(self.dir)
+        try:
+            self.evidence = load_evidence(self.dir)
+        except ValueError as exc:  # fitted with other features (an older file): it does not apply
+            import warnings
+
+            warnings.warn(f"{exc}; model edits keep the model's own confidence "
+                          "(refit it with scripts/fit_evidence.py)", stacklevel=2)
+            self.evidence = None
         # the decoder's key/value cache argument: "cache" in transformers 5.x, "past_key_values" before
         import inspect
 
@@ -490,7 +498,8 @@ class SpanRestorer:
             return None
         conf = own
         if evidence is not None:
-            x = evidence_features(r["lps"][r["best"]], r["keep_lp"], span_text, cand, s.confidence)
+            x = evidence_features(r["lps"][r["best"]], r["keep_lp"], span_text, cand, s.confidence,
+                                  *neighbours(text, s.start, s.end))
             conf = evidence.probability(x)
         conf = round(conf, 4)
         if conf < REPORT_FLOOR:

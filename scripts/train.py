@@ -49,18 +49,45 @@ def log(out: Path, msg: str) -> None:
 
 
 # ---------------------------------------------------------------- examples
+def detector_runs(spun: str, original: str, edits) -> list[tuple[int, int, int, int]]:
+    """The spans a word-level detector reports where spun words are adjacent: each maximal run of
+    two or more gold edits separated by a single space (on both sides, so the run's original is the
+    originals of its edits with those spaces), as (spun_start, spun_end, orig_start, orig_end).
+
+    The detector flags words and merges adjacent flagged words into one span ("caller claimed"
+    for "company said"); a restorer trained on single edits only had never seen such a span."""
+    es = sorted((e for e in edits if e.spun_end > e.spun_start), key=lambda e: e.spun_start)
+    runs, cur = [], es[:1]
+    for e in es[1:]:
+        p = cur[-1]
+        if spun[p.spun_end:e.spun_start] == " " and original[p.orig_end:e.orig_start] == " ":
+            cur.append(e)
+        else:
+            runs.append(cur)
+            cur = [e]
+    if cur:
+        runs.append(cur)
+    return [(r[0].spun_start, r[-1].spun_end, r[0].orig_start, r[-1].orig_end) for r in runs if len(r) > 1]
+
+
 def doc_examples(spinner, text: str, preset: str, seed: int, rng: random.Random, neg_frac: float,
-                 max_pos: int) -> list[tuple[str, str, str, str, int]]:
-    """(left, span, right, target, is_positive) examples of one spun document."""
+                 max_pos: int, merge_runs: bool = False) -> list[tuple[str, str, str, str, int]]:
+    """(left, span, right, target, is_positive) examples of one spun document; ``merge_runs``: runs
+    of adjacent edits (``detector_runs``) are positive spans too, besides each edit alone."""
     r = spinner.spin(text, preset, seed)
     spun = r.spun
     sents = sentences(spun)
     out = []
     edits = list(r.edits)
-    rng.shuffle(edits)
-    for e in edits[:max_pos]:
-        left, right = S.context_of(spun, e.spun_start, e.spun_end, sents)
-        out.append((left, spun[e.spun_start:e.spun_end], right, r.original[e.orig_start:e.orig_end].lower(), 1))
+    spans = [(e.spun_start, e.spun_end, e.orig_start, e.orig_end) for e in edits]
+    rng.shuffle(spans)
+    if merge_runs:  # up to half of the document's positives are runs (they are 6-15% of the edits)
+        runs = detector_runs(spun, r.original, edits)
+        rng.shuffle(runs)
+        spans = runs[:max_pos // 2] + spans
+    for ss, se, os_, oe in spans[:max_pos]:
+        left, right = S.context_of(spun, ss, se, sents)
+        out.append((left, spun[ss:se], right, r.original[os_:oe].lower(), 1))
     n_pos = len(out)
     n_neg = int(round(n_pos * neg_frac / (1 - neg_frac))) if n_pos else rng.randint(1, 3)
     busy = [(e.spun_start, e.spun_end) for e in r.edits] + protected_ranges(spun)
@@ -84,7 +111,8 @@ def doc_examples(spinner, text: str, preset: str, seed: int, rng: random.Random,
     return out
 
 
-def build_examples(docs: list[str], rounds: int, seed: int, neg_frac: float, max_pos: int, limit: int):
+def build_examples(docs: list[str], rounds: int, seed: int, neg_frac: float, max_pos: int, limit: int,
+                   merge_runs: bool = False):
     from restore.spin import Spinner
 
     spinner = Spinner()
@@ -96,7 +124,7 @@ def build_examples(docs: list[str], rounds: int, seed: int, neg_frac: float, max
         for i in order:
             preset = rng.choice(PRESETS)
             exs.extend(doc_examples(spinner, docs[i], preset, seed * 1_000_003 + rd * 100_000 + i, rng, neg_frac,
-                                    max_pos))
+                                    max_pos, merge_runs))
             if len(exs) >= limit:
                 return exs
     return exs
@@ -128,15 +156,16 @@ def get_data(args, tok, out: Path):
     t0 = time.time()
     train_docs = load_docs(ROOT / "data/splits/train.jsonl")
     dev_docs = load_docs(ROOT / "data/splits/dev.jsonl")
-    tr = build_examples(train_docs, args.rounds, args.seed, args.neg_frac, args.max_pos, args.n_train)
+    mr = args.merge_runs
+    tr = build_examples(train_docs, args.rounds, args.seed, args.neg_frac, args.max_pos, args.n_train, mr)
     random.Random(args.seed).shuffle(tr)
-    dv = build_examples(dev_docs, 1, args.seed + 7, args.neg_frac, 3, args.n_dev)
+    dv = build_examples(dev_docs, 1, args.seed + 7, args.neg_frac, 3, args.n_dev, mr)
     random.Random(args.seed + 1).shuffle(dv)
-    cal = build_examples(dev_docs, 1, args.seed + 11, 0.5, 2, args.n_cal)
+    cal = build_examples(dev_docs, 1, args.seed + 11, 0.5, 2, args.n_cal, mr)
     enc, tgt = tokenize_examples(tok, tr)
     d = {"train_enc": enc, "train_tgt": tgt, "train_pos": [e[4] for e in tr], "dev": dv[:args.n_dev],
          "cal": cal[:args.n_cal], "meta": {"rounds": args.rounds, "seed": args.seed, "neg_frac": args.neg_frac,
-                                            "max_pos": args.max_pos, "n_train": len(tr),
+                                            "max_pos": args.max_pos, "merge_runs": mr, "n_train": len(tr),
                                             "n_docs": len(train_docs)}}
     import torch
 
@@ -262,6 +291,8 @@ def main(argv=None) -> int:
     ap.add_argument("--n-cal", type=int, default=3000)
     ap.add_argument("--neg-frac", type=float, default=0.35)
     ap.add_argument("--max-pos", type=int, default=4, help="spun spans per document and round")
+    ap.add_argument("--merge-runs", action="store_true",
+                    help="runs of adjacent spun edits are training spans too (as the detector reports them)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=None, help="peak lr (default 2e-4 warm, 5e-4 scratch)")

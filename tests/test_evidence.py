@@ -83,3 +83,32 @@ def test_logistic_fit_separates_a_signal():
     cv = fit_evidence.cross_validate(X, y, [str(i % 40) for i in range(400)])
     assert ((cv > 0.5) == (y > 0.5)).mean() > 0.9
 
+
+
+def test_usage_features_prefer_the_usual_wording_next_to_its_neighbours():
+    from restore import ngrams
+
+    # "said it" is a common bigram, "claimed it" less so, "stated it" rarer still; "the company"
+    # joins "the" far better than "the caller"
+    left, right = ngrams.neighbours("The caller claimed it expects more.", 4, 18)
+    assert (left, right) == ("the", "it")
+    good = dict(zip(FEATURES, ev.features(-1.0, -3.0, "caller claimed", "company said", 0.9, left, right)))
+    bad = dict(zip(FEATURES, ev.features(-1.0, -3.0, "caller claimed", "caller zebra", 0.9, left, right)))
+    assert good["bigram_gain"] > 0 and good["bigram_fit"] > bad["bigram_fit"]
+    assert good["freq_gain"] > 0  # "company said" is more frequent than "caller claimed"
+    assert good["freq_min_span"] == ngrams.log_count("caller")
+    # without neighbours the bigram features are 0, the frequency ones are not
+    alone = dict(zip(FEATURES, ev.features(-1.0, -3.0, "despatched", "sent", 0.9)))
+    assert alone["bigram_gain"] == 0.0 and alone["bigram_fit"] == 0.0 and alone["freq_gain"] > 0
+
+
+def test_neighbours_stop_at_a_sentence_end():
+    from restore import ngrams
+
+    text = "It ended. Tranquil protesters met; then they left"
+    a = text.index("Tranquil")
+    assert ngrams.neighbours(text, a, a + len("Tranquil")) == (None, "protesters")
+    b = text.index("met")
+    assert ngrams.neighbours(text, b, b + 3) == ("protesters", None)
+    assert ngrams.words("Iran's  Revolutionary-Guards 12") == ["iran's", "revolutionary", "guards"]
+    assert ngrams.log_count("the") > ngrams.log_count("despatched") > ngrams.log_count("qzxqzx") == 0.0

@@ -154,6 +154,22 @@ def test_shipped_leaves_a_clean_sentence_alone():
 
 
 @shipped
+def test_shipped_evidence_was_fitted_for_the_shipped_models():
+    import warnings
+
+    from restore.detector import load_detector
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a stale evidence.json warns: fail here instead
+        res = S.SpanRestorer(SHIPPED.parent)
+    det = load_detector()
+    assert res.evidence is not None, "models/restorer/evidence.json is missing"
+    assert res.evidence_for(det.signature) is res.evidence, (
+        f"evidence.json was fitted for {res.evidence.detector} + {res.evidence.restorer}, not "
+        f"{det.signature} + {res.signature}: refit it with scripts/fit_evidence.py")
+
+
+@shipped
 def test_shipped_is_loaded_once():
     assert S.load_restorer() is S.load_restorer()
     assert S.load_restorer(ROOT / "models") is S.load_restorer()
@@ -242,3 +258,17 @@ def test_word_count_rule():
     assert word_count_ok("enterprise", "company")
     assert not word_count_ok("not too long ago printed Danger Map", "recently")  # drops 5 words
     assert not word_count_ok("raised", "raised up")  # adds a word
+
+
+def test_an_evidence_file_with_other_features_is_set_aside_with_a_warning(tiny_dir, tmp_path):
+    import shutil
+
+    from restore.evidence import FILE
+
+    d, _ = tiny_dir
+    copy = tmp_path / "models"
+    shutil.copytree(d, copy)
+    (copy / "restorer" / FILE).write_text(json.dumps({"features": ["lp_best"], "weights": [1.0], "bias": 0.0}))
+    with pytest.warns(UserWarning, match="fit_evidence"):
+        res = S.SpanRestorer(copy / "restorer")
+    assert res.evidence is None and res.evidence_for("detector@any") is None

@@ -1,0 +1,58 @@
+"""scripts/train.py's training examples: spans shaped like the detector's (runs of adjacent edits)."""
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+from restore.spin import SpinEdit, Spinner
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import train  # noqa: E402
+
+TEXT = ("The company said on Monday that it would buy the rival firm for cash, and analysts said the "
+        "deal made sense. Shares of the company rose sharply in early trading in New York.")
+
+
+def test_runs_join_edits_separated_by_one_space():
+    spun = "The caller claimed that the clam also benefitted dug."
+    orig = "The company said that the bank also gained ground."
+
+    def edit(s_word, o_word, nth=0):
+        a = spun.index(s_word)
+        b = orig.index(o_word)
+        return SpinEdit(a, a + len(s_word), b, b + len(o_word))
+
+    edits = [edit("caller", "company"), edit("claimed", "said"), edit("clam", "bank"),
+             edit("benefitted", "gained"), edit("dug", "ground")]
+    runs = train.detector_runs(spun, orig, edits)
+    assert [(spun[a:b], orig[c:d]) for a, b, c, d in runs] == [
+        ("caller claimed", "company said"), ("benefitted dug", "gained ground")]
+    # one edit alone is not a run; edits apart ("clam" ... "benefitted") are not joined
+    assert train.detector_runs(spun, orig, edits[:1]) == []
+
+
+def test_merged_examples_are_exact_and_optional():
+    spinner = Spinner()
+    # the first seed whose heavy spin of this text has adjacent edits
+    seed = next(k for k in range(100) if train.detector_runs(*_texts(spinner.spin(TEXT, "heavy", k))))
+    r = spinner.spin(TEXT, "heavy", seed)
+    runs = train.detector_runs(r.spun, r.original, r.edits)
+    for a, b, c, d in runs:
+        inside = [e for e in r.edits if a <= e.spun_start and e.spun_end <= b]
+        assert len(inside) >= 2
+        # the run's original is its edits' originals joined by the spaces between them
+        assert r.original[c:d] == " ".join(r.original[e.orig_start:e.orig_end] for e in inside)
+    target_of = {r.spun[a:b]: r.original[c:d].lower() for a, b, c, d in runs}
+    plain = train.doc_examples(spinner, TEXT, "heavy", seed, random.Random(0), 0.35, 8)
+    merged = train.doc_examples(spinner, TEXT, "heavy", seed, random.Random(0), 0.35, 8, merge_runs=True)
+    assert not [ex for ex in plain if ex[4] and ex[1] in target_of]
+    got = [ex for ex in merged if ex[4] and ex[1] in target_of]
+    assert 1 <= len(got) <= 4  # at most half of max_pos
+    for left, span, right, target, _ in got:
+        assert left + span + right in r.spun and target == target_of[span]
+
+
+def _texts(r):
+    return r.spun, r.original, r.edits
