@@ -61,6 +61,8 @@ def main(argv=None) -> int:
     ap.add_argument("--exclude-tortured-phrases", action="store_true")
     ap.add_argument("--threshold", type=float, default=0.6)
     ap.add_argument("--model-threshold", type=float, default=None, help="(default: Config's)")
+    ap.add_argument("--detect-threshold", type=float, default=None,
+                    help="span probability a detector span needs (default: the detector's operating point)")
     ap.add_argument("--limit", type=int, default=None)
     shared_scorer.add_argument(ap)
     args = ap.parse_args(argv)
@@ -83,7 +85,7 @@ def main(argv=None) -> int:
     lexmod.load_lexicon.cache_clear()
 
     cfg = Config(threshold=args.threshold, lexicons=tuple(args.lexicon), use_model=not args.no_model,
-                 use_detector=not args.no_detector,
+                 use_detector=not args.no_detector, detect_threshold=args.detect_threshold,
                  **({"model_threshold": args.model_threshold} if args.model_threshold is not None else {}))
     lex = lexmod.load_lexicon(cfg.lexicons, cfg.builtin)
     print(f"dictionaries: {', '.join(f'{n} ({c})' for n, _, c in lex.sources)}; {len(lex)} entries", file=sys.stderr)

@@ -41,7 +41,11 @@ def test_full_pipeline_leaves_clean_paragraphs_unchanged(shared):
         r = restore_and_explain(p)
         if r.text != p:
             changed.append([(e.original, e.replacement, e.source) for e in r.applied])
-    assert len(changed) <= 1, changed  # precision first: at most one of 40 clean paragraphs touched
+    # precision first: at most two of 40 clean paragraphs touched, one word each. (The bound was one
+    # until restorer@79b27dd7, which restores ~35% more spun words and changes 2 of these 40 with one
+    # model edit each; on 100 clean test documents: 0.22 damaged words per 1,000, the aim is <= 1.)
+    assert len(changed) <= 2, changed
+    assert all(len(c) == 1 for c in changed), changed
 
 
 def test_clean_sample_article_unchanged(shared):
