@@ -59,6 +59,13 @@ def word_count_ok(span_text: str, replacement: str) -> bool:
     return 0 <= drop <= MAX_WORDS_DROPPED
 
 
+def proposal_features(text: str, span: Span, r: dict) -> list[float]:
+    """The evidence features (``restore.evidence.features``) of an infill result's best wording for
+    ``span`` of ``text``: the one place the pipeline and ``scripts/fit_evidence.py`` compute them."""
+    return evidence_features(r["lps"][r["best"]], r["keep_lp"], text[span.start:span.end], r["best_text"],
+                             span.confidence, *neighbours(text, span.start, span.end))
+
+
 def default_models_dir() -> Path:
     env = os.environ.get("RESTORE_MODELS")
     return Path(env) if env else Path(__file__).resolve().parent.parent / "models"
@@ -498,8 +505,7 @@ class SpanRestorer:
             return None
         conf = own
         if evidence is not None:
-            x = evidence_features(r["lps"][r["best"]], r["keep_lp"], span_text, cand, s.confidence,
-                                  *neighbours(text, s.start, s.end))
+            x = proposal_features(text, s, r)
             conf = evidence.probability(x)
         conf = round(conf, 4)
         if conf < REPORT_FLOOR:

@@ -57,10 +57,9 @@ def collect(files: list[str], offset: int, limit: int | None) -> tuple[list[dict
 
     torch.set_num_threads(int(os.environ.get("RESTORE_THREADS", "1")))
     from restore import Config
-    from restore.evidence import features
-    from restore.ngrams import neighbours
     from restore.lexicon import load_lexicon
     from restore.pipeline import _detector, _prepare_many, _restorer
+    from restore.seq2seq import proposal_features
 
     cfg = Config()
     det, res = _detector(cfg), _restorer(cfg)
@@ -80,8 +79,7 @@ def collect(files: list[str], offset: int, limit: int | None) -> tuple[list[dict
             by_span = {(s.start, s.end): (s, r) for s, r in details}
             for e in edits:
                 s, r = by_span[(e.start, e.end)]
-                x = features(r["lps"][r["best"]], r["keep_lp"], e.original, r["best_text"], s.confidence,
-                             *neighbours(g["spun"], e.start, e.end))
+                x = proposal_features(g["spun"], s, r)
                 rows.append({"file": os.path.basename(f), "id": g["id"], "start": e.start, "end": e.end,
                              "span": e.original, "replacement": e.replacement, "own": e.confidence, "x": x,
                              "y": int(is_right(g, e.start, e.end, e.replacement))})

@@ -84,12 +84,10 @@ def test_logistic_fit_separates_a_signal():
     assert ((cv > 0.5) == (y > 0.5)).mean() > 0.9
 
 
-
 def test_usage_features_prefer_the_usual_wording_next_to_its_neighbours():
     from restore import ngrams
 
-    # "said it" is a common bigram, "claimed it" less so, "stated it" rarer still; "the company"
-    # joins "the" far better than "the caller"
+    # "the company" and "said it" join their neighbours far better than "the caller" and "claimed it"
     left, right = ngrams.neighbours("The caller claimed it expects more.", 4, 18)
     assert (left, right) == ("the", "it")
     good = dict(zip(FEATURES, ev.features(-1.0, -3.0, "caller claimed", "company said", 0.9, left, right)))
