@@ -3,7 +3,7 @@
 
     python scripts/eval_restore.py --gold data/eval/dev_medium.jsonl --out runs/NAME/restore.jsonl
         [--no-model] [--no-detector] [--lexicon FILE ...] [--builtin-extra news_mined]
-        [--exclude-tortured-phrases] [--threshold 0.6] [--limit N]
+        [--exclude-tortured-phrases] [--threshold 0.6] [--limit N] [--explain FILE]
 
 Writes ``{id, restored}`` per gold record, then runs
 ``python3 ../shared/eval/score.py restore GOLD SYSTEM --json`` and prints its figures.
@@ -64,6 +64,9 @@ def main(argv=None) -> int:
     ap.add_argument("--detect-threshold", type=float, default=None,
                     help="span probability a detector span needs (default: the detector's operating point)")
     ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--explain", default=None,
+                    help="also write each document's edits (applied and reported) and detector spans "
+                         "here, for scripts/error_analysis.py")
     shared_scorer.add_argument(ap)
     args = ap.parse_args(argv)
 
@@ -93,11 +96,17 @@ def main(argv=None) -> int:
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     t0 = time.time()
     n_edits = 0
+    explain = open(args.explain, "w", encoding="utf-8") if args.explain else None
     with open(args.out, "w", encoding="utf-8") as fh:
         for g in gold:
             res = restore.restore_and_explain(g["spun"], cfg)
             n_edits += sum(e.applied for e in res.edits)
             fh.write(json.dumps({"id": g["id"], "restored": res.text}, ensure_ascii=False) + "\n")
+            if explain:
+                explain.write(json.dumps({"id": g["id"], "edits": [e.to_dict() for e in res.edits],
+                                          "spans": [s.to_dict() for s in res.spans]}, ensure_ascii=False) + "\n")
+    if explain:
+        explain.close()
     dt = time.time() - t0
     print(f"restored {len(gold)} documents in {dt:.1f}s ({n_edits} applied edits) -> {args.out}", file=sys.stderr)
 
