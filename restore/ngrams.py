@@ -69,16 +69,16 @@ def bigram_fit(ws: list[str], left: str | None, right: str | None) -> float:
     return s
 
 
-def neighbours(text: str, start: int, end: int, window: int = 60) -> tuple[str | None, str | None]:
-    """The lower-cased word just before ``text[start:end]`` and the one just after (None at a
-    sentence end or when there is none): the bigram context of a span."""
-    before = text[max(0, start - window):start]
-    after = text[end:end + window]
-    left = right = None
+def neighbours(left: str, right: str, window: int = 60) -> tuple[str | None, str | None]:
+    """The lower-cased word that ends ``left`` and the one that starts ``right`` (None past a
+    sentence end, ``;``, ``:`` or a newline, or when there is none): the bigram context of a span
+    whose left and right context (``restore.seq2seq.context_of``) these are."""
+    before, after = left[-window:], right[:window]
+    lw = rw = None
     m = list(WORD_RE.finditer(before))
     if m and not re.search(r"[.!?;:\n]", before[m[-1].end():]):
-        left = m[-1].group().lower()
+        lw = m[-1].group().lower()
     n = WORD_RE.search(after)
     if n and not re.search(r"[.!?;:\n]", after[:n.start()]):
-        right = n.group().lower()
-    return left, right
+        rw = n.group().lower()
+    return lw, rw

@@ -59,11 +59,13 @@ def word_count_ok(span_text: str, replacement: str) -> bool:
     return 0 <= drop <= MAX_WORDS_DROPPED
 
 
-def proposal_features(text: str, span: Span, r: dict) -> list[float]:
-    """The evidence features (``restore.evidence.features``) of an infill result's best wording for
-    ``span`` of ``text``: the one place the pipeline and ``scripts/fit_evidence.py`` compute them."""
-    return evidence_features(r["lps"][r["best"]], r["keep_lp"], text[span.start:span.end], r["best_text"],
-                             span.confidence, *neighbours(text, span.start, span.end))
+def proposal_features(span: Span, r: dict) -> list[float]:
+    """The evidence features (``restore.evidence.features``) of the best wording of an infill
+    result ``r`` for the detector span ``span``: the one place the pipeline and
+    ``scripts/fit_evidence.py`` compute them. The span's words and neighbours come from the
+    context the model read (``r["left"]``, ``r["span"]``, ``r["right"]``)."""
+    return evidence_features(r["lps"][r["best"]], r["keep_lp"], r["span"], r["best_text"],
+                             span.confidence, *neighbours(r["left"], r["right"]))
 
 
 def default_models_dir() -> Path:
@@ -392,7 +394,8 @@ class SpanRestorer:
     def infill(self, items: Sequence[tuple[str, str, str]], extra: Sequence[Sequence[str]] | None = None,
                generate: bool = True) -> list[dict]:
         """For each (left, span, right): beam candidates and their forced log-probs, the keep
-        log-prob and the best candidate. ``extra``: more candidate strings to score per item."""
+        log-prob and the best candidate (and the item itself: ``left``, ``span``, ``right``).
+        ``extra``: more candidate strings to score per item."""
         n = len(items)
         results: list[dict] = [None] * n  # type: ignore[list-item]
         if not n:
@@ -435,7 +438,8 @@ class SpanRestorer:
                 best = max(range(len(cands)), key=lambda j: lps[j])
                 results[i] = {"candidates": [self.text_of(c) for c in cands], "ids": cands, "lps": lps,
                               "keep_lp": lps[0], "best": best, "best_text": self.text_of(cands[best]),
-                              "beam": [self.text_of(c) for c in gens[chunk.index(i)]]}
+                              "beam": [self.text_of(c) for c in gens[chunk.index(i)]],
+                              "left": items[i][0], "span": items[i][1], "right": items[i][2]}
         return results
 
     def confidence(self, r: dict, span_text: str) -> float:
@@ -505,7 +509,7 @@ class SpanRestorer:
             return None
         conf = own
         if evidence is not None:
-            x = proposal_features(text, s, r)
+            x = proposal_features(s, r)
             conf = evidence.probability(x)
         conf = round(conf, 4)
         if conf < REPORT_FLOOR:

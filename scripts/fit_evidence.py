@@ -79,7 +79,7 @@ def collect(files: list[str], offset: int, limit: int | None) -> tuple[list[dict
             by_span = {(s.start, s.end): (s, r) for s, r in details}
             for e in edits:
                 s, r = by_span[(e.start, e.end)]
-                x = proposal_features(g["spun"], s, r)
+                x = proposal_features(s, r)
                 rows.append({"file": os.path.basename(f), "id": g["id"], "start": e.start, "end": e.end,
                              "span": e.original, "replacement": e.replacement, "own": e.confidence, "x": x,
                              "y": int(is_right(g, e.start, e.end, e.replacement))})

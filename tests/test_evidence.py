@@ -88,7 +88,7 @@ def test_usage_features_prefer_the_usual_wording_next_to_its_neighbours():
     from restore import ngrams
 
     # "the company" and "said it" join their neighbours far better than "the caller" and "claimed it"
-    left, right = ngrams.neighbours("The caller claimed it expects more.", 4, 18)
+    left, right = ngrams.neighbours("The ", " it expects more.")
     assert (left, right) == ("the", "it")
     good = dict(zip(FEATURES, ev.features(-1.0, -3.0, "caller claimed", "company said", 0.9, left, right)))
     bad = dict(zip(FEATURES, ev.features(-1.0, -3.0, "caller claimed", "caller zebra", 0.9, left, right)))
@@ -102,11 +102,14 @@ def test_usage_features_prefer_the_usual_wording_next_to_its_neighbours():
 
 def test_neighbours_stop_at_a_sentence_end():
     from restore import ngrams
+    from restore.seq2seq import context_of
 
     text = "It ended. Tranquil protesters met; then they left"
     a = text.index("Tranquil")
-    assert ngrams.neighbours(text, a, a + len("Tranquil")) == (None, "protesters")
+    assert ngrams.neighbours(*context_of(text, a, a + len("Tranquil"))) == (None, "protesters")
+    assert ngrams.neighbours("It ended. ", " protesters") == (None, "protesters")
     b = text.index("met")
-    assert ngrams.neighbours(text, b, b + 3) == ("protesters", None)
+    assert ngrams.neighbours(*context_of(text, b, b + 3)) == ("protesters", None)
+    assert ngrams.neighbours("", "") == (None, None)
     assert ngrams.words("Iran's  Revolutionary-Guards 12") == ["iran's", "revolutionary", "guards"]
     assert ngrams.log_count("the") > ngrams.log_count("despatched") > ngrams.log_count("qzxqzx") == 0.0

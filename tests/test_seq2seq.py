@@ -201,7 +201,8 @@ def test_evidence_sets_the_confidence_only_with_its_detector(tiny_dir):
     # a fixed infill result (the random model's own output is arbitrary): best = a new wording
     def infill(items, extra=None, generate=True):
         return [{"candidates": [it[1].lower(), "revolutionary guards"], "ids": [[1], [2]], "lps": [-9.0, -1.0],
-                 "keep_lp": -9.0, "best": 1, "best_text": "revolutionary guards", "beam": []} for it in items]
+                 "keep_lp": -9.0, "best": 1, "best_text": "revolutionary guards", "beam": [],
+                 "left": it[0], "span": it[1], "right": it[2]} for it in items]
 
     res.infill, saved_infill = infill, res.infill
     own = res.propose_edits(text, spans, Config())
@@ -236,7 +237,8 @@ def test_a_model_edit_keeps_acronyms(tiny_dir):
     def fixed(best):
         def infill(items, extra=None, generate=True):
             return [{"candidates": [it[1].lower(), best], "ids": [[1], [2]], "lps": [-9.0, -1.0], "keep_lp": -9.0,
-                     "best": 1, "best_text": best, "beam": []} for it in items]
+                     "best": 1, "best_text": best, "beam": [], "left": it[0], "span": it[1], "right": it[2]}
+                    for it in items]
         return infill
 
     saved = res.infill
