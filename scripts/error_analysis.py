@@ -31,30 +31,19 @@ from collections import Counter
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
+from fit_evidence import THRESHOLDS, is_right  # noqa: E402  (torch is imported only when it collects rows)
 from restore.metrics import read_jsonl  # noqa: E402
 
 OUTCOMES = ("right applied", "right reported", "wrong applied", "wrong reported", "no edit")
 SPANS = ("dictionary", "exact", "wider", "narrower", "none")
 
 
-def to_original(pos: int, gold_edits: list[list[int]]) -> int | None:
-    """The original-text offset of spun offset ``pos``, or None if ``pos`` is strictly inside a gold
-    edit (its original position is not defined)."""
-    delta = 0
-    for ss, se, os_, oe in gold_edits:
-        if pos <= ss:
-            break
-        if pos < se:
-            return None
-        delta = oe - se
-    return pos + delta
-
-
-def is_right(edit: dict, gold: dict) -> bool:
-    """Does ``edit`` give the original wording of the spun words it covers?"""
-    a, b = to_original(edit["start"], gold["edits"]), to_original(edit["end"], gold["edits"])
-    return a is not None and b is not None and gold["original"][a:b] == edit["replacement"]
+def gives_original(edit: dict, gold: dict) -> bool:
+    """Does ``edit`` give the original wording of the spun words it covers (``fit_evidence.is_right``,
+    the label the evidence is fitted on)?"""
+    return is_right(gold, edit["start"], edit["end"], edit["replacement"])
 
 
 def overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
@@ -85,11 +74,11 @@ def classify(gold: dict, explain: dict) -> list[tuple[str, str]]:
                 where = "narrower"
         applied = [e for e in mine if e["applied"]]
         reported = [e for e in mine if not e["applied"]]
-        if any(is_right(e, gold) for e in applied):
+        if any(gives_original(e, gold) for e in applied):
             outcome = "right applied"
         elif applied:
             outcome = "wrong applied"
-        elif any(is_right(e, gold) for e in reported):
+        elif any(gives_original(e, gold) for e in reported):
             outcome = "right reported"
         elif reported:
             outcome = "wrong reported"
@@ -101,7 +90,7 @@ def classify(gold: dict, explain: dict) -> list[tuple[str, str]]:
 
 def threshold_curve(golds: dict, explains: list[dict], thresholds) -> list[dict]:
     """Right and wrong model edits that a model threshold ``t`` would apply."""
-    props = [(e["confidence"], is_right(e, golds[x["id"]])) for x in explains for e in x["edits"]
+    props = [(e["confidence"], gives_original(e, golds[x["id"]])) for x in explains for e in x["edits"]
              if e["source"] == "model"]
     out = []
     for t in thresholds:
@@ -135,7 +124,7 @@ def main(argv=None) -> int:
         n = sum(table[s, o] for o in OUTCOMES)
         print(f"{s:<12}" + "".join(f"{table[s, o]:>{width + 2}}" for o in OUTCOMES) + f"{n:>8} ({n / max(total, 1):.0%})")
     print(f"{'all':<12}" + "".join(f"{sum(table[s, o] for s in SPANS):>{width + 2}}" for o in OUTCOMES))
-    curve = threshold_curve(golds, explains, [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95])
+    curve = threshold_curve(golds, explains, THRESHOLDS)
     print("\nmodel threshold: right / wrong model edits applied (precision)")
     for r in curve:
         print(f"  {r['threshold']:.2f}: {r['right']:>5} / {r['wrong']:<5} ({r['precision']})")

@@ -8,6 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import error_analysis as ea  # noqa: E402
+import fit_evidence  # noqa: E402
 
 SPUN = "The caller claimed the clam rose on Monday."
 ORIG = "The company said the bank rose on Monday."
@@ -34,18 +35,18 @@ def _span(words: str):
 
 def test_offsets_map_to_the_original_outside_gold_edits_only():
     g = _gold()
-    assert ea.to_original(0, g["edits"]) == 0
-    assert ea.to_original(SPUN.index("caller"), g["edits"]) == ORIG.index("company")
-    assert ea.to_original(SPUN.index(" claimed"), g["edits"]) == ORIG.index(" said")
-    assert ea.to_original(SPUN.index("rose"), g["edits"]) == ORIG.index("rose")
-    assert ea.to_original(SPUN.index("caller") + 2, g["edits"]) is None
+    assert fit_evidence.original_offset(g["edits"], 0) == 0
+    assert fit_evidence.original_offset(g["edits"], SPUN.index("caller")) == ORIG.index("company")
+    assert fit_evidence.original_offset(g["edits"], SPUN.index(" claimed")) == ORIG.index(" said")
+    assert fit_evidence.original_offset(g["edits"], SPUN.index("rose")) == ORIG.index("rose")
+    assert fit_evidence.original_offset(g["edits"], SPUN.index("caller") + 2) is None
 
 
 def test_a_merged_edit_is_right_when_it_gives_the_whole_original_wording():
     g = _gold()
-    assert ea.is_right(_edit("caller claimed", "company said"), g)
-    assert not ea.is_right(_edit("caller claimed", "company claimed"), g)
-    assert not ea.is_right(_edit("caller", "Company"), g)  # case matters, as in the scorer
+    assert ea.gives_original(_edit("caller claimed", "company said"), g)
+    assert not ea.gives_original(_edit("caller claimed", "company claimed"), g)
+    assert not ea.gives_original(_edit("caller", "Company"), g)  # case matters, as in the scorer
 
 
 def test_classify_sorts_each_gold_edit_by_span_and_outcome():
