@@ -441,6 +441,11 @@ def fix(
                                     help="Apply edits at least this confident."),
     model_threshold: float = typer.Option(Config.model_threshold, "--model-threshold", min=0.0, max=1.0,
                                           help="Model edits must also clear this."),
+    refine_threshold: Optional[float] = typer.Option(
+        None, "--refine-threshold", min=0.0, max=1.0, metavar="P",
+        help="Off by default. When the model has no confident wording for a detector span, ask it again "
+             "about the span's sub-runs of words the detector gives at least P (e.g. 0.75): more spun "
+             "words restored, lower edit precision (README)."),
     lexicon: Optional[List[str]] = _o_lex,
     no_builtin: bool = _o_nobuiltin,
     no_model: bool = _o_nomodel,
@@ -478,7 +483,7 @@ def fix(
         raise UsageFailure("--show works only with --format text")
     cfg = _make_config(threshold=threshold, model_threshold=model_threshold, lexicons=tuple(lexicon or ()),
                        builtin=not no_builtin, use_model=not no_model, use_detector=not no_detector,
-                       quality=quality, models_dir=models_dir, lm_max_spans=lm_spans,
+                       refine_threshold=refine_threshold, quality=quality, models_dir=models_dir, lm_max_spans=lm_spans,
                        lm_max_candidates=lm_candidates, lm_margin=lm_margin, lm_separation=lm_separation)
     sources = _sources(paths, glob, not no_recursive, input_format)
     several = _several(sources)

@@ -18,6 +18,10 @@ class Config:
     edit's confidence is the evidence's probability that it is right (``restore.evidence``).
     ``detect_threshold`` is the calibrated span probability a detector span needs (None: the shipped
     detector's own operating point, chosen on dev data to keep clean text silent).
+    ``refine_threshold`` (None: off): when the model has no confident wording for a detector span,
+    it is asked again about the span's sub-runs of words at least this probable (the detector's
+    runs at this higher threshold). More spun words restored, but a fix of one word of a run of
+    adjacent spun words is only part of the scorer's edit, so edit precision falls (README).
     ``lexicons`` are user TSV files, earlier ones take precedence over later ones and over the
     built-ins; ``builtin=False`` turns the built-in dictionaries off.
     """
@@ -29,6 +33,7 @@ class Config:
     use_model: bool = True
     use_detector: bool = True
     detect_threshold: float | None = None  # None: the detector's own calibrated operating point
+    refine_threshold: float | None = None  # None: off; else the sub-runs' detector threshold
     doc_threshold: float | None = None  # None: the detector's calibrated gate (0.5 without a detector)
     quality: str = "fast"
     lm_max_spans: int = 40  # quality="best": spans per document the LM reconsiders
@@ -40,9 +45,9 @@ class Config:
     extra: tuple[tuple[str, str], ...] = field(default=())
 
     def __post_init__(self) -> None:
-        for name in ("threshold", "model_threshold", "detect_threshold", "doc_threshold"):
+        for name in ("threshold", "model_threshold", "detect_threshold", "doc_threshold", "refine_threshold"):
             v = getattr(self, name)
-            if v is None and name in ("detect_threshold", "doc_threshold"):
+            if v is None and name in ("detect_threshold", "doc_threshold", "refine_threshold"):
                 continue
             if not isinstance(v, (int, float)) or not 0.0 <= v <= 1.0:
                 raise ConfigError(f"{name} must be a number in [0, 1], got {v!r}")
@@ -71,6 +76,8 @@ def signature(cfg: Config, lexicon_sig: str, model_sig: str, detector_sig: str) 
     ]
     if cfg.use_model:
         parts.append(f"mthr:{cfg.model_threshold:.2f}")
+        if cfg.refine_threshold is not None and cfg.use_detector:
+            parts.append(f"refine:{cfg.refine_threshold:.2f}")
     parts.append(f"quality:{cfg.quality}")
     if cfg.quality == "best":
         from .quality import signature as lm_signature

@@ -7,7 +7,7 @@ imports torch itself.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 from .casing import transfer_case, wants_an
@@ -133,14 +133,39 @@ def _doc_score(edits: Sequence[Edit], spans: Sequence[Span], words: int) -> floa
 @dataclass
 class _Work:
     """One document between the stages of ``restore_batch``: the dictionary's proposals (the
-    model's are added to them), the detector's spans and score (None: no detector looked), and the
-    spans left for the model."""
+    model's are added to them), the detector's spans and score (None: no detector looked), the
+    spans left for the model and (``Config.refine_threshold``) their sub-runs, asked about when
+    the model has no confident wording for a whole span."""
 
     text: str
     candidates: list[Edit]
     spans: list[Span]
     doc_score: float | None
     todo: list[Span]
+    sub: list[Span] = field(default_factory=list)
+
+
+def sub_runs(spans: Sequence[Span], finer: Sequence[Span]) -> list[Span]:
+    """The detector's spans at a higher threshold (``finer``) that lie strictly inside one of
+    ``spans``: the narrower runs of its surest words (``Config.refine_threshold``)."""
+    return [f for f in finer if f.source == "detector" and any(
+        s.start <= f.start and f.end <= s.end and (s.start, s.end) != (f.start, f.end) for s in spans)]
+
+
+def unresolved(subs: Sequence[Span], edits: Sequence[Edit]) -> list[Span]:
+    """The sub-runs that no applied edit already covers."""
+    done = [(e.start, e.end) for e in edits if e.applied]
+    return [f for f in subs if not any(a <= f.start and f.end <= b for a, b in done)]
+
+
+def _propose(res, det, cfg: Config, works: Sequence[_Work], spans: Sequence[Sequence[Span]]) -> None:
+    """The model's edits for each work's ``spans`` (all works' spans batched together) join its candidates."""
+    if not any(spans):
+        return
+    proposed = res.propose_many([(w.text, s) for w, s in zip(works, spans)], cfg,
+                                detector=det.signature if det is not None else None)
+    for w, (edits, _) in zip(works, proposed):
+        w.candidates.extend(edits)
 
 
 def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det) -> list[_Work | InputError]:
@@ -172,7 +197,12 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det) -> li
             doc_score = detection.spun_score
         covered = [(e.start, e.end) for e in candidates]
         todo = [s for s in spans if not any(a < s.end and s.start < b for a, b in covered)]
-        out.append(_Work(text, candidates, spans, doc_score, todo))
+        sub: list[Span] = []
+        if i in logits and cfg.refine_threshold is not None and todo:
+            finer = det.detect(text, tokens=tokens[i], threshold=cfg.refine_threshold, dictionary=candidates,
+                               logits=logits[i]).spans
+            sub = sub_runs(todo, finer)
+        out.append(_Work(text, candidates, spans, doc_score, todo, sub))
     return out
 
 
@@ -204,11 +234,10 @@ def restore_batch(texts: Sequence[str], config: Config | None = None) -> list[Re
     works = _prepare_many(texts, cfg, lex, det)
     res = _restorer(cfg)
     good = [w for w in works if isinstance(w, _Work)]
-    if res is not None and any(w.todo for w in good):
-        proposed = res.propose_many([(w.text, w.todo) for w in good], cfg,
-                                    detector=det.signature if det is not None else None)
-        for w, (edits, _) in zip(good, proposed):
-            w.candidates.extend(edits)
+    if res is not None:
+        _propose(res, det, cfg, good, [w.todo for w in good])
+        # refine: a span the model had no confident wording for is asked about again by its sub-runs
+        _propose(res, det, cfg, good, [unresolved(w.sub, w.candidates) for w in good])
     sig = signature_of(cfg)
     return [w if isinstance(w, InputError) else _finish(w, cfg, sig) for w in works]
 

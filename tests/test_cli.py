@@ -349,6 +349,7 @@ def test_bad_lexicon_file_is_one_line_exit_2(run, tmp_path):
 def test_out_of_range_threshold_is_a_usage_error(run):
     assert run("fix", "--threshold", "3", input="x").exit_code == 2
     assert run("fix", "--quality", "superb", input="x").exit_code == 2
+    assert run("fix", "--refine-threshold", "1.5", input="x").exit_code == 2
 
 
 def test_options_reach_the_config(run, monkeypatch):
@@ -367,7 +368,10 @@ def test_options_reach_the_config(run, monkeypatch):
     assert r.exit_code == 0 and r.stdout == "NBC News"
     (cfg,) = seen
     assert (cfg.quality, cfg.threshold, cfg.model_threshold, cfg.models_dir) == ("best", 0.7, 0.85, "/nowhere")
-    assert cfg.use_model and cfg.use_detector and cfg.builtin
+    assert cfg.use_model and cfg.use_detector and cfg.builtin and cfg.refine_threshold is None
+    seen.clear()
+    run("fix", "--refine-threshold", "0.75", input="NBC Information", models=True)
+    assert seen[0].refine_threshold == 0.75
     seen.clear()
     run("fix", input="x")  # the fixture's --no-model --no-detector
     assert not seen[0].use_model and not seen[0].use_detector

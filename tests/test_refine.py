@@ -1,0 +1,100 @@
+"""Config.refine_threshold: a detector span the model has no confident wording for is asked about
+again by its sub-runs (the detector's runs at the higher threshold)."""
+from __future__ import annotations
+
+import pytest
+
+from restore import Config, apply_edits, pipeline, restore_and_explain
+from restore.errors import ConfigError
+from restore.pipeline import sub_runs, unresolved
+from restore.types import Detection, Edit, Span
+
+TEXT = "They can draw on subtle video clip surveillance engineering offered by a firm."
+WIDE = TEXT.index("subtle"), TEXT.index(" offered")
+ENG = TEXT.index("engineering"), TEXT.index(" offered")
+
+
+def _span(a: int, b: int, p: float = 0.9, source: str = "detector") -> Span:
+    return Span(a, b, TEXT[a:b], p, None, source=source)
+
+
+def test_sub_runs_are_strictly_inside_a_span():
+    wide = _span(*WIDE)
+    finer = [_span(*WIDE), _span(*ENG), _span(TEXT.index("video"), TEXT.index(" clip")),
+             _span(TEXT.index("firm"), len(TEXT) - 1), _span(*ENG, source="dictionary")]
+    got = sub_runs([wide], finer)
+    assert [(s.start, s.end) for s in got] == [ENG, (TEXT.index("video"), TEXT.index(" clip"))]
+
+
+def test_unresolved_drops_sub_runs_an_applied_edit_covers():
+    subs = [_span(*ENG), _span(TEXT.index("video"), TEXT.index(" clip"))]
+    applied = Edit(*ENG, "engineering", "technology", source="model", confidence=0.9, applied=True)
+    reported = Edit(TEXT.index("video"), TEXT.index(" clip"), "video", "film", source="model",
+                    confidence=0.5, applied=False)
+    assert [s.start for s in unresolved(subs, [applied, reported])] == [TEXT.index("video")]
+
+
+def test_refine_threshold_is_validated_and_signed():
+    with pytest.raises(ConfigError):
+        Config(refine_threshold=1.5)
+    from restore.config import signature
+
+    assert "refine:0.75" in signature(Config(refine_threshold=0.75), "d", "m", "det")
+    assert "refine" not in signature(Config(), "d", "m", "det")
+
+
+class _FakeDetector:
+    """Whole stretch "subtle ... engineering" at the default threshold; only "engineering" above 0.7."""
+
+    signature = "detector@fake"
+    gate = 0.0
+
+    def token_logits_many(self, texts, tokens):
+        return [None for _ in texts]
+
+    def detect(self, text, tokens=None, threshold=None, dictionary=(), logits=None):
+        spans = (_span(*WIDE, 0.75),) if threshold is None or threshold < 0.7 else (_span(*ENG, 0.75),)
+        return Detection(text, spans, 0.99, self.signature)
+
+
+class _FakeRestorer:
+    """No confident wording for the wide span; "engineering" -> "technology" for the narrow one."""
+
+    signature = "restorer@fake"
+
+    def __init__(self):
+        self.asked: list[list[tuple[int, int]]] = []
+
+    def evidence_for(self, detector_signature):
+        return None
+
+    def propose_many(self, docs, cfg, detector=None):
+        out = []
+        for text, spans in docs:
+            self.asked.append([(s.start, s.end) for s in spans])
+            edits = [Edit(s.start, s.end, s.text, "technology", source="model", confidence=0.9, applied=True)
+                     for s in spans if (s.start, s.end) == ENG]
+            out.append((edits, []))
+        return out
+
+
+@pytest.fixture
+def fakes(monkeypatch):
+    res = _FakeRestorer()
+    monkeypatch.setattr(pipeline, "_detector", lambda cfg: _FakeDetector() if cfg.use_detector else None)
+    monkeypatch.setattr(pipeline, "_restorer", lambda cfg: res if cfg.use_model else None)
+    return res
+
+
+def test_without_refine_the_wide_span_stays(fakes):
+    r = restore_and_explain(TEXT, Config(builtin=False))
+    assert r.text == TEXT
+    assert fakes.asked == [[WIDE]]
+
+
+def test_refine_asks_the_sub_run_and_applies_its_edit(fakes):
+    r = restore_and_explain(TEXT, Config(builtin=False, refine_threshold=0.75))
+    assert r.text == TEXT.replace("engineering", "technology")
+    assert fakes.asked == [[WIDE], [ENG]]
+    assert apply_edits(TEXT, r.edits) == r.text
+    assert "refine:0.75" in r.signature
