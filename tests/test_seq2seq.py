@@ -152,8 +152,8 @@ def test_shipped_leaves_a_clean_sentence_alone():
     assert restore_and_explain(text).text == text
     # Asked about every phrase anyway, at the lowest probability a detector span can have, the
     # model proposes nothing it would apply. (This is the pipeline's confidence, the evidence over
-    # the model and the detector: restorer@17d71066's own confidence alone applies "small
-    # businesses" -> "businesses" at 0.88, which is why the pipeline does not use it alone.)
+    # the model and the detector: restorer@1ea24e15's own confidence alone applies "small
+    # businesses" -> "businesses" at 0.87, which is why the pipeline does not use it alone.)
     spans = []
     for w in ("Prime Minister", "said", "government", "cut taxes", "small businesses"):
         a = text.index(w)
