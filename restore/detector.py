@@ -15,7 +15,6 @@ returns ``None`` when ``models/detector/`` holds no weights, so the pipeline wor
 from __future__ import annotations
 
 import bisect
-import hashlib
 import json
 import math
 import os
@@ -218,17 +217,12 @@ class SpanDetector:
     def __init__(self, path: str | Path, dtype: str | None = None):
         import torch  # noqa: F401  (only here: the package never imports torch at import time)
 
-        from ._hf import native_bf16, quiet_transformers, set_threads
+        from ._hf import file_sha256, native_bf16, quiet_transformers, set_threads
 
         BertForTokenClassification = quiet_transformers().BertForTokenClassification
         self.path = Path(path)
         set_threads(torch)
-        weights = self.path / WEIGHTS
-        h = hashlib.sha256()
-        with open(weights, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-        self.signature = f"detector@{h.hexdigest()[:8]}"
+        self.signature = f"detector@{file_sha256(self.path / WEIGHTS)[:8]}"
         self.model = BertForTokenClassification.from_pretrained(str(self.path), dtype=torch.float32)
         self.model.eval()
         self.tok = load_tokenizer(self.path)

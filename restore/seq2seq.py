@@ -15,7 +15,6 @@ transformers are imported only when a model is actually loaded, and it is loaded
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -233,7 +232,7 @@ class SpanRestorer:
     def __init__(self, model_dir: Path, threads: int | None = None):
         import torch
 
-        from ._hf import quiet_transformers, set_threads, use_bf16
+        from ._hf import file_sha256, quiet_transformers, set_threads, use_bf16
 
         BertTokenizerFast = quiet_transformers().BertTokenizerFast
         self.torch = torch
@@ -246,11 +245,7 @@ class SpanRestorer:
         self.model = load_model(self.dir)
         cal_path = self.dir / "calibration.json"
         self.calibration = json.loads(cal_path.read_text()) if cal_path.exists() else dict(DEFAULT_CALIBRATION)
-        h = hashlib.sha256()
-        with open(self.dir / WEIGHTS, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-        self.signature = f"restorer@{h.hexdigest()[:8]}"
+        self.signature = f"restorer@{file_sha256(self.dir / WEIGHTS)[:8]}"
         self.batch_size = 32
         # beams per span (RESTORE_BEAMS). Greedy is the default: on dev_mixture (100 docs) beams
         # 1, 2 and 4 gave identical output (the forced-decoding rescoring picks the same wording)

@@ -13,22 +13,22 @@ models it was fitted for, so refit it (scripts/fit_evidence.py) for the new weig
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import shutil
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from restore._hf import file_sha256  # noqa: E402  (no torch at import)
 
 WEIGHTS = "model.safetensors"
 NOT_COPIED = {WEIGHTS, "evidence.json", "README.md", "training.json"}
 
 
 def short_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()[:8]
+    """The 8 characters a model's signature shows (``restorer@…``)."""
+    return file_sha256(path)[:8]
 
 
 def average(a: Path, b: Path, out: Path, weight: float = 0.5) -> Path:

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 import average_weights  # noqa: E402
 
 
-def _model(d: Path, value: float, extra: dict | None = None) -> Path:
+def _model(d: Path, value: float) -> Path:
     d.mkdir()
     save_file({"w": torch.full((2, 3), value, dtype=torch.float16), "b": torch.tensor([value], dtype=torch.float16)},
               str(d / "model.safetensors"))
