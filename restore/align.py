@@ -90,6 +90,19 @@ def diff(a: str, b: str) -> list[Segment]:
     return bld.out
 
 
+def changed_parts(a: str, b: str) -> list[tuple[int, int, str]]:
+    """(start, end, replacement) of each run of words of ``a`` that ``b`` changes or drops, offsets
+    into ``a`` without surrounding whitespace: "human legal rights" -> "human rights" gives only
+    "legal" (replacement ""). Empty when every word of ``a`` survives in ``b``."""
+    out = []
+    for s in diff(a, b):
+        if s.op == "equal" or not s.a_text.strip():
+            continue
+        lead = len(s.a_text) - len(s.a_text.lstrip())
+        out.append((s.a_start + lead, s.a_start + len(s.a_text.rstrip()), s.b_text.strip()))
+    return out
+
+
 def segments_from_edits(text: str, edits: Sequence[Edit], output: str | None = None) -> list[Segment]:
     """The diff of ``text`` and its restoration, one segment per applied edit, carrying the edit."""
     from .edits import apply_edits

@@ -779,7 +779,8 @@ def detect(
 
 
 def _lint_lines(doc: Document, det, spun: bool) -> str:
-    """``path:line:col: spun(0.91) "legal rights" -> "rights"`` per span, then the score line.
+    """``path:line:col: spun(0.91) "Information" -> "News"`` per span (``-> (delete)`` for a word
+    the suggestion drops: "legal" of "human legal rights"), then the score line.
     For a JSONL record the location is its id and line:col count inside its text field."""
     where = doc.path if doc.kind == "text" else doc.id
     lines = []

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .align import changed_parts
 from .segment import Token, sentences, tokenize
 from .types import Detection, Edit, Span
 
@@ -144,6 +145,20 @@ def load_tokenizer(path: str | Path):
     return tok
 
 
+Logits = tuple[list[Token], list[float], list[float]]  # tokens, spun-clean logits, kept-changed logits
+
+
+def dictionary_spans(text: str, e: Edit, confidence: float, changed_only: bool = False) -> list[Span]:
+    """The detection span(s) of a dictionary edit: its whole span, or with ``changed_only`` each run
+    of its words that the replacement changes ("legal" of "human legal rights" -> "human rights",
+    suggestion ""), the whole span when the replacement only adds words."""
+    parts = changed_parts(e.original, e.replacement) if changed_only else []
+    if not parts:
+        return [Span(e.start, e.end, text[e.start:e.end], confidence, e.replacement, source="dictionary")]
+    return [Span(e.start + a, e.start + b, text[e.start + a:e.start + b], confidence, rep, source="dictionary")
+            for a, b, rep in parts]
+
+
 # ---------------------------------------------------------------- calibration maths (numpy-free at inference)
 def sigmoid(x: float) -> float:
     if x >= 0:
@@ -235,6 +250,8 @@ class SpanDetector:
         self._b = float(tc.get("b", 0.0))
         self.threshold = float(self.calibration.get("threshold", 0.5))
         self.gate = float(self.calibration.get("gate", 0.0))
+        self.n_labels = int(self.model.config.num_labels)
+        self.kept_threshold = float(self.calibration.get("kept_threshold", 0.5))
         # bf16 weights (logits within ~0.01 of float32) only where the CPU computes bf16 natively:
         # on an AVX2-only CPU torch emulates bf16 and the detector runs ~6x slower than in float32
         self.dtype = (dtype or os.environ.get("RESTORE_DETECTOR_DTYPE")
@@ -247,10 +264,13 @@ class SpanDetector:
         self._torch = torch
 
     # ---- raw scores
-    def _logits(self, chunks: list[Chunk]) -> list[list[float]]:
-        """For each chunk, the logit difference (spun - clean) at each word's first wordpiece."""
+    def _logits(self, chunks: list[Chunk]) -> list[tuple[list[float], list[float]]]:
+        """For each chunk, at each word's first wordpiece: the logit difference spun - clean, and for
+        a three-class detector (clean / changed / kept) the logit of kept - changed (NaN otherwise);
+        "spun" is then changed-or-kept, logsumexp(changed, kept) - clean."""
         torch = self._torch
-        out: list[list[float] | None] = [None] * len(chunks)
+        out: list[tuple[list[float], list[float]] | None] = [None] * len(chunks)
+        three = self.n_labels == 3
         order = sorted(range(len(chunks)), key=lambda k: len(chunks[k].ids))
         with self._lock, torch.inference_mode():
             for b in range(0, len(order), BATCH):
@@ -266,34 +286,45 @@ class SpanDetector:
                     types[r, :n] = torch.tensor(c.types)
                     mask[r, :n] = 1
                 logits = self.model(input_ids=ids, token_type_ids=types, attention_mask=mask).logits
-                diff = (logits[..., 1] - logits[..., 0]).float().tolist()
+                logits = logits.float()
+                if three:
+                    diff = (torch.logsumexp(logits[..., 1:], dim=-1) - logits[..., 0]).tolist()
+                    kept = (logits[..., 2] - logits[..., 1]).tolist()
+                else:
+                    diff = (logits[..., 1] - logits[..., 0]).tolist()
+                    kept = None
                 for r, k in enumerate(idx):
+                    first = chunks[k].first
                     row = diff[r]
-                    out[k] = [row[p] if p >= 0 else math.nan for p in chunks[k].first]
+                    krow = kept[r] if kept is not None else None
+                    out[k] = ([row[p] if p >= 0 else math.nan for p in first],
+                              [krow[p] if krow is not None and p >= 0 else math.nan for p in first])
         return out  # type: ignore[return-value]
 
-    def token_logits(self, text: str, tokens: Sequence[Token] | None = None) -> tuple[list[Token], list[float]]:
-        """Every token of ``text`` with its uncalibrated logit difference (spun minus clean);
-        NaN for a token the tokenizer drops entirely (e.g. a zero-width space)."""
+    def token_logits(self, text: str, tokens: Sequence[Token] | None = None) -> Logits:
+        """Every token of ``text`` with its uncalibrated logit difference (spun minus clean) and,
+        from a three-class detector, its kept-minus-changed logit (see :meth:`_logits`); NaN for a
+        token the tokenizer drops entirely (e.g. a zero-width space)."""
         return self.token_logits_many([text], [tokens])[0]
 
     def token_logits_many(self, texts: Sequence[str], tokens: Sequence[Sequence[Token] | None] | None = None
-                          ) -> list[tuple[list[Token], list[float]]]:
+                          ) -> list[Logits]:
         """``token_logits`` for several texts, their chunks sharing the model's batches."""
         docs, chunks, owner = [], [], []
         for d, text in enumerate(texts):
             given = tokens[d] if tokens is not None else None
             toks = list(given) if given is not None else tokenize(text)
-            docs.append((toks, [math.nan] * len(toks)))
+            docs.append((toks, [math.nan] * len(toks), [math.nan] * len(toks)))
             if toks:
                 got = pack(self.tok, sentence_groups(text, toks), [t.text for t in toks], MAX_LEN,
                            self.cls_id, self.sep_id)
                 chunks += got
                 owner += [d] * len(got)
-        for d, c, row in zip(owner, chunks, self._logits(chunks) if chunks else []):
-            z = docs[d][1]
-            for i, v in zip(c.words, row):
+        for d, c, (row, krow) in zip(owner, chunks, self._logits(chunks) if chunks else []):
+            _toks, z, kz = docs[d]
+            for i, v, kv in zip(c.words, row, krow):
                 z[i] = v
+                kz[i] = kv
         return docs
 
     def calibrate(self, z: float) -> float:
@@ -302,10 +333,17 @@ class SpanDetector:
         return sigmoid(self._a * z + self._b)
 
     def token_probs(self, text: str, tokens: Sequence[Token] | None = None,
-                    logits: tuple[list[Token], list[float]] | None = None) -> tuple[list[Token], list[float]]:
+                    logits: Logits | None = None) -> tuple[list[Token], list[float]]:
         """Calibrated probabilities; ``logits``: this text's ``token_logits`` if already computed."""
-        toks, z = logits if logits is not None else self.token_logits(text, tokens)
+        toks, z, _kept = logits if logits is not None else self.token_logits(text, tokens)
         return toks, [self.calibrate(v) for v in z]
+
+    def kept_flags(self, logits: Logits) -> list[bool]:
+        """For a three-class detector: the tokens it thinks a spinner's edit left as they were
+        ("video" of "video clip"), i.e. P(kept | spun) >= the calibrated ``kept_threshold``."""
+        if self.n_labels != 3:
+            return [False] * len(logits[0])
+        return [kz == kz and sigmoid(kz) >= self.kept_threshold for kz in logits[2]]
 
     def word_probs(self, text: str) -> list[tuple[int, int, float]]:
         """(start, end, calibrated probability) of every word token of ``text``."""
@@ -323,14 +361,22 @@ class SpanDetector:
 
     # ---- spans
     def detect(self, text: str, tokens: Sequence[Token] | None = None, threshold: float | None = 0.5,
-               dictionary: Iterable[Edit] = (), logits: tuple[list[Token], list[float]] | None = None) -> Detection:
+               dictionary: Iterable[Edit] = (), logits: Logits | None = None, changed_only: bool = False) -> Detection:
         """Spans and document score; ``logits``: this text's ``token_logits`` (from
-        ``token_logits_many`` over a batch of texts) if already computed."""
+        ``token_logits_many`` over a batch of texts) if already computed.
+
+        By default a span is a whole region a spinner's edit seems to cover ("video clip", what the
+        restorer rewrites); ``changed_only`` keeps only the words that differ from the original
+        wording: a dictionary edit's words that its replacement changes, and the detector's words
+        except those it thinks the edit kept (three-class detector): "clip" of "video clip"."""
         thr = self.threshold if threshold is None else float(threshold)
         dict_edits = [e for e in dictionary if e.end > e.start]
         if not text.strip():
             return Detection(text, (), 0.0, self.signature)
+        if logits is None:
+            logits = self.token_logits(text, tokens)
         toks, probs = self.token_probs(text, tokens, logits)
+        kept = self.kept_flags(logits) if changed_only else [False] * len(toks)
         words = [i for i, t in enumerate(toks) if t.is_word]
         # tokens covered by a dictionary edit belong to that edit's span
         taken = [False] * len(toks)
@@ -345,8 +391,7 @@ class SpanDetector:
             for i in inside:
                 taken[i] = True
             p = max((probs[i] for i in inside), default=0.0)
-            spans.append(Span(e.start, e.end, text[e.start:e.end], round(max(e.confidence, p), 4),
-                              e.replacement, source="dictionary"))
+            spans.extend(dictionary_spans(text, e, round(max(e.confidence, p), 4), changed_only))
         sent_of = [0] * len(toks)
         for g, grp in enumerate(sentence_groups(text, toks)):
             for i in grp:
@@ -364,7 +409,7 @@ class SpanDetector:
             run.clear()
 
         for i, t in enumerate(toks):
-            hit = probs[i] >= thr and not taken[i]
+            hit = probs[i] >= thr and not taken[i] and not kept[i]
             if hit and run and sent_of[run[-1]] != sent_of[i]:
                 close()
             if hit:

@@ -168,9 +168,12 @@ def _propose(res, det, cfg: Config, works: Sequence[_Work], spans: Sequence[Sequ
         w.candidates.extend(edits)
 
 
-def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det) -> list[_Work | InputError]:
+def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det, changed_only: bool = False
+                  ) -> list[_Work | InputError]:
     """For each text: dictionary proposals, detector spans (the detector batching all the texts'
-    chunks together) and the spans left for the model; an unacceptable text gives its InputError."""
+    chunks together) and the spans left for the model; an unacceptable text gives its InputError.
+    ``changed_only``: the spans are the words that look changed (``detect``), not the regions the
+    restorer rewrites (see ``SpanDetector.detect``)."""
     checked: list[str | InputError] = []
     for t in texts:
         try:
@@ -192,7 +195,7 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det) -> li
         doc_score = None
         if i in logits:
             detection = det.detect(text, tokens=tokens[i], threshold=cfg.detect_threshold, dictionary=candidates,
-                                   logits=logits[i])
+                                   logits=logits[i], changed_only=changed_only)
             spans = list(detection.spans)
             doc_score = detection.spun_score
         covered = [(e.start, e.end) for e in candidates]
@@ -263,15 +266,17 @@ def detect_batch(texts: Sequence[str], config: Config | None = None) -> list[Det
     det = _detector(cfg)
     sig = signature_of(cfg)
     out: list[Detection | InputError] = []
-    for w in _prepare_many(texts, cfg, lex, det):
+    for w in _prepare_many(texts, cfg, lex, det, changed_only=True):
         if isinstance(w, InputError):
             out.append(w)
         elif w.doc_score is not None:  # the detector looked at it
             out.append(Detection(w.text, tuple(w.spans), w.doc_score, sig))
         else:
-            spans = tuple(Span(e.start, e.end, e.original, e.confidence, e.replacement, source="dictionary")
-                          for e in w.candidates)
-            out.append(Detection(w.text, spans, _doc_score((), spans, count_words(w.text)), sig))
+            from .detector import dictionary_spans  # no torch: the module imports it only to load a model
+
+            spans = tuple(s for e in w.candidates if e.end > e.start
+                          for s in dictionary_spans(w.text, e, e.confidence, changed_only=True))
+            out.append(Detection(w.text, spans, _doc_score(w.candidates, (), count_words(w.text)), sig))
     return out
 
 

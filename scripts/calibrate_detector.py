@@ -9,8 +9,9 @@
    written in the scorer's gold format to dev_gold.jsonl beside --stage.
 3. Token calibration: Platt scaling (logistic regression of the gold label on the model's logit
    difference, numpy Newton steps) over every word token of the dev documents.
-4. Default threshold: the lowest calibrated probability at which clean dev documents get at most
-   --max-clean-fp flagged words per 1,000 words (so clean text comes back with ~no spans).
+4. Threshold, doc-score gate and (three-class detector) the kept threshold: the best token F1
+   against the words the spinner changed (the shared scorer's spun words) among the settings at
+   which clean dev documents get at most --max-clean-fp flagged words per 1,000 words.
 5. Document score: logistic regression (numpy) on restore.detector.doc_features (top-5 mean word
    probability, mean word probability, spans and dictionary hits per 1k words, length and the
    absolute amount of evidence; see DOC_FEATURES), with a 2-fold AUROC estimate.
@@ -41,6 +42,8 @@ from restore.detector import DOC_FEATURES, SpanDetector, count_runs, doc_feature
 from restore.lexicon import load_lexicon  # noqa: E402
 from restore.pipeline import dictionary_edits  # noqa: E402
 from restore.segment import tokenize  # noqa: E402
+from restore.spin import SpinEdit  # noqa: E402
+from train_detector import edit_parts  # noqa: E402  (scripts/train_detector.py: the three-class labels)
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json")
 
@@ -118,6 +121,14 @@ def token_labels(toks, edits) -> list[int]:
     return [int(any(a < t.end and t.start < b for a, b in spans)) for t in toks]
 
 
+def changed_labels(toks, rec) -> list[int]:
+    """1 for a token overlapping a word that an edit changed (the shared scorer's spun words), 0 for
+    clean words and for words an edit kept ("video" of "video clip")."""
+    parts = [(a, b) for e in rec["edits"] if e[1] > e[0]
+             for a, b, y in edit_parts(rec["spun"], rec["original"], SpinEdit(*e[:4])) if y == 1]
+    return [int(any(a < t.end and t.start < b for a, b in parts)) for t in toks]
+
+
 def dev_inference(det, dev):
     lex = load_lexicon((), True)
     cfg = Config()
@@ -127,7 +138,7 @@ def dev_inference(det, dev):
     for rec in dev:
         text = rec["spun"]
         toks = tokenize(text)
-        toks, z = det.token_logits(text, toks)
+        toks, z, kz = det.token_logits(text, toks)
         y = token_labels(toks, rec["edits"])
         sent_of = [0] * len(toks)
         for g, grp in enumerate(sentence_groups(text, toks)):
@@ -136,7 +147,8 @@ def dev_inference(det, dev):
         de = [e for e in dictionary_edits(text, toks, lex, cfg) if e.end > e.start]
         is_word = [t.is_word and not math.isnan(v) for t, v in zip(toks, z)]
         n_words_total += sum(is_word)
-        docs.append({"z": np.array(z), "y": np.array(y), "word": np.array(is_word, dtype=bool), "toks": toks,
+        docs.append({"z": np.array(z), "y": np.array(y), "yc": np.array(changed_labels(toks, rec), dtype=int),
+                     "kept": np.nan_to_num(1 / (1 + np.exp(-np.array(kz, dtype=float))), nan=0.0), "word": np.array(is_word, dtype=bool), "toks": toks,
                      "sent_of": sent_of, "n_dict": len(de), "clean": rec["spun"] == rec["original"],
                      "preset": rec["preset"]})
     return docs, n_words_total, time.time() - t1
@@ -185,7 +197,7 @@ def main(argv=None) -> int:
         import pickle
 
         cached = pickle.loads(cache.read_bytes())
-        if len(cached) != 4 or cached[3] != det.signature:
+        if len(cached) != 4 or cached[3] != det.signature or "yc" not in (cached[0] or [{}])[0]:
             print(f"cache {cache} is for other weights: recomputing", flush=True)
             cached = None
     if cached:
@@ -229,20 +241,31 @@ def main(argv=None) -> int:
     clean = [d for d in docs if d["clean"]]
     spun = [d for d in docs if not d["clean"]]
     clean_words = sum(int(d["word"].sum()) for d in clean)
-    sweep = []
-    for thr in [round(float(x), 2) for x in np.arange(0.05, 0.96, 0.05)] + [0.96, 0.97, 0.98, 0.99, 0.995]:
-        fp_clean = sum(int(((d["p"] >= thr) & d["word"]).sum()) for d in clean)
-        docs_hit = sum(int(((d["p"] >= thr) & d["word"]).any()) for d in clean)
+    # flagged words are scored against the words an edit changed (the shared scorer's spun words);
+    # a three-class detector leaves out the words it thinks an edit kept (P(kept | spun) >= kthr)
+    three = det.n_labels == 3
+    kept_grid = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8] if three else [1.01]
+    k_default = 0.5 if three else 1.01
+
+    def flagged(d, thr: float, kthr: float):
+        return (d["p"] >= thr) & d["word"] & ~(d["kept"] >= kthr)
+
+    def prf(pairs) -> tuple[float, float, float]:
+        """Token precision, recall and F1 of (flagged, document) pairs."""
         tp = fp = fn = 0
-        for d in spun:
-            f = (d["p"] >= thr) & d["word"]
-            yy = (d["y"] == 1) & d["word"]
+        for f, d in pairs:
+            yy = (d["yc"] == 1) & d["word"]
             tp += int((f & yy).sum())
             fp += int((f & ~yy).sum())
             fn += int((~f & yy).sum())
-        prec = tp / max(1, tp + fp)
-        rec = tp / max(1, tp + fn)
-        f1 = 2 * prec * rec / max(1e-9, prec + rec)
+        prec, rec = tp / max(1, tp + fp), tp / max(1, tp + fn)
+        return prec, rec, 2 * prec * rec / max(1e-9, prec + rec)
+
+    sweep = []
+    for thr in [round(float(x), 2) for x in np.arange(0.05, 0.96, 0.05)] + [0.96, 0.97, 0.98, 0.99, 0.995]:
+        fp_clean = sum(int(flagged(d, thr, k_default).sum()) for d in clean)
+        docs_hit = sum(int(flagged(d, thr, k_default).any()) for d in clean)
+        prec, rec, f1 = prf((flagged(d, thr, k_default), d) for d in spun)
         sweep.append({"threshold": thr, "clean_fp_per_1k": round(1000 * fp_clean / max(1, clean_words), 3),
                       "clean_docs_with_span": round(docs_hit / max(1, len(clean)), 4),
                       "spun_p": round(prec, 4), "spun_r": round(rec, 4), "spun_f1": round(f1, 4)})
@@ -262,20 +285,13 @@ def main(argv=None) -> int:
         S = 1 / (1 + np.exp(-(((F - mu) / sd) @ wd[:-1] + wd[-1])))
         return F, L, mu, sd, wd, S
 
-    def gated(thr: float, gate: float, S) -> dict:
-        tp = fp = fn = fp_clean = hit_clean = 0
-        for d, sc in zip(docs, S):
-            f = (d["p"] >= thr) & d["word"] if sc >= gate else np.zeros_like(d["word"])
-            yy = (d["y"] == 1) & d["word"]
-            tp += int((f & yy).sum())
-            fp += int((f & ~yy).sum())
-            fn += int((~f & yy).sum())
-            if d["clean"]:
-                fp_clean += int(f.sum())
-                hit_clean += int(f.any())
-        prec, rec = tp / max(1, tp + fp), tp / max(1, tp + fn)
-        return {"threshold": thr, "gate": gate, "p": round(prec, 4), "r": round(rec, 4),
-                "f1": round(2 * prec * rec / max(1e-9, prec + rec), 4),
+    def gated(thr: float, gate: float, S, kthr: float) -> dict:
+        pairs = [(flagged(d, thr, kthr) if sc >= gate else np.zeros_like(d["word"]), d) for d, sc in zip(docs, S)]
+        fp_clean = sum(int(f.sum()) for f, d in pairs if d["clean"])
+        hit_clean = sum(int(f.any()) for f, d in pairs if d["clean"])
+        prec, rec, f1 = prf(pairs)
+        return {"threshold": thr, "gate": gate, "kept_threshold": kthr, "p": round(prec, 4), "r": round(rec, 4),
+                "f1": round(f1, 4),
                 "clean_fp_per_1k": round(1000 * fp_clean / max(1, clean_words), 3),
                 "clean_docs_with_span": round(hit_clean / max(1, len(clean)), 4)}
 
@@ -289,17 +305,18 @@ def main(argv=None) -> int:
             continue
         S_t = fit_doc(t)[-1]
         for g in gate_grid:
-            grid.append(gated(t, g, S_t))
+            for k in kept_grid:
+                grid.append(gated(t, g, S_t, k))
     ok = [g for g in grid if g["clean_fp_per_1k"] <= args.max_clean_fp]
     if args.gate not in ("0", "auto"):
         ok = [g for g in ok if g["gate"] == float(args.gate)] or ok
     best = max(ok, key=lambda g: (g["f1"], -g["gate"])) if ok else max(grid, key=lambda g: g["threshold"])
-    thr, gate = best["threshold"], best["gate"]
+    thr, gate, kthr = best["threshold"], best["gate"], best["kept_threshold"]
     chosen = next(srow for srow in sweep if srow["threshold"] == thr)
     print(f"chosen threshold {thr} gate {gate}: {best}", flush=True)
     for g in sorted(ok, key=lambda g: -g["f1"])[:8]:
         print("  ok:", g, flush=True)
-    gates = [g for g in grid if g["threshold"] == thr]
+    gates = [g for g in grid if g["threshold"] == thr and g["kept_threshold"] == kthr]
 
     # ---- document score at the chosen threshold
     F, L, mu, sd, wd, S = fit_doc(thr)
@@ -328,6 +345,7 @@ def main(argv=None) -> int:
         "dtype": args.dtype,
         "threshold": thr,
         "gate": gate,
+        **({"kept_threshold": kthr} if three else {}),
         "lexicon": load_lexicon((), True).signature,
         "token": {"method": "platt", "a": a, "b": b, "ece": round(ece, 4), "brier": round(brier, 4)},
         "doc": {"features": list(DOC_FEATURES),

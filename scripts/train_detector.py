@@ -17,9 +17,11 @@ weights (fp32) go to OUT/final/ (scripts/calibrate_detector.py turns them into m
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import random
+import re
 import shutil
 import sys
 import time
@@ -56,12 +58,34 @@ def spun_to_orig(edits, x: int) -> int | None:
     return x + delta
 
 
-def labelled_chunks(tok, text: str, edits, cls_id=101, sep_id=102):
-    """(chunks of ``text`` with a 0/1 label per word (1 = overlaps an edit's spun span), tokens)."""
+SCORER_WORD = re.compile(r"\w+|[^\w\s]")  # the shared scorer's words
+
+
+def edit_parts(spun: str, original: str, e) -> list[tuple[int, int, int]]:
+    """(start, end, label) of the scorer words of an edit's spun span: 1 where the word differs
+    from the original wording, 2 where the spinner's edit kept it ("video" of "video clip" for
+    "video"), by the same word alignment as the shared scorer."""
+    sw = [(m.group(), m.start() + e.spun_start, m.end() + e.spun_start)
+          for m in SCORER_WORD.finditer(spun[e.spun_start:e.spun_end])]
+    ow = [m.group() for m in SCORER_WORD.finditer(original[e.orig_start:e.orig_end])]
+    kept: set[int] = set()
+    sm = difflib.SequenceMatcher(None, [w for w, _, _ in sw], ow, autojunk=False)
+    for a, _b, n in sm.get_matching_blocks():
+        kept.update(range(a, a + n))
+    return [(s, t, 2 if i in kept else 1) for i, (_w, s, t) in enumerate(sw)]
+
+
+def labelled_chunks(tok, text: str, edits, cls_id=101, sep_id=102, original: str | None = None):
+    """(chunks of ``text`` with a label per word, tokens): 0 clean; with ``original`` 1 = a word an
+    edit changed and 2 = a word inside an edit that it kept (see :func:`edit_parts`), without it
+    1 = overlaps an edit's spun span (the two-class labels)."""
     toks = tokenize(text)
     if not toks:
         return []
-    spans = sorted((e.spun_start, e.spun_end) for e in edits if e.spun_end > e.spun_start)
+    if original is None:
+        spans = sorted((e.spun_start, e.spun_end, 1) for e in edits if e.spun_end > e.spun_start)
+    else:
+        spans = sorted(p for e in edits if e.spun_end > e.spun_start for p in edit_parts(text, original, e))
     lab = [0] * len(toks)
     j = 0
     for i, t in enumerate(toks):
@@ -69,23 +93,22 @@ def labelled_chunks(tok, text: str, edits, cls_id=101, sep_id=102):
             j += 1
         k = j
         while k < len(spans) and spans[k][0] < t.end:
-            if spans[k][0] < t.end and t.start < spans[k][1]:
-                lab[i] = 1
-                break
+            if t.start < spans[k][1]:
+                lab[i] = 1 if lab[i] == 1 else spans[k][2]  # changed wins over kept
             k += 1
     chunks = pack(tok, sentence_groups(text, toks), [t.text for t in toks], MAX_LEN, cls_id, sep_id)
     return [(c, [lab[i] for i in c.words]) for c in chunks], toks
 
 
 def doc_examples(tok, spinner, text: str, rng: random.Random, seed: int, p_clean_doc: float,
-                 p_clean_chunk: float) -> list[tuple[list[int], list[int], list[int]]]:
+                 p_clean_chunk: float, labels: int = 2) -> list[tuple[list[int], list[int], list[int]]]:
     """(ids, types, labels) examples of one training document."""
     if rng.random() < p_clean_doc or spinner is None:
         spun, edits = text, ()
     else:
         r = spinner.spin(text, rng.choice(PRESETS), seed)
         spun, edits = r.spun, tuple(sorted(r.edits, key=lambda e: (e.spun_start, e.spun_end)))
-    res = labelled_chunks(tok, spun, edits)
+    res = labelled_chunks(tok, spun, edits, original=text if labels == 3 else None)
     if not res:
         return []
     chunks, toks = res
@@ -113,7 +136,7 @@ def to_example(c: Chunk, lab: list[int]) -> tuple[list[int], list[int], list[int
 
 
 def batches(tok, spinner, docs: list[str], seed: int, start_doc: int, batch: int, buffer: int,
-            p_clean_doc: float, p_clean_chunk: float, state: dict):
+            p_clean_doc: float, p_clean_chunk: float, state: dict, labels: int = 2):
     """Endless stream of length-sorted batches; ``state['doc']`` counts documents consumed.
 
     Document number ``pos`` is docs[perm_epoch[pos % n]] spun with seed f(seed, pos): the stream is
@@ -132,7 +155,7 @@ def batches(tok, spinner, docs: list[str], seed: int, start_doc: int, batch: int
                 perms[epoch] = list(range(n))
                 random.Random(seed * 1000 + epoch).shuffle(perms[epoch])
             buf.extend(doc_examples(tok, spinner, docs[perms[epoch][k]], rng, seed * 1_000_003 + pos,
-                                    p_clean_doc, p_clean_chunk))
+                                    p_clean_doc, p_clean_chunk, labels))
             pos += 1
         state["doc"] = pos
         buf.sort(key=lambda e: len(e[0]))
@@ -157,18 +180,41 @@ def collate(torch, exs):
 
 
 # ---------------------------------------------------------------- model
-def new_model(torch, path: str):
+LABEL_NAMES = {2: ("clean", "spun"), 3: ("clean", "changed", "kept")}
+
+
+def set_labels(model, n: int) -> None:
+    model.config.num_labels = n
+    model.config.id2label = dict(enumerate(LABEL_NAMES[n]))
+    model.config.label2id = {v: k for k, v in enumerate(LABEL_NAMES[n])}
+
+
+def widen_head(torch, model) -> None:
+    """Two-class detector -> three classes: "changed" and "kept" both start as copies of "spun"
+    (so the probability of spun-at-all starts where the two-class model was) and split in training."""
+    old = model.classifier
+    new = torch.nn.Linear(old.in_features, 3)
+    with torch.no_grad():
+        new.weight[:2] = old.weight
+        new.weight[2] = old.weight[1]
+        new.bias[:2] = old.bias
+        new.bias[2] = old.bias[1]
+    model.classifier = new
+    model.num_labels = 3
+    set_labels(model, 3)
+
+
+def new_model(torch, path: str, labels: int = 2):
     from transformers import BertForTokenClassification
 
-    model = BertForTokenClassification.from_pretrained(path, num_labels=2)
+    model = BertForTokenClassification.from_pretrained(path, num_labels=labels)
     old = model.bert.embeddings.token_type_embeddings
     emb = torch.nn.Embedding(CASE_TYPES, old.weight.shape[1])
     with torch.no_grad():
         emb.weight[:] = old.weight[0]  # warm start: every case type starts as type 0
     model.bert.embeddings.token_type_embeddings = emb
     model.config.type_vocab_size = CASE_TYPES
-    model.config.id2label = {0: "clean", 1: "spun"}
-    model.config.label2id = {"clean": 0, "spun": 1}
+    set_labels(model, labels)
     return model
 
 
@@ -200,6 +246,10 @@ def main(argv=None) -> int:
                     help="start from a trained detector directory (e.g. models/detector) instead of MiniLM; "
                          "a fresh optimizer and lr schedule")
     ap.add_argument("--train-word-embeddings", action="store_true", help="(default: frozen)")
+    ap.add_argument("--labels", type=int, choices=(2, 3), default=2,
+                    help="2: clean/spun (a word overlapping an edit); 3: clean/changed/kept (a word an edit "
+                         "changed vs one it kept, as the shared scorer aligns them); --init-from a two-class "
+                         "detector widens its head")
     ap.add_argument("--log-every", type=int, default=25)
     args = ap.parse_args(argv)
 
@@ -231,8 +281,12 @@ def main(argv=None) -> int:
         if model.config.type_vocab_size != CASE_TYPES:
             raise SystemExit(f"{args.init_from} is not a detector of this version (type_vocab_size "
                              f"{model.config.type_vocab_size}, expected {CASE_TYPES})")
+        if model.config.num_labels != args.labels:
+            if (model.config.num_labels, args.labels) != (2, 3):
+                raise SystemExit(f"cannot train {args.labels} labels from a {model.config.num_labels}-label detector")
+            widen_head(torch, model)
     else:
-        model = new_model(torch, base)
+        model = new_model(torch, base, args.labels)
     if not args.train_word_embeddings:
         # frozen vocabulary: ~20% faster steps here, and words the spinner table never used keep
         # their pretrained meaning
@@ -253,10 +307,10 @@ def main(argv=None) -> int:
     budget = args.max_minutes * 60.0
     state = {"doc": start_doc}
     stream = batches(tok, spinner, docs, args.seed, start_doc, args.batch, args.buffer,
-                     args.p_clean_doc, args.p_clean_chunk, state)
+                     args.p_clean_doc, args.p_clean_chunk, state, args.labels)
     t0 = time.time()
     last_ckpt = t0
-    agg = {"loss": 0.0, "n": 0, "tp": 0, "fp": 0, "fn": 0, "ex": 0, "tok": 0}
+    agg = {"loss": 0.0, "n": 0, "tp": 0, "fp": 0, "fn": 0, "ex": 0, "tok": 0, "kept_ok": 0}
     t_log = time.time()
 
     def elapsed() -> float:
@@ -278,7 +332,7 @@ def main(argv=None) -> int:
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
             logits = model(input_ids=ids, token_type_ids=types, attention_mask=mask).logits
         logits = logits.float()
-        loss = torch.nn.functional.cross_entropy(logits.view(-1, 2), labels.view(-1), ignore_index=-100)
+        loss = torch.nn.functional.cross_entropy(logits.view(-1, args.labels), labels.view(-1), ignore_index=-100)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -288,9 +342,11 @@ def main(argv=None) -> int:
             m = labels != -100
             pred = logits.argmax(-1)
             y = labels
-            agg["tp"] += int(((pred == 1) & (y == 1) & m).sum())
-            agg["fp"] += int(((pred == 1) & (y == 0) & m).sum())
-            agg["fn"] += int(((pred == 0) & (y == 1) & m).sum())
+            # spun at all (changed or kept), then changed vs kept among true spun words
+            agg["tp"] += int(((pred >= 1) & (y >= 1) & m).sum())
+            agg["fp"] += int(((pred >= 1) & (y == 0) & m).sum())
+            agg["fn"] += int(((pred == 0) & (y >= 1) & m).sum())
+            agg["kept_ok"] += int(((pred == y) & (y >= 1) & m).sum())
             agg["loss"] += float(loss)
             agg["n"] += 1
             agg["ex"] += len(exs)
@@ -299,8 +355,9 @@ def main(argv=None) -> int:
             dt = time.time() - t_log
             p = agg["tp"] / max(1, agg["tp"] + agg["fp"])
             r = agg["tp"] / max(1, agg["tp"] + agg["fn"])
+            kind = "" if args.labels == 2 else f"kind-acc {agg['kept_ok'] / max(1, agg['tp'] + agg['fn']):.3f} "
             say(f"step {step} min {elapsed() / 60:.1f} loss {agg['loss'] / agg['n']:.4f} p {p:.3f} r {r:.3f} "
-                f"lr {lr:.2e} chunks/s {agg['ex'] / dt:.1f} wp/s {agg['tok'] / dt:.0f} doc {state['doc']}")
+                f"{kind}lr {lr:.2e} chunks/s {agg['ex'] / dt:.1f} wp/s {agg['tok'] / dt:.0f} doc {state['doc']}")
             agg = {k: 0 if isinstance(v, int) else 0.0 for k, v in agg.items()}
             t_log = time.time()
         if time.time() - last_ckpt >= args.ckpt_minutes * 60:

@@ -403,8 +403,9 @@ def test_detect_lint_lines_and_exit_1(run):
     assert r.exit_code == 1
     lines = r.stdout.splitlines()
     p = str(FIX / "spun.txt")
-    assert lines[0] == f'{p}:1:1: spun(0.97) "Human legal rights" -> "Human rights"'
-    assert lines[1] == f'{p}:3:18: spun(0.97) "NBC Information" -> "NBC News"'
+    # a span is the words that differ from the suggestion, not the whole dictionary phrase
+    assert lines[0] == f'{p}:1:7: spun(0.97) "legal" -> (delete)'
+    assert lines[1] == f'{p}:3:22: spun(0.97) "Information" -> "News"'
     assert lines[-1].startswith(f"{p}: spun_score ") and lines[-1].endswith("(spun)")
     assert r.stderr == ""  # one document: no summary table
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from restore import Config, Edit, apply_edits, restore_and_explain, restore_text
-from restore.align import diff, edits_from_diff, rebuild, segments_from_edits
+from restore.align import changed_parts, diff, edits_from_diff, rebuild, segments_from_edits
 from restore.casing import transfer_case
 from restore.edits import output_offsets
 from restore.lexicon import Lexicon, load_lexicon
@@ -51,6 +51,28 @@ def test_invariants_dictionary(text):
 def test_diff_rebuilds_both_texts(a, b):
     assert rebuild(diff(a, b)) == (a, b)
     assert apply_edits(a, edits_from_diff(a, b)) == b
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=60), st.text(max_size=60))
+def test_changed_parts_are_stripped_words_of_a_that_b_lacks(a, b):
+    parts = changed_parts(a, b)
+    for start, end, rep in parts:
+        assert a[start:end] == a[start:end].strip() != ""
+        assert rep == rep.strip()
+    assert all(x[1] <= y[0] for x, y in zip(parts, parts[1:]))
+    if a == b:
+        assert parts == []
+
+
+@pytest.mark.parametrize("a, b, want", [
+    ("human legal rights", "human rights", [("legal", "")]),
+    ("very last 7 days", "last week", [("very", ""), ("7 days", "week")]),
+    ("NBC Information", "NBC News", [("Information", "News")]),
+    ("rights", "human rights", []),
+])
+def test_changed_parts_examples(a, b, want):
+    assert [(a[x:y], r) for x, y, r in changed_parts(a, b)] == want
 
 
 @given(st.text(max_size=200))

@@ -166,6 +166,39 @@ def test_dictionary_edit_becomes_a_span_with_its_suggestion(det):
 
 
 @needs_model
+def test_changed_only_keeps_the_words_a_dictionary_edit_changes(det):
+    from restore.types import Edit
+
+    text = "The very last 7 days were calm."
+    e = Edit(4, 20, "very last 7 days", "last week", confidence=0.97)
+    whole = [s for s in det.detect(text, dictionary=[e]).spans if s.source == "dictionary"]
+    assert [(s.text, s.suggestion) for s in whole] == [("very last 7 days", "last week")]
+    parts = [s for s in det.detect(text, dictionary=[e], changed_only=True).spans if s.source == "dictionary"]
+    assert [(s.text, s.suggestion) for s in parts] == [("very", ""), ("7 days", "week")]
+    assert all(text[s.start:s.end] == s.text and s.confidence >= 0.97 for s in parts)
+
+
+@needs_model
+def test_changed_only_drops_words_a_three_class_detector_calls_kept(det, monkeypatch):
+    """Detector spans with ``changed_only`` leave out the words whose kept-vs-changed logit says
+    the spinner's edit kept them; the restorer's regions (default) still cover them."""
+    text = "They watched a video clip of the match."
+    toks, z, _k = det.token_logits(text)
+    hot = {"video", "clip"}
+    z = [6.0 if t.text in hot else -6.0 for t in toks]
+    kept = [4.0 if t.text == "video" else -4.0 for t in toks]
+    monkeypatch.setattr(det, "n_labels", 3)
+    monkeypatch.setattr(det, "gate", 0.0)
+    region = det.detect(text, threshold=0.5, logits=(toks, z, kept))
+    assert [s.text for s in region.spans] == ["video clip"]
+    changed = det.detect(text, threshold=0.5, logits=(toks, z, kept), changed_only=True)
+    assert [s.text for s in changed.spans] == ["clip"]
+    assert changed.spun_score == region.spun_score
+    monkeypatch.setattr(det, "n_labels", 2)  # a two-class detector has no opinion on kept words
+    assert [s.text for s in det.detect(text, threshold=0.5, logits=(toks, z, kept), changed_only=True).spans] == ["video clip"]
+
+
+@needs_model
 def test_pipeline_uses_the_detector(det):
     import restore
 
@@ -182,8 +215,8 @@ def test_batched_logits_and_detection_match_one_text_at_a_time(det):
     texts = ["The firm claimed on Tuesday that its quarterly profits rose on higher sales. " * 12,
              "", "Human legal rights advocates spoke to NBC Information.", "Short one."]
     many = det.token_logits_many(texts)
-    for t, (toks, z) in zip(texts, many):
-        toks1, z1 = det.token_logits(t)
+    for t, (toks, z, _kept) in zip(texts, many):
+        toks1, z1, _kept1 = det.token_logits(t)
         assert [x.start for x in toks] == [x.start for x in toks1]
         # bf16: a chunk's logits may move by a hair with the batch it is padded into
         assert all((a != a and b != b) or abs(a - b) < 0.1 for a, b in zip(z, z1))

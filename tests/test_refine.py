@@ -52,7 +52,7 @@ class _FakeDetector:
     def token_logits_many(self, texts, tokens):
         return [None for _ in texts]
 
-    def detect(self, text, tokens=None, threshold=None, dictionary=(), logits=None):
+    def detect(self, text, tokens=None, threshold=None, dictionary=(), logits=None, changed_only=False):
         spans = (_span(*WIDE, 0.75),) if threshold is None or threshold < 0.7 else (_span(*ENG, 0.75),)
         return Detection(text, spans, 0.99, self.signature)
 
