@@ -717,6 +717,10 @@ def detect(
                                         help="A document at or over this spun_score is spun (exit 1); default: the detector's calibrated gate."),
     span_threshold: Optional[float] = typer.Option(None, "--span-threshold", min=0.0, max=1.0,
                                          help="The detector reports spans at least this likely; default: its calibrated operating point."),
+    suggest: bool = typer.Option(False, "--suggest",
+                                 help="Ask the restorer model for the original wording of the detector's spans: a span "
+                                      "it has a wording for narrows to the words that wording changes, with it as the "
+                                      "suggestion (~5x slower)."),
     lexicon: Optional[List[str]] = _o_lex,
     no_builtin: bool = _o_nobuiltin,
     no_detector: bool = _o_nodet,
@@ -734,8 +738,8 @@ def detect(
     fmt, input_format = _v(fmt), _v(input_format)
     rep = Reporter(quiet)
     cfg = _make_config(lexicons=tuple(lexicon or ()), builtin=not no_builtin, use_detector=not no_detector,
-                       use_model=False, detect_threshold=span_threshold, doc_threshold=doc_threshold,
-                       models_dir=models_dir)
+                       use_model=suggest, detect_suggest=suggest, detect_threshold=span_threshold,
+                       doc_threshold=doc_threshold, models_dir=models_dir)
     doc_thr = doc_threshold_of(cfg)
     sources = _sources(paths, glob, not no_recursive, input_format)
     several = _several(sources)

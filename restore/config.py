@@ -22,6 +22,9 @@ class Config:
     it is asked again about the span's sub-runs of words at least this probable (the detector's
     runs at this higher threshold). More spun words restored, but a fix of one word of a run of
     adjacent spun words is only part of the scorer's edit, so edit precision falls (README).
+    ``detect_suggest`` (``restore detect --suggest``): the model is asked about the detector's spans
+    as in restoration, and a span it has a wording for (applied or not) narrows to the words that
+    wording changes, with it as the suggestion; ~5x slower than detection alone.
     ``lexicons`` are user TSV files, earlier ones take precedence over later ones and over the
     built-ins; ``builtin=False`` turns the built-in dictionaries off.
     """
@@ -34,6 +37,7 @@ class Config:
     use_detector: bool = True
     detect_threshold: float | None = None  # None: the detector's own calibrated operating point
     refine_threshold: float | None = None  # None: off; else the sub-runs' detector threshold
+    detect_suggest: bool = False  # detect: the model suggests wordings and narrows detector spans
     doc_threshold: float | None = None  # None: the detector's calibrated gate (0.5 without a detector)
     quality: str = "fast"
     lm_max_spans: int = 40  # quality="best": spans per document the LM reconsiders
@@ -78,6 +82,8 @@ def signature(cfg: Config, lexicon_sig: str, model_sig: str, detector_sig: str) 
         parts.append(f"mthr:{cfg.model_threshold:.2f}")
         if cfg.refine_threshold is not None and cfg.use_detector:
             parts.append(f"refine:{cfg.refine_threshold:.2f}")
+        if cfg.detect_suggest and cfg.use_detector:
+            parts.append("suggest")
     parts.append(f"quality:{cfg.quality}")
     if cfg.quality == "best":
         from .quality import signature as lm_signature

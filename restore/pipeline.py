@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from .align import changed_parts
 from .casing import transfer_case, wants_an
 from .config import Config, signature
 from .edits import apply_edits
@@ -158,6 +159,26 @@ def unresolved(subs: Sequence[Span], edits: Sequence[Edit]) -> list[Span]:
     return [f for f in subs if not any(a <= f.start and f.end <= b for a, b in done)]
 
 
+def suggested_spans(spans: Sequence[Span], edits: Sequence[Edit]) -> list[Span]:
+    """``Config.detect_suggest``: a detector span that a model edit (applied or only reported)
+    overlaps becomes the words that edit changes, with the model's wording as its suggestion
+    (source "model", the detector's probability as confidence): "video clip" with the model's
+    "video" gives "clip" -> "". Other spans stay as they are."""
+    model = [e for e in edits if e.source == "model" and e.end > e.start]
+    out: dict[tuple[int, int], Span] = {}
+    for s in spans:
+        hits = [e for e in model if e.start < s.end and s.start < e.end] if s.source == "detector" else []
+        if not hits:
+            out.setdefault((s.start, s.end), s)
+            continue
+        for e in hits:
+            for a, b, rep in changed_parts(e.original, e.replacement) or [(0, e.end - e.start, e.replacement)]:
+                key = (e.start + a, e.start + b)
+                conf = max(s.confidence, out[key].confidence) if key in out else s.confidence
+                out[key] = Span(key[0], key[1], e.original[a:b], conf, rep, source="model")
+    return sorted(out.values(), key=lambda x: (x.start, x.end))
+
+
 def _propose(res, det, cfg: Config, works: Sequence[_Work], spans: Sequence[Sequence[Span]]) -> None:
     """The model's edits for each work's ``spans`` (all works' spans batched together) join its candidates."""
     if not any(spans):
@@ -193,13 +214,17 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det, chang
         candidates = dictionary_edits(text, tokens[i], lex, cfg)
         spans: list[Span] = []
         doc_score = None
+        regions: list[Span] = []
         if i in logits:
             detection = det.detect(text, tokens=tokens[i], threshold=cfg.detect_threshold, dictionary=candidates,
-                                   logits=logits[i], changed_only=changed_only)
-            spans = list(detection.spans)
+                                   logits=logits[i])
+            spans = regions = list(detection.spans)
             doc_score = detection.spun_score
+            if changed_only:
+                spans = list(det.detect(text, tokens=tokens[i], threshold=cfg.detect_threshold,
+                                        dictionary=candidates, logits=logits[i], changed_only=True).spans)
         covered = [(e.start, e.end) for e in candidates]
-        todo = [s for s in spans if not any(a < s.end and s.start < b for a, b in covered)]
+        todo = [s for s in regions if not any(a < s.end and s.start < b for a, b in covered)]
         sub: list[Span] = []
         if i in logits and cfg.refine_threshold is not None and todo:
             finer = det.detect(text, tokens=tokens[i], threshold=cfg.refine_threshold, dictionary=candidates,
@@ -266,7 +291,14 @@ def detect_batch(texts: Sequence[str], config: Config | None = None) -> list[Det
     det = _detector(cfg)
     sig = signature_of(cfg)
     out: list[Detection | InputError] = []
-    for w in _prepare_many(texts, cfg, lex, det, changed_only=True):
+    works = _prepare_many(texts, cfg, lex, det, changed_only=True)
+    res = _restorer(cfg) if cfg.detect_suggest and det is not None else None
+    if res is not None:
+        good = [w for w in works if isinstance(w, _Work)]
+        _propose(res, det, cfg, good, [w.todo for w in good])
+        for w in good:
+            w.spans = suggested_spans(w.spans, w.candidates)
+    for w in works:
         if isinstance(w, InputError):
             out.append(w)
         elif w.doc_score is not None:  # the detector looked at it

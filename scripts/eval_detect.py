@@ -8,7 +8,8 @@ Writes one {id, spans: [{start, end}], spun_score} line per document (offsets in
 "spun" text), then runs `python3 ../shared/eval/score.py detect GOLD SYSTEM --json` and prints
 its figures with the speed (words/s of detect, model load excluded). By default detection goes
 through the public API (restore.detect: dictionary + detector) at the detector's calibrated
-threshold; --detector-only leaves the dictionary out, --threshold overrides the threshold.
+threshold; --detector-only leaves the dictionary out, --threshold overrides the threshold, --suggest
+runs the model as `restore detect --suggest` does. Documents go in windows of --batch, as in the CLI.
 """
 from __future__ import annotations
 
@@ -37,10 +38,19 @@ def make_detect(args):
     thr = args.threshold if args.threshold is not None else (det.threshold if det else 0.5)
     if det is not None and args.gate is not None:
         det.gate = args.gate
-    cfg = restore.Config(detect_threshold=thr, models_dir=args.models_dir, use_detector=det is not None)
+    cfg = restore.Config(detect_threshold=thr, models_dir=args.models_dir, use_detector=det is not None,
+                         use_model=args.suggest, detect_suggest=args.suggest)
     if args.detector_only:
-        return det, thr, lambda text: det.detect(text, threshold=thr)
-    return det, thr, lambda text: restore.detect(text, cfg)
+        return det, thr, lambda texts: [det.detect(t, threshold=thr) for t in texts]
+
+    def run(texts):
+        got = restore.detect_batch(texts, cfg)
+        bad = next((g for g in got if isinstance(g, Exception)), None)
+        if bad is not None:
+            raise bad
+        return got
+
+    return det, thr, run
 
 
 def main(argv=None) -> int:
@@ -52,6 +62,9 @@ def main(argv=None) -> int:
     ap.add_argument("--threshold", type=float, default=None)
     ap.add_argument("--gate", type=float, default=None, help="override the calibrated doc-score gate (0 = off)")
     ap.add_argument("--detector-only", action="store_true")
+    ap.add_argument("--suggest", action="store_true",
+                    help="restore detect --suggest: the model narrows detector spans to the words its wording changes")
+    ap.add_argument("--batch", type=int, default=16, help="documents per detect_batch call (the CLI's window)")
     ap.add_argument("--allow-no-model", action="store_true")
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--show", type=int, default=40, help="--text: spans to print per file")
@@ -71,7 +84,7 @@ def main(argv=None) -> int:
         for path in args.text:
             text = Path(path).read_text(encoding="utf-8")
             t0 = time.time()
-            d = run(text)
+            (d,) = run([text])
             dt = time.time() - t0
             n = count_words(text)
             by = {}
@@ -92,14 +105,16 @@ def main(argv=None) -> int:
     words = 0
     spent = 0.0
     with open(out, "w", encoding="utf-8") as fh:
-        for n, g in enumerate(gold, 1):
-            text = g["spun"]
+        for k in range(0, len(gold), max(1, args.batch)):
+            window = gold[k:k + max(1, args.batch)]
+            texts = [g["spun"] for g in window]
             t0 = time.time()
-            d = run(text)
+            got = run(texts)
             spent += time.time() - t0
-            words += count_words(text)
-            fh.write(json.dumps({"id": g.get("id", n), "spans": [{"start": s.start, "end": s.end} for s in d.spans],
-                                 "spun_score": d.spun_score}) + "\n")
+            words += sum(count_words(t) for t in texts)
+            for n, (g, d) in enumerate(zip(window, got), k + 1):
+                fh.write(json.dumps({"id": g.get("id", n), "spans": [{"start": s.start, "end": s.end} for s in d.spans],
+                                     "spun_score": d.spun_score}) + "\n")
     gold_path = args.gold
     if args.limit:
         gold_path = str(out.with_suffix(".gold.jsonl"))
@@ -109,7 +124,8 @@ def main(argv=None) -> int:
     fig = shared_scorer.score("detect", gold_path, out, args.scorer)
     fig.update({"threshold": thr, "gate": det.gate if det else None, "words": words, "seconds": round(spent, 1),
                 "words_per_s": round(words / spent) if spent else None,
-                "detector": det.signature if det else "none", "detector_only": args.detector_only})
+                "detector": det.signature if det else "none", "detector_only": args.detector_only,
+                "suggest": args.suggest})
     out.with_suffix(".score.json").write_text(json.dumps(fig, indent=1))
     print(json.dumps(fig))
     return 0

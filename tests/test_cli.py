@@ -377,6 +377,25 @@ def test_options_reach_the_config(run, monkeypatch):
     assert not seen[0].use_model and not seen[0].use_detector
 
 
+def test_detect_suggest_reaches_the_config(run, monkeypatch):
+    import restore.pipeline as pipeline
+
+    seen = []
+    real = pipeline.detect_batch
+
+    def spy(texts, config=None):
+        seen.append(config)  # detect with the dictionary only, whatever was asked
+        return real(texts, config.replace(use_model=False, use_detector=False))
+
+    monkeypatch.setattr(pipeline, "detect_batch", spy)
+    r = run("detect", "--suggest", FIX / "spun.txt", models=True)
+    assert r.exit_code == 1
+    assert seen[0].detect_suggest and seen[0].use_model and seen[0].use_detector
+    seen.clear()
+    run("detect", FIX / "spun.txt", models=True)
+    assert not seen[0].detect_suggest and not seen[0].use_model  # plain detect never loads the restorer
+
+
 def test_signature_says_what_was_off(run):
     sig = json.loads(run("fix", "-f", "json", input="NBC Information").stdout)["signature"]
     assert "model:off" in sig and "detector:off" in sig
