@@ -164,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.batch > 1:
             results.append(run(f"detect (default config, batches of {args.batch})", detect, docs, full,
                                args.repeat, args.batch, detect_batch))
+            results.append(run(f"detect --suggest (batches of {args.batch})", detect, docs,
+                               full.replace(detect_suggest=True), args.repeat, args.batch, detect_batch))
 
     print("machine: " + ", ".join(f"{k}={v}" for k, v in info.items()))
     print(f"documents: {len(docs)} from {len({d.path for d in docs})} file(s)"

@@ -244,7 +244,7 @@ def main(argv=None) -> int:
     # flagged words are scored against the words an edit changed (the shared scorer's spun words);
     # a three-class detector leaves out the words it thinks an edit kept (P(kept | spun) >= kthr)
     three = det.n_labels == 3
-    kept_grid = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8] if three else [1.01]
+    kept_grid = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95] if three else [1.01]
     k_default = 0.5 if three else 1.01
 
     def flagged(d, thr: float, kthr: float):

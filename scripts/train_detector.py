@@ -250,6 +250,8 @@ def main(argv=None) -> int:
                     help="2: clean/spun (a word overlapping an edit); 3: clean/changed/kept (a word an edit "
                          "changed vs one it kept, as the shared scorer aligns them); --init-from a two-class "
                          "detector widens its head")
+    ap.add_argument("--kept-weight", type=float, default=1.0,
+                    help="loss weight of the 'kept' class (--labels 3): kept words are ~5%% of spun words")
     ap.add_argument("--log-every", type=int, default=25)
     args = ap.parse_args(argv)
 
@@ -304,6 +306,8 @@ def main(argv=None) -> int:
     else:
         say(f"start: {len(docs)} docs, base {base}, bf16 {bf16}, args {vars(args)}")
     model.train()
+    class_weight = (torch.tensor([1.0, 1.0, args.kept_weight]) if args.labels == 3 and args.kept_weight != 1.0
+                    else None)
     budget = args.max_minutes * 60.0
     state = {"doc": start_doc}
     stream = batches(tok, spinner, docs, args.seed, start_doc, args.batch, args.buffer,
@@ -332,7 +336,8 @@ def main(argv=None) -> int:
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
             logits = model(input_ids=ids, token_type_ids=types, attention_mask=mask).logits
         logits = logits.float()
-        loss = torch.nn.functional.cross_entropy(logits.view(-1, args.labels), labels.view(-1), ignore_index=-100)
+        loss = torch.nn.functional.cross_entropy(logits.view(-1, args.labels), labels.view(-1), ignore_index=-100,
+                                                 weight=class_weight)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from restore import Config, detect, detect_batch, pipeline
+from fakes import FakeDetector, FakeRestorer, install
+from restore import Config, detect, detect_batch
 from restore.config import signature
 from restore.pipeline import suggested_spans
-from restore.types import Detection, Edit, Span
+from restore.types import Edit, Span
 
 TEXT = "They watched a video clip of the talks and a human legal rights film."
 CLIP = TEXT.index("video"), TEXT.index(" of the")
@@ -48,40 +49,12 @@ def test_a_wording_that_only_adds_words_keeps_the_whole_span():
     assert [(s.text, s.suggestion, s.source) for s in got] == [("talks", "peace talks", "model")]
 
 
-class _FakeDetector:
-    signature = "detector@fake"
-    gate = 0.0
-
-    def token_logits_many(self, texts, tokens):
-        return [None for _ in texts]
-
-    def detect(self, text, tokens=None, threshold=None, dictionary=(), logits=None, changed_only=False):
-        return Detection(text, (_span(*CLIP, 0.8), _span(*TALKS, 0.6)), 0.97, self.signature)
-
-
-class _FakeRestorer:
-    signature = "restorer@fake"
-
-    def __init__(self):
-        self.asked = []
-
-    def evidence_for(self, detector_signature):
-        return None
-
-    def propose_many(self, docs, cfg, detector=None):
-        out = []
-        for text, spans in docs:
-            self.asked.append([(s.start, s.end) for s in spans])
-            out.append(([_model(*CLIP, "video")] if any((s.start, s.end) == CLIP for s in spans) else [], []))
-        return out
-
-
 @pytest.fixture
 def fakes(monkeypatch):
-    res = _FakeRestorer()
-    monkeypatch.setattr(pipeline, "_detector", lambda cfg: _FakeDetector() if cfg.use_detector else None)
-    monkeypatch.setattr(pipeline, "_restorer", lambda cfg: res if cfg.use_model else None)
-    return res
+    """The detector finds "video clip" and "talks"; the model has "video" for "video clip"."""
+    det = FakeDetector(lambda thr: (_span(*CLIP, 0.8), _span(*TALKS, 0.6)), score=0.97)
+    res = FakeRestorer(lambda s: [_model(*CLIP, "video")] if (s.start, s.end) == CLIP else [])
+    return install(monkeypatch, det, res)
 
 
 def test_detect_asks_the_model_only_with_suggest(fakes):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from restore import Config, apply_edits, pipeline, restore_and_explain
+from fakes import FakeDetector, FakeRestorer, install
+from restore import Config, apply_edits, restore_and_explain
 from restore.errors import ConfigError
 from restore.pipeline import sub_runs, unresolved
-from restore.types import Detection, Edit, Span
+from restore.types import Edit, Span
 
 TEXT = "They can draw on subtle video clip surveillance engineering offered by a firm."
 WIDE = TEXT.index("subtle"), TEXT.index(" offered")
@@ -43,47 +44,14 @@ def test_refine_threshold_is_validated_and_signed():
     assert "refine" not in signature(Config(), "d", "m", "det")
 
 
-class _FakeDetector:
-    """Whole stretch "subtle ... engineering" at the default threshold; only "engineering" above 0.7."""
-
-    signature = "detector@fake"
-    gate = 0.0
-
-    def token_logits_many(self, texts, tokens):
-        return [None for _ in texts]
-
-    def detect(self, text, tokens=None, threshold=None, dictionary=(), logits=None, changed_only=False):
-        spans = (_span(*WIDE, 0.75),) if threshold is None or threshold < 0.7 else (_span(*ENG, 0.75),)
-        return Detection(text, spans, 0.99, self.signature)
-
-
-class _FakeRestorer:
-    """No confident wording for the wide span; "engineering" -> "technology" for the narrow one."""
-
-    signature = "restorer@fake"
-
-    def __init__(self):
-        self.asked: list[list[tuple[int, int]]] = []
-
-    def evidence_for(self, detector_signature):
-        return None
-
-    def propose_many(self, docs, cfg, detector=None):
-        out = []
-        for text, spans in docs:
-            self.asked.append([(s.start, s.end) for s in spans])
-            edits = [Edit(s.start, s.end, s.text, "technology", source="model", confidence=0.9, applied=True)
-                     for s in spans if (s.start, s.end) == ENG]
-            out.append((edits, []))
-        return out
-
-
 @pytest.fixture
 def fakes(monkeypatch):
-    res = _FakeRestorer()
-    monkeypatch.setattr(pipeline, "_detector", lambda cfg: _FakeDetector() if cfg.use_detector else None)
-    monkeypatch.setattr(pipeline, "_restorer", lambda cfg: res if cfg.use_model else None)
-    return res
+    """Whole stretch "subtle ... engineering" at the default threshold, only "engineering" above
+    0.7; the model has no confident wording for the wide span, "technology" for the narrow one."""
+    det = FakeDetector(lambda thr: (_span(*WIDE, 0.75),) if thr is None or thr < 0.7 else (_span(*ENG, 0.75),))
+    res = FakeRestorer(lambda s: [Edit(s.start, s.end, s.text, "technology", source="model", confidence=0.9,
+                                       applied=True)] if (s.start, s.end) == ENG else [])
+    return install(monkeypatch, det, res)
 
 
 def test_without_refine_the_wide_span_stays(fakes):
