@@ -9,6 +9,9 @@ classified. Raw probabilities are calibrated (Platt scaling fitted on the dev sp
 document score comes from a small logistic regression over a few features (see
 ``models/detector/calibration.json`` and ``scripts/calibrate_detector.py``).
 
+A three-class model (clean / changed / kept, ``scripts/train_detector.py --labels 3``) also says
+which words inside a spinner's edit it kept ("video" of "video clip"); the shipped model has two.
+
 torch and the tokenizer are imported only when a detector is loaded; :func:`load_detector`
 returns ``None`` when ``models/detector/`` holds no weights, so the pipeline works without it.
 """
