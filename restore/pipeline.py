@@ -13,6 +13,7 @@ from typing import Sequence
 from .align import changed_parts
 from .casing import transfer_case, wants_an
 from .config import Config, signature
+from .detector import dictionary_spans, load_detector  # no torch: it is imported only to load a model
 from .edits import apply_edits
 from .errors import InputError
 from .lexicon import Lexicon, load_lexicon
@@ -35,8 +36,6 @@ def _check_text(text: object, cfg: Config) -> str:
 def _detector(cfg: Config):
     if not cfg.use_detector:
         return None
-    from .detector import load_detector
-
     return load_detector(cfg.models_dir)
 
 
@@ -304,8 +303,6 @@ def detect_batch(texts: Sequence[str], config: Config | None = None) -> list[Det
         elif w.doc_score is not None:  # the detector looked at it
             out.append(Detection(w.text, tuple(w.spans), w.doc_score, sig))
         else:
-            from .detector import dictionary_spans  # no torch: the module imports it only to load a model
-
             spans = tuple(s for e in w.candidates if e.end > e.start
                           for s in dictionary_spans(w.text, e, e.confidence, changed_only=True))
             out.append(Detection(w.text, spans, _doc_score(w.candidates, (), count_words(w.text)), sig))

@@ -116,17 +116,20 @@ def make_dev(dev_path: Path, p_clean: float, seed: int, limit: int | None) -> li
     return out
 
 
-def token_labels(toks, edits) -> list[int]:
-    spans = [(e[0], e[1]) for e in edits if e[1] > e[0]]
+def overlap_labels(toks, spans) -> list[int]:
+    """1 for a token overlapping one of the (start, end) ``spans``, else 0."""
     return [int(any(a < t.end and t.start < b for a, b in spans)) for t in toks]
+
+
+def token_labels(toks, edits) -> list[int]:
+    return overlap_labels(toks, [(e[0], e[1]) for e in edits if e[1] > e[0]])
 
 
 def changed_labels(toks, rec) -> list[int]:
     """1 for a token overlapping a word that an edit changed (the shared scorer's spun words), 0 for
     clean words and for words an edit kept ("video" of "video clip")."""
-    parts = [(a, b) for e in rec["edits"] if e[1] > e[0]
-             for a, b, y in edit_parts(rec["spun"], rec["original"], SpinEdit(*e[:4])) if y == 1]
-    return [int(any(a < t.end and t.start < b for a, b in parts)) for t in toks]
+    return overlap_labels(toks, [(a, b) for e in rec["edits"] if e[1] > e[0]
+                                 for a, b, y in edit_parts(rec["spun"], rec["original"], SpinEdit(*e[:4])) if y == 1])
 
 
 def dev_inference(det, dev):
