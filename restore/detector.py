@@ -363,29 +363,46 @@ class SpanDetector:
         return round(sigmoid(x), 4)
 
     # ---- spans
-    def detect(self, text: str, tokens: Sequence[Token] | None = None, threshold: float | None = 0.5,
-               dictionary: Iterable[Edit] = (), logits: Logits | None = None, changed_only: bool = False) -> Detection:
-        """Spans and document score; ``logits``: this text's ``token_logits`` (from
-        ``token_logits_many`` over a batch of texts) if already computed.
+    def read(self, text: str, tokens: Sequence[Token] | None = None, dictionary: Iterable[Edit] = (),
+             logits: Logits | None = None) -> "Reading":
+        """What the detector makes of ``text`` before any threshold: calibrated token probabilities,
+        sentence groups and the document score (``dictionary``: the dictionary's edits, which count
+        as evidence). ``logits``: this text's ``token_logits`` if already computed. One reading
+        gives spans at any threshold (:meth:`spans`), with no second pass over the text."""
+        dict_edits = tuple(e for e in dictionary if e.end > e.start)
+        if not text.strip():
+            return Reading(text, [], [], (), [], dict_edits, 0.0)
+        if logits is None:
+            logits = self.token_logits(text, tokens)
+        toks, probs = self.token_probs(text, tokens, logits)
+        sent_of = [0] * len(toks)
+        for g, grp in enumerate(sentence_groups(text, toks)):
+            for i in grp:
+                sent_of[i] = g
+        # the document score counts spans at the calibrated operating point, whatever threshold the
+        # spans use (as in calibration: dictionary-covered words count too)
+        words = [probs[i] for i, t in enumerate(toks) if t.is_word]
+        n_model = count_runs(probs, toks, sent_of, self.threshold)
+        score = self.doc_score(words, len(words), n_model, len(dict_edits))
+        return Reading(text, toks, probs, logits, sent_of, dict_edits, score)
+
+    def spans(self, reading: "Reading", threshold: float | None = 0.5, changed_only: bool = False) -> list[Span]:
+        """The spans of a :meth:`read` at ``threshold`` (None: the calibrated one), sorted.
 
         By default a span is a whole region a spinner's edit seems to cover ("video clip", what the
         restorer rewrites); ``changed_only`` keeps only the words that differ from the original
         wording: a dictionary edit's words that its replacement changes, and the detector's words
         except those it thinks the edit kept (three-class detector): "clip" of "video clip"."""
         thr = self.threshold if threshold is None else float(threshold)
-        dict_edits = [e for e in dictionary if e.end > e.start]
-        if not text.strip():
-            return Detection(text, (), 0.0, self.signature)
-        if logits is None:
-            logits = self.token_logits(text, tokens)
-        toks, probs = self.token_probs(text, tokens, logits)
-        kept = self.kept_flags(logits) if changed_only else [False] * len(toks)
-        words = [i for i, t in enumerate(toks) if t.is_word]
+        text, toks, probs, sent_of = reading.text, reading.tokens, reading.probs, reading.sent_of
+        if not toks:
+            return []
+        kept = self.kept_flags(reading.logits) if changed_only else [False] * len(toks)
         # tokens covered by a dictionary edit belong to that edit's span
         taken = [False] * len(toks)
         spans: list[Span] = []
         ends = [t.end for t in toks]
-        for e in dict_edits:
+        for e in reading.dictionary:
             inside = []
             for i in range(bisect.bisect_right(ends, e.start), len(toks)):
                 if toks[i].start >= e.end:
@@ -395,10 +412,6 @@ class SpanDetector:
                 taken[i] = True
             p = max((probs[i] for i in inside), default=0.0)
             spans.extend(dictionary_spans(text, e, round(max(e.confidence, p), 4), changed_only))
-        sent_of = [0] * len(toks)
-        for g, grp in enumerate(sentence_groups(text, toks)):
-            for i in grp:
-                sent_of[i] = g
         run: list[int] = []
 
         def close() -> None:
@@ -411,23 +424,38 @@ class SpanDetector:
                 spans.append(Span(a, b, text[a:b], round(max(probs[i] for i in run), 4), None, source="detector"))
             run.clear()
 
-        for i, t in enumerate(toks):
-            hit = probs[i] >= thr and not taken[i] and not kept[i]
-            if hit and run and sent_of[run[-1]] != sent_of[i]:
-                close()
-            if hit:
-                run.append(i)
-            elif run:
-                close()
-        close()
-        spans.sort(key=lambda s: (s.start, s.end))
-        # the document score counts spans at the calibrated operating point, whatever ``threshold`` is
-        # (as in calibration: dictionary-covered words count too)
-        n_model = count_runs(probs, toks, sent_of, self.threshold)
-        score = self.doc_score([probs[i] for i in words], len(words), n_model, len(dict_edits))
-        if score < self.gate:  # a document that does not look spun keeps only its dictionary spans
-            spans = [s for s in spans if s.source != "detector"]
-        return Detection(text, tuple(spans), score, self.signature)
+        if reading.score >= self.gate:  # a document that does not look spun keeps only its dictionary spans
+            for i in range(len(toks)):
+                hit = probs[i] >= thr and not taken[i] and not kept[i]
+                if hit and run and sent_of[run[-1]] != sent_of[i]:
+                    close()
+                if hit:
+                    run.append(i)
+                elif run:
+                    close()
+            close()
+        return sorted(spans, key=lambda s: (s.start, s.end))
+
+    def detect(self, text: str, tokens: Sequence[Token] | None = None, threshold: float | None = 0.5,
+               dictionary: Iterable[Edit] = (), logits: Logits | None = None, changed_only: bool = False) -> Detection:
+        """Spans (:meth:`spans`) and document score of ``text``: :meth:`read` then :meth:`spans`."""
+        reading = self.read(text, tokens, dictionary, logits)
+        return Detection(text, tuple(self.spans(reading, threshold, changed_only)), reading.score, self.signature)
+
+
+@dataclass
+class Reading:
+    """One text as the detector read it (:meth:`SpanDetector.read`): its tokens, their calibrated
+    probabilities and raw logits, each token's sentence group, the dictionary edits it was told
+    about and the document score."""
+
+    text: str
+    tokens: list[Token]
+    probs: list[float]
+    logits: Logits | tuple
+    sent_of: list[int]
+    dictionary: tuple[Edit, ...]
+    score: float
 
 
 @lru_cache(maxsize=4)

@@ -214,21 +214,17 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det, chang
         spans: list[Span] = []
         doc_score = None
         regions: list[Span] = []
-        if i in logits:
-            detection = det.detect(text, tokens=tokens[i], threshold=cfg.detect_threshold, dictionary=candidates,
-                                   logits=logits[i])
-            spans = regions = list(detection.spans)
-            doc_score = detection.spun_score
+        reading = det.read(text, tokens[i], candidates, logits[i]) if i in logits else None
+        if reading is not None:
+            spans = regions = det.spans(reading, cfg.detect_threshold)
+            doc_score = reading.score
             if changed_only:
-                spans = list(det.detect(text, tokens=tokens[i], threshold=cfg.detect_threshold,
-                                        dictionary=candidates, logits=logits[i], changed_only=True).spans)
+                spans = det.spans(reading, cfg.detect_threshold, changed_only=True)
         covered = [(e.start, e.end) for e in candidates]
         todo = [s for s in regions if not any(a < s.end and s.start < b for a, b in covered)]
         sub: list[Span] = []
-        if i in logits and cfg.refine_threshold is not None and todo:
-            finer = det.detect(text, tokens=tokens[i], threshold=cfg.refine_threshold, dictionary=candidates,
-                               logits=logits[i]).spans
-            sub = sub_runs(todo, finer)
+        if reading is not None and cfg.refine_threshold is not None and todo:
+            sub = sub_runs(todo, det.spans(reading, cfg.refine_threshold))
         out.append(_Work(text, candidates, spans, doc_score, todo, sub))
     return out
 

@@ -2,10 +2,11 @@
 the pipeline uses them: refine, detect --suggest), so that no model loads."""
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Callable, Iterable
 
 from restore import pipeline
-from restore.types import Detection, Edit, Span
+from restore.types import Edit, Span
 
 
 class FakeDetector:
@@ -21,8 +22,11 @@ class FakeDetector:
     def token_logits_many(self, texts, tokens):
         return [None for _ in texts]
 
-    def detect(self, text, tokens=None, threshold=None, dictionary=(), logits=None, changed_only=False):
-        return Detection(text, tuple(self.spans_at(threshold)), self.score, self.signature)
+    def read(self, text, tokens=None, dictionary=(), logits=None):
+        return SimpleNamespace(text=text, score=self.score)
+
+    def spans(self, reading, threshold=None, changed_only=False):
+        return list(self.spans_at(threshold))
 
 
 class FakeRestorer:

@@ -228,3 +228,21 @@ def test_batched_logits_and_detection_match_one_text_at_a_time(det):
         assert d.signature == one.signature
         assert abs(d.spun_score - one.spun_score) < 0.02
         assert all(t[s.start:s.end] == s.text for s in d.spans)
+
+
+@needs_model
+def test_one_reading_gives_spans_at_every_threshold(det, monkeypatch):
+    """``read`` once, ``spans`` at any threshold: a higher threshold keeps the surer words, the
+    document score does not depend on the threshold, and a document under the gate has no
+    detector spans."""
+    text = "Officials stated the vessel was seized near the coast."
+    toks, _z, kept = det.token_logits(text)
+    z = [{"stated": 6.0, "vessel": 1.0}.get(t.text, -6.0) for t in toks]  # calibrated ~1.0 and ~0.75
+    monkeypatch.setattr(det, "gate", 0.0)
+    reading = det.read(text, logits=(toks, z, kept))
+    assert [s.text for s in det.spans(reading, 0.5)] == ["stated", "vessel"]
+    assert [s.text for s in det.spans(reading, 0.9)] == ["stated"]
+    for thr in (0.5, 0.9):
+        assert det.detect(text, threshold=thr, logits=(toks, z, kept)).spun_score == reading.score
+    monkeypatch.setattr(det, "gate", reading.score + 0.01)
+    assert det.spans(reading, 0.5) == []
