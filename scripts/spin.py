@@ -54,6 +54,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", required=True)
     ap.add_argument("--preset", default="mixture", choices=sorted(PRESETS))
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--skip-docs", type=int, default=0, help="leave out the first N documents of the input")
     ap.add_argument("--max-docs", type=int, default=None)
     ap.add_argument("--max-words-per-doc", type=int, default=None)
     ap.add_argument("--clean-share", type=float, default=0.0)
@@ -66,7 +67,9 @@ def main(argv=None) -> int:
     tmp = args.out + ".tmp"
     n_docs = n_recs = n_clean = n_edits = n_words = 0
     with open(tmp, "w", encoding="utf-8") as out:
-        for rec in read_jsonl(args.input):
+        for i, rec in enumerate(read_jsonl(args.input)):
+            if i < args.skip_docs:
+                continue
             if args.max_docs is not None and n_docs >= args.max_docs:
                 break
             text = truncate_paragraphs(rec["text"], args.max_words_per_doc)

@@ -1,23 +1,19 @@
 """Clean English must come through unchanged: paragraphs of the shared clean corpus (skipped without it)."""
 from __future__ import annotations
 
-import gzip
-import json
-import random
+import sys
+from pathlib import Path
 
 import pytest
 
 from restore import Config, restore_and_explain
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from clean_paragraphs import sample_paragraphs  # noqa: E402
+
 
 def clean_paragraphs(shared, n: int, seed: int) -> list[str]:
-    paras = []
-    for f in sorted((shared / "data" / "corpus").glob("*.jsonl.gz")):
-        with gzip.open(f, "rt", encoding="utf-8") as fh:
-            for i, line in enumerate(fh):
-                if i % 7 == 0:  # a spread over each file, cheaply
-                    paras += [p for p in json.loads(line)["text"].split("\n\n") if len(p.split()) >= 12]
-    return random.Random(seed).sample(paras, n)
+    return sample_paragraphs(shared / "data" / "corpus", n, seed)
 
 
 def test_dictionary_leaves_clean_paragraphs_unchanged(shared):

@@ -246,3 +246,19 @@ def test_real_corpus_sample(shared, spinner):
         docs = [json.loads(next(fh))["text"] for _ in range(20)]
     for i, d in enumerate(docs):
         check_edits(spinner.spin(d, "mixture", i))
+
+
+def test_script_skips_and_caps_documents(tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": f"d{i}", "text": f"The company said on day {i} that prices rose."}) + "\n"
+                           for i in range(5)))
+    out = tmp_path / "out.jsonl"
+    script = Path(__file__).resolve().parent.parent / "scripts" / "spin.py"
+    subprocess.run([sys.executable, str(script), "--input", str(src), "--out", str(out), "--skip-docs", "2",
+                    "--max-docs", "2", "--preset", "heavy"], check=True, capture_output=True)
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["d2", "d3"]
