@@ -7,8 +7,9 @@ The evaluation sets hold whole documents (up to 400 words); a user may send para
 document score has less to go on. This samples ``--n`` paragraphs of at least 12 words from every
 7th document of each ``*.jsonl.gz`` under ``--corpus`` (the same sampler as
 tests/test_clean_corpus.py), restores them in windows of 16 (as the CLI does) and prints, by
-paragraph length, how many got detector spans and how many were changed, and the applied edits per
-1,000 words. Every change here is damage: the text was clean.
+paragraph length, how many were called spun (spun_score at or over the document threshold), got
+detector spans and were changed, and the applied edits per 1,000 words. Every change and every
+"spun" here is a false alarm: the text was clean.
 """
 from __future__ import annotations
 
@@ -48,6 +49,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     from restore import restore_batch, signature_of
+    from restore.pipeline import doc_threshold_of
 
     paras = sample_paragraphs(args.corpus, args.n, args.seed)
     rows = []
@@ -58,13 +60,15 @@ def main(argv=None) -> int:
                          "detector_spans": sum(s.source == "detector" for s in r.spans),
                          "applied": [[e.original, e.replacement, e.source, e.confidence] for e in r.applied],
                          "text": p})
-    print(f"{len(rows)} clean paragraphs from {args.corpus} (seed {args.seed})")
-    print(f"{'words':>8} {'paragraphs':>10} {'with detector spans':>20} {'changed':>8} {'words in all':>13}")
+    gate = doc_threshold_of()
+    print(f"{len(rows)} clean paragraphs from {args.corpus} (seed {args.seed}); spun: spun_score >= {gate}")
+    print(f"{'words':>8} {'paragraphs':>10} {'spun':>5} {'with detector spans':>20} {'changed':>8} {'words in all':>13}")
     for lo, hi in BUCKETS:
         b = [r for r in rows if lo <= r["words"] <= hi]
         label = f"{lo}-{hi}" if hi < 10**9 else f"{lo}+"
-        print(f"{label:>8} {len(b):>10} {sum(r['detector_spans'] > 0 for r in b):>20} "
-              f"{sum(bool(r['applied']) for r in b):>8} {sum(r['words'] for r in b):>13}")
+        print(f"{label:>8} {len(b):>10} {sum(r['spun_score'] >= gate for r in b):>5} "
+              f"{sum(r['detector_spans'] > 0 for r in b):>20} {sum(bool(r['applied']) for r in b):>8} "
+              f"{sum(r['words'] for r in b):>13}")
     n_edits, n_words = sum(len(r["applied"]) for r in rows), sum(r["words"] for r in rows)
     print(f"applied edits: {n_edits} ({1000 * n_edits / n_words:.2f} per 1,000 words)")
     for r in rows:
