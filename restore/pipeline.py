@@ -193,7 +193,7 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det, chang
     """For each text: dictionary proposals, detector spans (the detector batching all the texts'
     chunks together) and the spans left for the model; an unacceptable text gives its InputError.
     ``changed_only``: the spans are the words that look changed (``detect``), not the regions the
-    restorer rewrites (see ``SpanDetector.detect``)."""
+    restorer rewrites (see ``SpanDetector.spans``)."""
     checked: list[str | InputError] = []
     for t in texts:
         try:
