@@ -248,6 +248,9 @@ class SpanDetector:
         self.sep_id = self.tok.token_to_id("[SEP]")
         cal_path = self.path / "calibration.json"
         self.calibration = json.loads(cal_path.read_text()) if cal_path.is_file() else {}
+        # the calibration decides outputs too (probabilities, threshold, gate, document score): a
+        # run's signature names it beside the weights (``run_signature``)
+        self.calibration_signature = f"cal@{file_sha256(cal_path)[:8]}" if cal_path.is_file() else "cal@none"
         tc = self.calibration.get("token", {})
         self._a = float(tc.get("a", 1.0))
         self._b = float(tc.get("b", 0.0))
@@ -329,6 +332,12 @@ class SpanDetector:
                 z[i] = v
                 kz[i] = kv
         return docs
+
+    @property
+    def run_signature(self) -> str:
+        """The weights and the calibration: ``detector@7dc4ccee+cal@1a2b3c4d`` (``signature`` is the
+        weights alone, which the restorer's evidence is tied to)."""
+        return f"{self.signature}+{self.calibration_signature}"
 
     def calibrate(self, z: float) -> float:
         if z != z:  # NaN: no wordpiece, nothing to judge

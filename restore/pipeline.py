@@ -66,7 +66,7 @@ def signature_of(config: Config | None = None) -> str:
     ev = res.evidence_for(det.signature if det else None) if res else None
     if ev is not None:
         rsig += "+" + ev.signature
-    return signature(cfg, lex.signature, rsig, det.signature if det else "none")
+    return signature(cfg, lex.signature, rsig, det.run_signature if det else "none")
 
 
 # ---------------------------------------------------------------- dictionary stage

@@ -13,6 +13,7 @@ class FakeDetector:
     """``spans_at(threshold)``: the spans it finds at that threshold (None: its own)."""
 
     signature = "detector@fake"
+    run_signature = "detector@fake+cal@fake"
     gate = 0.0
 
     def __init__(self, spans_at: Callable[[float | None], Iterable[Span]], score: float = 0.99):

@@ -118,6 +118,23 @@ def test_loads_once(det):
     assert D.load_detector(MODELS) is det
     assert D.load_detector(SHIPPED) is det  # the detector directory itself names the same model
     assert det.signature.startswith("detector@") and len(det.signature) == len("detector@") + 8
+    assert det.run_signature.startswith(det.signature + "+cal@") and len(det.run_signature) == len(det.signature) + 13
+
+
+@needs_model
+def test_a_new_calibration_changes_the_run_signature_only(det, tmp_path):
+    """Same weights, another calibration (here: another gate): the weights' signature, which the
+    restorer's evidence is tied to, stays; the run's signature names the new calibration."""
+    import json
+
+    for f in SHIPPED.iterdir():
+        if f.name != "calibration.json":
+            (tmp_path / f.name).symlink_to(f)
+    cal = json.loads((SHIPPED / "calibration.json").read_text())
+    (tmp_path / "calibration.json").write_text(json.dumps({**cal, "gate": 0.5}))
+    other = D.SpanDetector(tmp_path)
+    assert other.signature == det.signature and other.gate == 0.5
+    assert other.run_signature != det.run_signature
 
 
 @needs_model
