@@ -375,12 +375,13 @@ class SpanDetector:
     def read(self, text: str, tokens: Sequence[Token] | None = None, dictionary: Iterable[Edit] = (),
              logits: Logits | None = None) -> "Reading":
         """What the detector makes of ``text`` before any threshold: calibrated token probabilities,
-        sentence groups and the document score (``dictionary``: the dictionary's edits, which count
-        as evidence). ``logits``: this text's ``token_logits`` if already computed. One reading
-        gives spans at any threshold (:meth:`spans`), with no second pass over the text."""
-        dict_edits = tuple(e for e in dictionary if e.end > e.start)
+        sentence groups, the tokens and confidence of each dictionary edit's span (``dictionary``:
+        the dictionary's edits, which count as evidence) and the document score. ``logits``: this
+        text's ``token_logits`` if already computed. One reading gives spans at any threshold
+        (:meth:`spans`), with no second pass over the text."""
+        dict_edits = [e for e in dictionary if e.end > e.start]
         if not text.strip():
-            return Reading(text, [], [], (), [], dict_edits, 0.0)
+            return Reading(text, [], [], ([], [], []), [], [], (), 0.0)
         if logits is None:
             logits = self.token_logits(text, tokens)
         toks, probs = self.token_probs(text, tokens, logits)
@@ -388,12 +389,25 @@ class SpanDetector:
         for g, grp in enumerate(sentence_groups(text, toks)):
             for i in grp:
                 sent_of[i] = g
+        # tokens covered by a dictionary edit belong to that edit's span, whose confidence is the
+        # edit's or the detector's surest word in it
+        taken = [False] * len(toks)
+        ends = [t.end for t in toks]
+        dict_conf = []
+        for e in dict_edits:
+            inside = []
+            for i in range(bisect.bisect_right(ends, e.start), len(toks)):
+                if toks[i].start >= e.end:
+                    break
+                inside.append(i)
+                taken[i] = True
+            dict_conf.append((e, round(max(e.confidence, max((probs[i] for i in inside), default=0.0)), 4)))
         # the document score counts spans at the calibrated operating point, whatever threshold the
         # spans use (as in calibration: dictionary-covered words count too)
         words = [probs[i] for i, t in enumerate(toks) if t.is_word]
         n_model = count_runs(probs, toks, sent_of, self.threshold)
         score = self.doc_score(words, len(words), n_model, len(dict_edits))
-        return Reading(text, toks, probs, logits, sent_of, dict_edits, score)
+        return Reading(text, toks, probs, logits, sent_of, taken, tuple(dict_conf), score)
 
     def spans(self, reading: "Reading", threshold: float | None = 0.5, changed_only: bool = False) -> list[Span]:
         """The spans of a :meth:`read` at ``threshold`` (None: the calibrated one), sorted.
@@ -407,20 +421,8 @@ class SpanDetector:
         if not toks:
             return []
         kept = self.kept_flags(reading.logits) if changed_only else [False] * len(toks)
-        # tokens covered by a dictionary edit belong to that edit's span
-        taken = [False] * len(toks)
-        spans: list[Span] = []
-        ends = [t.end for t in toks]
-        for e in reading.dictionary:
-            inside = []
-            for i in range(bisect.bisect_right(ends, e.start), len(toks)):
-                if toks[i].start >= e.end:
-                    break
-                inside.append(i)
-            for i in inside:
-                taken[i] = True
-            p = max((probs[i] for i in inside), default=0.0)
-            spans.extend(dictionary_spans(text, e, round(max(e.confidence, p), 4), changed_only))
+        taken = reading.taken
+        spans = [s for e, conf in reading.dictionary for s in dictionary_spans(text, e, conf, changed_only)]
         run: list[int] = []
 
         def close() -> None:
@@ -455,15 +457,17 @@ class SpanDetector:
 @dataclass
 class Reading:
     """One text as the detector read it (:meth:`SpanDetector.read`): its tokens, their calibrated
-    probabilities and raw logits, each token's sentence group, the dictionary edits it was told
-    about and the document score."""
+    probabilities and raw logits, each token's sentence group, which tokens a dictionary edit
+    covers, the dictionary edits it was told about with their spans' confidence, and the document
+    score. Nothing here depends on a span threshold."""
 
     text: str
     tokens: list[Token]
     probs: list[float]
-    logits: Logits | tuple
+    logits: Logits
     sent_of: list[int]
-    dictionary: tuple[Edit, ...]
+    taken: list[bool]
+    dictionary: tuple[tuple[Edit, float], ...]
     score: float
 
 
