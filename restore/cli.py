@@ -579,14 +579,7 @@ def fix(
         stdout_free = check or in_place or output is not None
         with _progress(_progress_total(sources), _show_progress(sources, quiet, no_progress, stdout_free)) as prog:
             items = iter_inputs(field=field, id_field=id_field, max_bytes=max_bytes, sources=sources)
-            for item, result in _batched(items, cfg, restore_batch):
-                if isinstance(item, InputError):
-                    rep.input_problem(item)
-                    continue
-                doc = item
-                if isinstance(result, InputError):
-                    rep.input_problem(_located(result, doc))
-                    continue
+            for doc, result in _processed(items, cfg, restore_batch, rep):
                 n_docs += 1
                 n_edits += len(result.applied)
                 if result.changed:
@@ -654,6 +647,18 @@ def _batched(items: Iterable, cfg: Config, batch_fn) -> Iterator[tuple[Any, Any]
             window, size = [], 0
     if window:
         yield from flush()
+
+
+def _processed(items: Iterable, cfg: Config, batch_fn, rep: Reporter) -> Iterator[tuple[Document, Any]]:
+    """``(document, result)`` in input order (see ``_batched``); a bad record, or a document its
+    run rejects, is reported (naming its file and line) and skipped, and the batch goes on."""
+    for item, result in _batched(items, cfg, batch_fn):
+        if isinstance(item, InputError):
+            rep.input_problem(item)
+        elif isinstance(result, InputError):
+            rep.input_problem(_located(result, item))
+        else:
+            yield item, result
 
 
 def _format_from_name(name: str) -> str | None:
@@ -750,14 +755,7 @@ def detect(
     n_spun = 0
     with _progress(_progress_total(sources), _show_progress(sources, quiet, no_progress)) as prog:
         items = iter_inputs(field=field, id_field=id_field, max_bytes=max_bytes, sources=sources)
-        for item, det in _batched(items, cfg, detect_batch):
-            if isinstance(item, InputError):
-                rep.input_problem(item)
-                continue
-            doc = item
-            if isinstance(det, InputError):
-                rep.input_problem(_located(det, doc))
-                continue
+        for doc, det in _processed(items, cfg, detect_batch, rep):
             prog.advance(doc.id)
             scores.append(det.spun_score)
             spun = det.spun_score >= doc_thr

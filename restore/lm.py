@@ -17,6 +17,8 @@ match the marker or whose safetensors header cannot be read is removed and rebui
 ``RESTORE_LM_DIR`` points at a directory holding any transformers causal LM (``save_pretrained``
 format) to use instead of the GGUF (that directory is then cached the same way).
 ``RESTORE_THREADS`` sets ``torch.set_num_threads`` (default: torch's own).
+The model computes in bf16 on a CPU with native bf16 (AVX512-BF16, AMX), else in float32 (torch
+emulates bf16 on an AVX2-only CPU, several times slower); ``RESTORE_LM_BF16=0/1`` forces a choice.
 
 torch and transformers are imported only when a scorer is actually built.
 """
@@ -256,21 +258,26 @@ def _threads() -> int | None:
 
 
 class LMScorer:
-    """Log-probabilities of continuations under a causal LM (bf16 on CPU, batched, shared-prefix
-    KV cache). Build with :func:`load_scorer` (once per process)."""
+    """Log-probabilities of continuations under a causal LM (bf16 on a CPU with native bf16, else
+    float32; batched, shared-prefix KV cache). Build with :func:`load_scorer` (once per process)."""
 
     def __init__(self, model_dir: str | os.PathLike, threads: int | None = None, use_cache: bool = True):
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        from ._hf import use_bf16
 
         n = threads if threads is not None else _threads()
         if n:
             torch.set_num_threads(n)
         self.torch = torch
         self.dir = Path(model_dir)
+        # bf16 only where the CPU computes it natively; an AVX2-only CPU emulates it ~6x slower
+        # (the cache stays bf16 on disk; RESTORE_LM_BF16=0/1 forces a choice)
+        self.dtype = torch.bfloat16 if use_bf16(torch, "RESTORE_LM_BF16") else torch.float32
         with _quiet():
             self.tok = AutoTokenizer.from_pretrained(str(self.dir))
-            self.model = AutoModelForCausalLM.from_pretrained(str(self.dir), dtype=torch.bfloat16)
+            self.model = AutoModelForCausalLM.from_pretrained(str(self.dir), dtype=self.dtype)
         self.model.eval()
         import inspect
 

@@ -120,6 +120,24 @@ def test_missing_extra_is_a_model_error(monkeypatch):
         lm.gguf_source()
 
 
+@pytest.mark.parametrize("env,expected", [("0", "float32"), ("1", "bfloat16")])
+def test_dtype_follows_the_cpu_or_the_environment(tiny, monkeypatch, env, expected):
+    _src, _root, d, _sc = tiny
+    monkeypatch.setenv("RESTORE_LM_BF16", env)
+    sc = lm.LMScorer(d, threads=1)
+    assert str(sc.dtype) == f"torch.{expected}"
+    assert next(sc.model.parameters()).dtype == sc.dtype
+    assert all(math.isfinite(x) for x in sc.score_continuations("Iran's", [" guards"], " said"))
+
+
+def test_default_dtype_is_bf16_only_with_native_bf16(tiny, monkeypatch):
+    from restore._hf import native_bf16
+
+    monkeypatch.delenv("RESTORE_LM_BF16", raising=False)
+    sc = lm.LMScorer(tiny[2], threads=1)
+    assert (sc.dtype == torch.bfloat16) == native_bf16(torch)
+
+
 def test_scores_finite_and_batching_matches(tiny):
     *_, sc = tiny
     pre = "Iran's"

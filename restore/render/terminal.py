@@ -9,7 +9,7 @@ import io
 import json
 import os
 import sys
-from typing import IO, Iterable, Sequence
+from typing import IO, Iterable, Iterator, Sequence
 
 from ..align import Segment
 from ..types import Edit, Result
@@ -39,17 +39,24 @@ def use_color(stream: IO | None = None) -> bool:
         return False
 
 
-def _plain(segments: Iterable[Segment]) -> str:
-    out: list[str] = []
+def _parts(segments: Iterable[Segment]) -> Iterator[tuple[str, str]]:
+    """(kind, text) in output order: "equal" text, then each change's "del" and "ins" text."""
     for s in pieces(segments):
         if s.op == "equal":
-            out.append(s.b_text)
+            yield "equal", s.b_text
             continue
         if s.a_text:
-            out.append(DEL_OPEN + s.a_text + DEL_CLOSE)
+            yield "del", s.a_text
         if s.b_text:
-            out.append(INS_OPEN + s.b_text + INS_CLOSE)
-    return "".join(out)
+            yield "ins", s.b_text
+
+
+_MARKS = {"del": (DEL_OPEN, DEL_CLOSE), "ins": (INS_OPEN, INS_CLOSE)}
+_STYLES = {"del": DEL_STYLE, "ins": INS_STYLE}
+
+
+def _plain(segments: Iterable[Segment]) -> str:
+    return "".join(t if k == "equal" else _MARKS[k][0] + t + _MARKS[k][1] for k, t in _parts(segments))
 
 
 def _console(width: int):
@@ -68,14 +75,8 @@ def _wrapped(segments: Iterable[Segment], width: int) -> str:
     from rich.text import Text
 
     text = Text()
-    for s in pieces(segments):
-        if s.op == "equal":
-            text.append(s.b_text)
-            continue
-        if s.a_text:
-            text.append(s.a_text, style=DEL_STYLE)
-        if s.b_text:
-            text.append(s.b_text, style=INS_STYLE)
+    for k, t in _parts(segments):
+        text.append(t, style=_STYLES.get(k))
     console = _console(width)
     console.print(text, end="")
     return console.file.getvalue()
@@ -86,23 +87,14 @@ def _colour(segments: Iterable[Segment]) -> str:
     from rich.color import ColorSystem
     from rich.style import Style
 
-    styles = {k: Style.parse(v) for k, v in (("del", DEL_STYLE), ("ins", INS_STYLE))}
+    styles = {k: Style.parse(v) for k, v in _STYLES.items()}
 
     def paint(kind: str, s: str) -> str:
         st = styles[kind]
         return "\n".join(st.render(line, color_system=ColorSystem.STANDARD) if line else ""
                          for line in s.split("\n"))
 
-    out: list[str] = []
-    for s in pieces(segments):
-        if s.op == "equal":
-            out.append(s.b_text)
-            continue
-        if s.a_text:
-            out.append(paint("del", s.a_text))
-        if s.b_text:
-            out.append(paint("ins", s.b_text))
-    return "".join(out)
+    return "".join(t if k == "equal" else paint(k, t) for k, t in _parts(segments))
 
 
 def render_terminal(segments: Sequence[Segment], color: bool | None = None, width: int | None = None,
