@@ -365,7 +365,7 @@ def _choices(name: str, values: Iterable[str]) -> type[Enum]:
 
 
 FixFormat = _choices("FixFormat", ["auto", "text", "json", "jsonl", "html", "diff"])
-DetectFormat = _choices("DetectFormat", ["auto", "text", "json", "jsonl"])
+DetectFormat = _choices("DetectFormat", ["auto", "text", "json", "jsonl", "html"])
 DiffFormat = _choices("DiffFormat", ["text", "json", "html", "diff"])
 LexFormat = _choices("LexFormat", ["text", "json"])
 InputFormat = _choices("InputFormat", ["auto", "text", "jsonl"])
@@ -713,7 +713,8 @@ def _explain(doc: Document, result, several: bool, diff_on_stdout: bool) -> None
 def detect(
     paths: Optional[List[str]] = _paths_arg,
     fmt: DetectFormat = typer.Option("auto", "--format", "-f",
-                            help="auto: jsonl for JSONL input, else text (lint-style lines)."),
+                            help="auto: jsonl for JSONL input, else text (lint-style lines). html: one self-contained page, "
+                                 "the spans marked by confidence (a table of documents when there are several)."),
     field: str = _o_field,
     id_field: Optional[str] = _o_id_field,
     min_score: float = typer.Option(0.0, "--min-score", min=0.0, max=1.0,
@@ -751,6 +752,7 @@ def detect(
     if fmt == "auto":
         fmt = "jsonl" if any(s.kind == "jsonl" for s in sources) else "text"
     records: list[dict] = []
+    marked: list[tuple] = []  # --format html: (name, detection, spun)
     scores: list[float] = []
     n_spun = 0
     with _progress(_progress_total(sources), _show_progress(sources, quiet, no_progress)) as prog:
@@ -766,12 +768,20 @@ def detect(
                 _out(_lint_lines(doc, det, spun))
             elif fmt == "jsonl":
                 _out(_record_json(detect_record(doc, det)) + "\n")
+            elif fmt == "html":
+                marked.append((doc.path if doc.kind == "text" else doc.id, det, spun))
             else:
                 records.append(detect_record(doc, det))
     if fmt == "json":
         obj: Any = records if several else (records[0] if records else None)
         if obj is not None:
             _out(_record_json(obj, indent=2) + "\n")
+    elif fmt == "html" and marked:
+        from .render.html import render_detection_html
+
+        title = f"restore detect: {marked[0][0]}" if len(marked) == 1 else f"restore detect: {len(marked)} documents"
+        meta = {"signature": marked[0][1].signature, "doc_threshold": doc_thr, "min_score": min_score}
+        _out(render_detection_html(marked, title=title, meta=meta))
     if len(scores) > 1 and not quiet:
         _summary_table(len(scores), n_spun, sum(scores) / len(scores))
     if rep.errors:

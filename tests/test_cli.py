@@ -462,6 +462,15 @@ def test_detect_json_and_errors(run, tmp_path):
     assert r.exit_code == 2 and ":3: malformed JSON" in r.stderr and len(r.stdout.splitlines()) == 3
 
 
+def test_detect_html_page(run):
+    r = run("detect", "-f", "html", FIX / "spun.txt", FIX / "clean.txt")
+    assert r.exit_code == 1 and r.stdout.startswith("<!DOCTYPE html>") and r.stdout.endswith("</html>\n")
+    assert r.stdout.count("<section") == 2 and "<table" in r.stdout
+    assert 'data-suggestion="News"' in r.stdout and ">Information</mark>" in r.stdout
+    r = run("detect", "-f", "html", "--min-score", "0.5", FIX / "spun.txt", FIX / "clean.txt")
+    assert r.stdout.count("<section") == 1 and "clean.txt" not in r.stdout.split("<footer>")[0]
+
+
 def test_lint_line_suggestion_forms():
     text = "one\ntwo three"
     det = Detection(text, (Span(4, 7, "two", 0.91, ""), Span(8, 13, "three", 0.5, None),

@@ -383,3 +383,48 @@ def test_edit_renderings_and_offsets(case):
             assert out[d["out_start"]:d["out_end"]] == e.replacement
         else:
             assert d["out_start"] is None
+
+
+# ------------------------------------------------------------------ detection html
+def _articles(page: str) -> list[str]:
+    """Each document's article text: tags stripped, entities unescaped."""
+    bodies = re.findall(r"<article>\n(.*?)\n</article>", page, flags=re.S)
+    return [htmlmod.unescape(re.sub(r"<[^>]+>", "", b)) for b in bodies]
+
+
+def test_detection_html_marks_spans_and_keeps_the_text():
+    from restore.render import render_detection_html
+
+    text = 'Human legal rights & "NBC Information" <said>.\n\nA second\nparagraph, very last 7 days.\n'
+
+    def span(word, conf, sug=None, source="detector"):
+        i = text.index(word)
+        return Span(i, i + len(word), word, conf, sug, source)
+
+    spans = (span("legal", 0.97, "", "dictionary"), span("Information", 0.97, "News", "dictionary"),
+             span("very", 0.42), span("7 days", 0.81, "week", "model"))
+    det = Detection(text, spans, 0.99, "sig<1>")
+    page = render_detection_html([("a.txt", det, True)], meta={"signature": det.signature})
+    assert page.startswith("<!DOCTYPE html>") and "<script" not in page and "http" not in page
+    assert_balanced(page)
+    assert _articles(page) == [text]  # the marks add attributes only: the text is the input exactly
+    assert page.count("<mark") == 4
+    assert 'data-suggestion="(delete)" title="dictionary 0.97 → (delete)">legal</mark>' in page
+    assert 'data-suggestion="News"' in page and 'data-confidence="0.42" data-source="detector" title="detector 0.42">very' in page
+    assert "&lt;said&gt;" in page and "<dd>sig&lt;1&gt;</dd>" in page
+    assert "<table" not in page  # one document: no triage table
+    alphas = [float(a) for a in re.findall(r'--a: ([0-9.]+)"', page)]
+    assert alphas[2] < alphas[3] < alphas[0]  # darker for surer spans
+
+
+def test_detection_html_for_several_documents_has_a_triage_table():
+    from restore.render import render_detection_html
+
+    docs = [("spun.txt", Detection("NBC Information", (Span(4, 15, "Information", 0.97, "News"),), 0.98), True),
+            ("clean.txt", Detection("Plain text.", (), 0.02), False)]
+    page = render_detection_html(docs)
+    assert_balanced(page)
+    assert '<a href="#doc1">spun.txt</a>' in page and 'id="doc2"' in page
+    assert '<td class="spun">spun</td>' in page and "<td>clean</td>" in page
+    assert "2 documents, 1 spun, 1 spans." in page
+    assert _articles(page) == ["NBC Information", "Plain text."]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from ..align import Segment
-from .html import render_html
+from .html import render_detection_html, render_html
 from .jsonout import detection_record, diff_record, dumps, edit_record, result_record
 from .terminal import render_edit_list, render_terminal, use_color
 from .unified import render_unified
@@ -15,7 +15,7 @@ from .unified import render_unified
 FORMATS = ("text", "json", "jsonl", "html", "diff")
 
 __all__ = [
-    "FORMATS", "render_segments", "render_terminal", "render_edit_list", "use_color", "render_html",
+    "FORMATS", "render_segments", "render_terminal", "render_edit_list", "use_color", "render_html", "render_detection_html",
     "render_unified", "edit_record", "result_record", "detection_record", "diff_record", "dumps",
 ]
 

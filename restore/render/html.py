@@ -134,6 +134,11 @@ def render_html(segments: Sequence[Segment], title: str = "restore", meta: Mappi
         body.append(_equal(s.b_text, i == 0, i == len(segs) - 1) if s.op == "equal" else _change(s))
     body.append("</p>")
     article = "".join(body).replace("<p></p>", "")
+    return _page(title, _summary(segs), f"<article>\n{article}\n</article>", meta)
+
+
+def _page(title: str, summary: str, body: str, meta: Mapping[str, Any] | None, css: str = CSS) -> str:
+    """The HTML5 document around ``body``: inline CSS, a header with ``summary``, ``meta`` in the footer."""
     foot = ""
     if meta:
         items = "".join(f"<dt>{_esc(str(k))}</dt><dd>{_esc(_meta_value(v))}</dd>" for k, v in meta.items())
@@ -143,7 +148,83 @@ def render_html(segments: Sequence[Segment], title: str = "restore", meta: Mappi
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="restore">\n'
-        f"<title>{_esc(title)}</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n"
-        f"<header><h1>{_esc(title)}</h1><p>{_esc(_summary(segs))}</p></header>\n"
-        f"<article>\n{article}\n</article>{foot}\n</body>\n</html>\n"
+        f"<title>{_esc(title)}</title>\n<style>\n{css}\n</style>\n</head>\n<body>\n"
+        f"<header><h1>{_esc(title)}</h1><p>{_esc(summary)}</p></header>\n"
+        f"{body}{foot}\n</body>\n</html>\n"
     )
+
+
+# ------------------------------------------------------------------ detection report
+DETECT_CSS = """
+mark { color: inherit; border-radius: 3px; padding: 0 .1em; cursor: help;
+  background: rgba(214, 120, 0, var(--a, .35)); }
+mark[data-suggestion]::after { content: " \\2192 " attr(data-suggestion); font: .72rem/1 system-ui,
+  "DejaVu Sans", sans-serif; color: var(--ins-fg); }
+section.doc { border-top: 1px solid var(--rule); padding-top: .8rem; margin-top: 1.6rem; }
+section.doc h2 { font: 600 1.05rem/1.3 system-ui, "DejaVu Sans", sans-serif; margin: 0 0 .2rem;
+  overflow-wrap: anywhere; }
+p.meta, table.triage { font: .85rem/1.5 system-ui, "DejaVu Sans", sans-serif; color: var(--muted); }
+p.meta { margin: 0 0 .8rem; }
+table.triage { border-collapse: collapse; margin: 0 0 1rem; }
+table.triage th, table.triage td { text-align: left; padding: .1rem .8rem .1rem 0; }
+table.triage td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.spun { color: var(--del-fg); font-weight: 600; }
+""".strip()
+
+
+def _marked(text: str, spans: Sequence[Any]) -> str:
+    """``text`` as paragraphs with each span in a ``<mark>``; the marks' opacity follows the
+    span's confidence, their title names it and the suggestion. Tags stripped and entities
+    unescaped, the article is ``text`` exactly (the suggestion lives only in attributes)."""
+    pieces_: list[tuple[str, Any]] = []
+    pos = 0
+    for s in sorted(spans, key=lambda s: (s.start, s.end)):
+        if s.start < pos:  # overlapping spans are not expected; never duplicate text
+            continue
+        pieces_.append((text[pos:s.start], None))
+        pieces_.append((text[s.start:s.end], s))
+        pos = s.end
+    pieces_.append((text[pos:], None))
+    pieces_ = [(t, s) for t, s in pieces_ if t]
+    out: list[str] = ["<p>"]
+    for i, (t, s) in enumerate(pieces_):
+        if s is None:
+            out.append(_equal(t, i == 0, i == len(pieces_) - 1))
+            continue
+        conf = f"{s.confidence:.2f}"
+        title = f"{s.source} {conf}"
+        sug = ""
+        if s.suggestion is not None:
+            shown = "(delete)" if s.suggestion == "" else s.suggestion
+            title += f" \u2192 {shown}"
+            sug = f' data-suggestion="{_esc(shown)}"'
+        alpha = f"{0.15 + 0.55 * max(0.0, min(1.0, s.confidence)):.2f}"
+        out.append(f'<mark style="--a: {alpha}" data-confidence="{conf}" data-source="{_esc(s.source)}"{sug} '
+                   f'title="{_esc(title)}">{_esc(t).replace(chr(10), "<br>" + chr(10))}</mark>')
+    out.append("</p>")
+    return "".join(out).replace("<p></p>", "")
+
+
+def render_detection_html(docs: Sequence[tuple[str, Any, bool]], title: str = "restore detect",
+                          meta: Mapping[str, Any] | None = None) -> str:
+    """A triage page for detections: ``docs`` are ``(name, Detection, spun)``; a table of the
+    documents (score, spans, verdict) when there are several, then each text with its spans marked."""
+    n_spun = sum(1 for _n, _d, spun in docs if spun)
+    summary = (f"{len(docs)} document{'s' if len(docs) != 1 else ''}, {n_spun} spun, "
+               f"{sum(len(d.spans) for _n, d, _s in docs)} spans.")
+    parts: list[str] = []
+    if len(docs) > 1:
+        verdicts = {True: '<td class="spun">spun</td>', False: "<td>clean</td>"}
+        rows = "".join(
+            f'<tr><td><a href="#doc{i}">{_esc(name)}</a></td><td class="num">{d.spun_score:.2f}</td>'
+            f'<td class="num">{len(d.spans)}</td>{verdicts[bool(spun)]}</tr>'
+            for i, (name, d, spun) in enumerate(docs, 1))
+        parts.append('<table class="triage"><thead><tr><th>document</th><th>spun_score</th><th>spans</th>'
+                     f"<th></th></tr></thead><tbody>{rows}</tbody></table>")
+    for i, (name, d, spun) in enumerate(docs, 1):
+        verdict = '<span class="spun">spun</span>' if spun else "clean"
+        parts.append(f'<section class="doc" id="doc{i}"><h2>{_esc(name)}</h2>'
+                     f'<p class="meta">spun_score {d.spun_score:.2f} ({verdict}), {len(d.spans)} '
+                     f'span{"s" if len(d.spans) != 1 else ""}</p>\n'
+                     f"<article>\n{_marked(d.text, d.spans)}\n</article></section>")
+    return _page(title, summary, "\n".join(parts), meta, css=CSS + "\n" + DETECT_CSS)
