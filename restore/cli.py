@@ -343,6 +343,7 @@ def fix_record(doc: Document, result, output_field: str = "restored") -> dict:
     rec: dict = dict(doc.record) if doc.record is not None else {"id": doc.id, "path": doc.path}
     rec[output_field] = rr["restored"]
     rec["edits"] = rr["edits"]
+    rec["unrestored_spans"] = rr["unrestored_spans"]
     rec["spun_score"] = rr["spun_score"]
     rec["signature"] = rr["signature"]
     return rec
@@ -701,8 +702,10 @@ def _explain(doc: Document, result, several: bool, diff_on_stdout: bool) -> None
         body = render_terminal(segments_from_edits(doc.text, result.edits), color=_use_color(sys.stderr))
         parts.append(body if body.endswith("\n") else body + "\n")
     parts.append(render_edit_list(result))
+    n_left = len(result.unrestored)
     parts.append(f"{len(result.applied)} edit{'s' if len(result.applied) != 1 else ''} applied, "
-                 f"{len(result.reported)} reported; spun_score {result.spun_score:.2f}\n")
+                 f"{len(result.reported)} reported, {n_left} span{'s' if n_left != 1 else ''} unrestored; "
+                 f"spun_score {result.spun_score:.2f}\n")
     sys.stderr.write("".join(parts))
     sys.stderr.flush()
 

@@ -108,10 +108,19 @@ class Result:
     def changed(self) -> bool:
         return self.text != self.input
 
+    @property
+    def unrestored(self) -> tuple[Span, ...]:
+        """The spans that look spun and that no edit (applied or reported) touches: the restorer had
+        no wording for them, so they are still in ``text`` as they were (offsets into ``input``)."""
+        return tuple(sorted((s for s in self.spans
+                             if not any(e.start < s.end and s.start < e.end for e in self.edits)),
+                            key=lambda s: (s.start, s.end)))
+
     def to_dict(self, include_input: bool = False) -> dict[str, Any]:
         d: dict[str, Any] = {
             "restored": self.text,
             "edits": [e.to_dict() for e in self.edits],
+            "unrestored_spans": [s.to_dict() for s in self.unrestored],
             "spun_score": self.spun_score,
             "signature": self.signature,
         }

@@ -133,7 +133,7 @@ def test_fix_jsonl_input_keeps_fields_and_offsets_point_into_the_field(run):
     for a, b in zip(inp, out):
         assert {k: b[k] for k in a} == a  # every input field kept unchanged
         assert list(b)[:len(a)] == list(a)  # and in the input's order
-        assert set(b) - set(a) == {"restored", "edits", "spun_score", "signature"}
+        assert set(b) - set(a) == {"restored", "edits", "unrestored_spans", "spun_score", "signature"}
         for e in b["edits"]:
             assert b["text"][e["start"]:e["end"]] == e["original"]
             if e["applied"]:

@@ -174,6 +174,27 @@ def test_edit_list_lines():
     assert render_edit_list(Result("x", "x", (), 0.0)) == ""
 
 
+def test_unrestored_spans_are_the_ones_no_edit_touches():
+    text = "First line.\nSecond line with legal rights here and speech act notes."
+    edits = (Edit(29, 41, "legal rights", "rights", "dictionary", 0.97, "news: x"),
+             Edit(42, 46, "here", "", "model", 0.4, "", "U", False))
+    i = text.index("speech act notes")
+    spans = (Span(29, 41, "legal rights", 0.97, None, "dictionary"), Span(40, 46, "s here", 0.6),
+             Span(i, i + 16, "speech act notes", 0.98), Span(0, 5, "First", 0.45))
+    r = Result(text, apply_edits(text, edits), edits, 0.9, spans=spans)
+    # an applied or a reported edit that overlaps a span resolves it; the others are still spun
+    assert [s.text for s in r.unrestored] == ["First", "speech act notes"]
+    assert render_edit_list(r).splitlines() == [
+        '  1:1  "First"  unrestored: detector 0.45, no wording',
+        '  2:18  "legal rights" -> "rights"  dictionary 0.97  news: x',
+        '  2:31  "here" -> ""  model 0.40  (reported, below threshold)',
+        '  2:40  "speech act notes"  unrestored: detector 0.98, no wording']
+    rec = result_record(r)
+    assert [(d["start"], d["end"], d["text"], d["confidence"]) for d in rec["unrestored_spans"]] == \
+        [(0, 5, "First", 0.45), (i, i + 16, "speech act notes", 0.98)]
+    assert all(text[d["start"]:d["end"]] == d["text"] for d in rec["unrestored_spans"])
+
+
 # ------------------------------------------------------------------ html
 def article_text(page: str, drop: str) -> str:
     """The article's text with ``drop`` elements (del or ins) and the notes removed."""
@@ -234,7 +255,7 @@ def test_html_edit_notes_and_paragraphs():
 def test_result_record_offsets_point_at_replacements():
     r = spun_result()
     rec = result_record(r)
-    assert set(rec) == {"restored", "edits", "spun_score", "signature", "changed"}
+    assert set(rec) == {"restored", "edits", "unrestored_spans", "spun_score", "signature", "changed"}
     assert rec["changed"] is True and rec["restored"] == r.text
     for e, d in zip(r.edits, rec["edits"]):
         assert {k: d[k] for k in e.to_dict()} == e.to_dict()

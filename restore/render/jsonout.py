@@ -17,11 +17,18 @@ def edit_record(edit: Edit, out_span: tuple[int, int] | None) -> dict[str, Any]:
     return d
 
 
+def span_record(span) -> dict[str, Any]:
+    return {"start": span.start, "end": span.end, "text": span.text, "confidence": span.confidence,
+            "suggestion": span.suggestion, "source": span.source}
+
+
 def result_record(result: Result, include_input: bool = False) -> dict[str, Any]:
+    """``unrestored_spans``: the spans that still look spun, with no edit (``Result.unrestored``)."""
     spans = output_offsets(result.edits)
     d: dict[str, Any] = {
         "restored": result.text,
         "edits": [edit_record(e, sp) for e, sp in zip(result.edits, spans)],
+        "unrestored_spans": [span_record(s) for s in result.unrestored],
         "spun_score": result.spun_score,
         "signature": result.signature,
         "changed": result.changed,
@@ -33,8 +40,7 @@ def result_record(result: Result, include_input: bool = False) -> dict[str, Any]
 
 def detection_record(detection: Detection) -> dict[str, Any]:
     return {
-        "spans": [{"start": s.start, "end": s.end, "text": s.text, "confidence": s.confidence,
-                   "suggestion": s.suggestion, "source": s.source} for s in detection.spans],
+        "spans": [span_record(s) for s in detection.spans],
         "spun_score": detection.spun_score,
         "signature": detection.signature,
     }

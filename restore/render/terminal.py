@@ -12,7 +12,7 @@ import sys
 from typing import IO, Iterable, Iterator, Sequence
 
 from ..align import Segment
-from ..types import Edit, Result
+from ..types import Edit, Result, Span
 from .common import pieces
 
 DEL_OPEN, DEL_CLOSE = "[-", "-]"
@@ -136,6 +136,15 @@ def edit_line(text: str, e: Edit) -> str:
     return "".join(parts)
 
 
+def span_line(text: str, s: Span) -> str:
+    """``  12:34  "speech act notes"  unrestored: detector 0.98, no wording`` for a span that still looks spun."""
+    line, col = _line_col(text, s.start)
+    return f"  {line}:{col}  {_q(s.text)}  unrestored: {s.source} {s.confidence:.2f}, no wording"
+
+
 def render_edit_list(result: Result) -> str:
-    """One line per edit of ``result`` (applied and reported), each ending in a newline; "" if none."""
-    return "".join(edit_line(result.input, e) + "\n" for e in result.edits)
+    """One line per edit of ``result`` (applied and reported) and per span that still looks spun
+    without an edit (``Result.unrestored``), in text order, each ending in a newline; "" if none."""
+    rows = [(e.start, 0, edit_line(result.input, e)) for e in result.edits]
+    rows += [(s.start, 1, span_line(result.input, s)) for s in result.unrestored]
+    return "".join(line + "\n" for _start, _k, line in sorted(rows, key=lambda r: (r[0], r[1])))
