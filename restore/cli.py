@@ -299,9 +299,14 @@ class Formatter:
             from .align import segments_from_edits
             from .render.html import render_html
 
+            from .types import Span
+
             meta = {"source": doc.id, "signature": result.signature, "spun_score": round(result.spun_score, 4),
-                    "edits applied": len(result.applied), "edits reported": len(result.reported)}
-            return render_html(segments_from_edits(doc.text, result.edits), title=f"restore: {doc.id}", meta=meta)
+                    "edits applied": len(result.applied), "edits reported (marked)": len(result.reported),
+                    "spans unrestored (marked)": len(result.unrestored)}
+            reported = [Span(e.start, e.end, e.original, e.confidence, e.replacement, e.source) for e in result.reported]
+            return render_html(segments_from_edits(doc.text, result.edits), title=f"restore: {doc.id}", meta=meta,
+                               spans=[*result.unrestored, *reported])
         if self.fmt == "diff":
             from .render.unified import render_unified
 

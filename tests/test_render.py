@@ -449,3 +449,25 @@ def test_detection_html_for_several_documents_has_a_triage_table():
     assert '<td class="spun">spun</td>' in page and "<td>clean</td>" in page
     assert "2 documents, 1 spun, 1 spans." in page
     assert _articles(page) == ["NBC Information", "Plain text."]
+
+
+def test_html_marks_unrestored_spans_in_unchanged_text():
+    text = "The firm paid the speech act notes holders.\n\nThe enterprise said so."
+    e1 = Edit(4, 8, "firm", "company", "model", 0.9, "")
+    i = text.index("speech act notes")
+    j = text.index("enterprise")
+    spans = (Span(4, 8, "firm", 0.9), Span(i, i + 16, "speech act notes", 0.98), Span(j, j + 10, "enterprise", 0.7))
+    r = Result(text, apply_edits(text, (e1,)), (e1,), 0.95, spans=spans)
+    page = render_html(segments_from_edits(r.input, r.edits), spans=r.unrestored)
+    assert_balanced(page)
+    assert page.count("<mark") == 2 and ">speech act notes</mark>" in page and ">enterprise</mark>" in page
+    assert "still looks spun, no confident wording" in page
+    assert "</p>\n\n<p>" in page  # paragraphs survive around the marks
+    assert article_text(page, "del") == r.text and article_text(page, "ins") == r.input
+    assert render_html(segments_from_edits(r.input, r.edits)).count("<mark") == 0  # no spans given, none marked
+    # a reported edit, passed as a span with its wording as suggestion, is marked with it
+    rep = Span(j, j + 10, "enterprise", 0.62, "company", "model")
+    page = render_html(segments_from_edits(r.input, r.edits), spans=[rep])
+    assert 'data-suggestion="company" title="model 0.62 → company: reported, below the threshold, not applied">enterprise</mark>' in page
+    assert article_text(page, "del") == r.text
+

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from ..align import Segment
 from .common import Piece, pieces
@@ -50,6 +50,10 @@ footer { border-top: 1px solid var(--rule); margin-top: 2rem; padding-top: .6rem
 footer dl { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: 0; }
 footer dt { font-weight: 600; }
 footer dd { margin: 0; overflow-wrap: anywhere; }
+mark { color: inherit; border-radius: 3px; padding: 0 .1em; cursor: help;
+  background: rgba(214, 120, 0, var(--a, .35)); }
+mark[data-suggestion]::after { content: " \\2192 " attr(data-suggestion); font: .72rem/1 system-ui,
+  "DejaVu Sans", sans-serif; color: var(--ins-fg); }
 """.strip()
 
 
@@ -126,12 +130,27 @@ def _summary(segments: Sequence[Piece]) -> str:
     return f"{n} change{'s' if n != 1 else ''}: " + ", ".join(parts) + "."
 
 
-def render_html(segments: Sequence[Segment], title: str = "restore", meta: Mapping[str, Any] | None = None) -> str:
-    """A complete HTML5 document (str) showing ``segments``; ``meta`` items go in the footer."""
+def _unchanged_note(s: Any) -> str:
+    if s.suggestion is None:
+        return ": still looks spun, no confident wording"
+    return ": reported, below the threshold, not applied"
+
+
+def render_html(segments: Sequence[Segment], title: str = "restore", meta: Mapping[str, Any] | None = None,
+                spans: Sequence[Any] = ()) -> str:
+    """A complete HTML5 document (str) showing ``segments``; ``meta`` items go in the footer.
+    ``spans`` (offsets into the old text) are marked where they lie in unchanged text: what still
+    looks spun but was not changed, such as ``Result.unrestored`` (no wording) and the reported
+    edits as spans with their wording as suggestion (below the threshold)."""
     segs = list(pieces(segments))
     body: list[str] = ["<p>"]
+    a_pos = 0
     for i, s in enumerate(segs):
-        body.append(_equal(s.b_text, i == 0, i == len(segs) - 1) if s.op == "equal" else _change(s))
+        if s.op == "equal":
+            body.append(_equal_marked(s.b_text, a_pos, spans, i == 0, i == len(segs) - 1, _unchanged_note))
+        else:
+            body.append(_change(s))
+        a_pos += len(s.a_text)
     body.append("</p>")
     article = "".join(body).replace("<p></p>", "")
     return _page(title, _summary(segs), f"<article>\n{article}\n</article>", meta)
@@ -156,10 +175,6 @@ def _page(title: str, summary: str, body: str, meta: Mapping[str, Any] | None, c
 
 # ------------------------------------------------------------------ detection report
 DETECT_CSS = """
-mark { color: inherit; border-radius: 3px; padding: 0 .1em; cursor: help;
-  background: rgba(214, 120, 0, var(--a, .35)); }
-mark[data-suggestion]::after { content: " \\2192 " attr(data-suggestion); font: .72rem/1 system-ui,
-  "DejaVu Sans", sans-serif; color: var(--ins-fg); }
 section.doc { border-top: 1px solid var(--rule); padding-top: .8rem; margin-top: 1.6rem; }
 section.doc h2 { font: 600 1.05rem/1.3 system-ui, "DejaVu Sans", sans-serif; margin: 0 0 .2rem;
   overflow-wrap: anywhere; }
@@ -172,37 +187,44 @@ table.triage td.num { text-align: right; font-variant-numeric: tabular-nums; }
 """.strip()
 
 
-def _marked(text: str, spans: Sequence[Any]) -> str:
-    """``text`` as paragraphs with each span in a ``<mark>``; the marks' opacity follows the
-    span's confidence, their title names it and the suggestion. Tags stripped and entities
-    unescaped, the article is ``text`` exactly (the suggestion lives only in attributes)."""
-    pieces_: list[tuple[str, Any]] = []
+def _mark(t: str, s: Any, hint: str = "") -> str:
+    """``t`` (the text of span ``s``) in a ``<mark>`` shaded by the span's confidence; its title names
+    source, confidence and suggestion (the suggestion only in attributes, never in the text)."""
+    conf = f"{s.confidence:.2f}"
+    title = f"{s.source} {conf}"
+    sug = ""
+    if s.suggestion is not None:
+        shown = "(delete)" if s.suggestion == "" else s.suggestion
+        title += f" \u2192 {shown}"
+        sug = f' data-suggestion="{_esc(shown)}"'
+    alpha = f"{0.15 + 0.55 * max(0.0, min(1.0, s.confidence)):.2f}"
+    return (f'<mark style="--a: {alpha}" data-confidence="{conf}" data-source="{_esc(s.source)}"{sug} '
+            f'title="{_esc(title + hint)}">{_esc(t).replace(chr(10), "<br>" + chr(10))}</mark>')
+
+
+def _equal_marked(t: str, offset: int, spans: Sequence[Any], first: bool, last: bool,
+                  hint: Callable[[Any], str] = lambda s: "") -> str:
+    """Equal text (as ``_equal``) that starts at ``offset`` of the text the spans point into, with
+    the spans that lie inside it marked. Tags stripped, it is ``t`` exactly."""
+    parts: list[tuple[str, Any]] = []
     pos = 0
     for s in sorted(spans, key=lambda s: (s.start, s.end)):
-        if s.start < pos:  # overlapping spans are not expected; never duplicate text
+        a, b = s.start - offset, s.end - offset
+        if a < pos or b > len(t) or a >= b:  # outside this text, or overlapping a span already marked
             continue
-        pieces_.append((text[pos:s.start], None))
-        pieces_.append((text[s.start:s.end], s))
-        pos = s.end
-    pieces_.append((text[pos:], None))
-    pieces_ = [(t, s) for t, s in pieces_ if t]
-    out: list[str] = ["<p>"]
-    for i, (t, s) in enumerate(pieces_):
-        if s is None:
-            out.append(_equal(t, i == 0, i == len(pieces_) - 1))
-            continue
-        conf = f"{s.confidence:.2f}"
-        title = f"{s.source} {conf}"
-        sug = ""
-        if s.suggestion is not None:
-            shown = "(delete)" if s.suggestion == "" else s.suggestion
-            title += f" \u2192 {shown}"
-            sug = f' data-suggestion="{_esc(shown)}"'
-        alpha = f"{0.15 + 0.55 * max(0.0, min(1.0, s.confidence)):.2f}"
-        out.append(f'<mark style="--a: {alpha}" data-confidence="{conf}" data-source="{_esc(s.source)}"{sug} '
-                   f'title="{_esc(title)}">{_esc(t).replace(chr(10), "<br>" + chr(10))}</mark>')
-    out.append("</p>")
-    return "".join(out).replace("<p></p>", "")
+        parts.append((t[pos:a], None))
+        parts.append((t[a:b], s))
+        pos = b
+    parts.append((t[pos:], None))
+    parts = [(x, s) for x, s in parts if x]
+    return "".join(_mark(x, s, hint(s)) if s is not None else _equal(x, first and k == 0, last and k == len(parts) - 1)
+                   for k, (x, s) in enumerate(parts))
+
+
+def _marked(text: str, spans: Sequence[Any]) -> str:
+    """``text`` as paragraphs with each span in a ``<mark>``: tags stripped and entities
+    unescaped, it is ``text`` exactly."""
+    return ("<p>" + _equal_marked(text, 0, spans, True, True) + "</p>").replace("<p></p>", "")
 
 
 def render_detection_html(docs: Sequence[tuple[str, Any, bool]], title: str = "restore detect",
