@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from bisect import bisect_left
 from typing import Any, Callable, Mapping, Sequence
 
 from ..align import Segment
@@ -143,11 +144,14 @@ def render_html(segments: Sequence[Segment], title: str = "restore", meta: Mappi
     looks spun but was not changed, such as ``Result.unrestored`` (no wording) and the reported
     edits as spans with their wording as suggestion (below the threshold)."""
     segs = list(pieces(segments))
+    marks = sorted(spans, key=lambda s: (s.start, s.end))
+    starts = [m.start for m in marks]
     body: list[str] = ["<p>"]
     a_pos = 0
     for i, s in enumerate(segs):
         if s.op == "equal":
-            body.append(_equal_marked(s.b_text, a_pos, spans, i == 0, i == len(segs) - 1, _unchanged_note))
+            inside = marks[bisect_left(starts, a_pos):bisect_left(starts, a_pos + len(s.a_text))]
+            body.append(_equal_marked(s.b_text, a_pos, inside, i == 0, i == len(segs) - 1, _unchanged_note))
         else:
             body.append(_change(s))
         a_pos += len(s.a_text)
