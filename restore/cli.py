@@ -317,7 +317,8 @@ class Formatter:
             from .align import segments_from_edits
             from .render.terminal import render_terminal
 
-            body = render_terminal(segments_from_edits(doc.text, result.edits), color=self.color)
+            body = render_terminal(segments_from_edits(doc.text, result.edits), color=self.color,
+                                   spans=result.unrestored)
             if self.color and not body.endswith("\n"):
                 body += "\n"
         else:
@@ -704,7 +705,8 @@ def _explain(doc: Document, result, several: bool, diff_on_stdout: bool) -> None
     if several:
         parts.append(f"==> {doc.id} <==\n")
     if not diff_on_stdout and result.edits:
-        body = render_terminal(segments_from_edits(doc.text, result.edits), color=_use_color(sys.stderr))
+        body = render_terminal(segments_from_edits(doc.text, result.edits), color=_use_color(sys.stderr),
+                               spans=result.unrestored)
         parts.append(body if body.endswith("\n") else body + "\n")
     parts.append(render_edit_list(result))
     n_left = len(result.unrestored)

@@ -471,3 +471,19 @@ def test_html_marks_unrestored_spans_in_unchanged_text():
     assert 'data-suggestion="company" title="model 0.62 → company: reported, below the threshold, not applied">enterprise</mark>' in page
     assert article_text(page, "del") == r.text
 
+
+def test_terminal_underlines_unrestored_spans_in_colour_only():
+    text = "The firm paid the speech act notes holders."
+    e1 = Edit(4, 8, "firm", "company", "model", 0.9, "")
+    i = text.index("speech act notes")
+    out = apply_edits(text, (e1,))
+    segs = segments_from_edits(text, (e1,))
+    spans = [Span(i, i + 16, "speech act notes", 0.98)]
+    assert render_terminal(segs, color=False, spans=spans) == render_terminal(segs, color=False)
+    for width in (None, 20):
+        col = render_terminal(segs, color=True, width=width, spans=spans)
+        assert "\x1b[4;33mspeech act notes" in col or "\x1b[33;4mspeech act notes" in col  # yellow underline
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", col)
+        if width is None:
+            assert plain.replace("firm", "", 1) == out  # deletions are kept (struck through), the rest is the output
+

@@ -7,8 +7,9 @@ here, character by character, into equal runs and whitespace changes.
 from __future__ import annotations
 
 import difflib
+from bisect import bisect_left
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from ..align import Segment
 from ..types import Edit
@@ -46,3 +47,27 @@ def pieces(segments: Iterable[Segment]) -> Iterator[Piece]:
                     yield Piece("equal", a[i1:i2], b[j1:j2])
                 else:
                     yield Piece(_op(a[i1:i2], b[j1:j2]), a[i1:i2], b[j1:j2])
+
+
+class SpanIndex:
+    """Spans (offsets into the old text) to mark inside unchanged stretches of a diff."""
+
+    def __init__(self, spans: Iterable[Any] = ()):
+        self.marks = sorted(spans, key=lambda s: (s.start, s.end))
+        self.starts = [m.start for m in self.marks]
+
+    def runs(self, t: str, offset: int) -> list[tuple[str, Any]]:
+        """``t``, which starts at ``offset`` of the old text, cut into ``(text, span or None)`` runs
+        that join back into ``t``; a span that does not lie inside ``t``, or overlaps one already
+        taken, is left out."""
+        out: list[tuple[str, Any]] = []
+        pos = 0
+        for s in self.marks[bisect_left(self.starts, offset):bisect_left(self.starts, offset + len(t))]:
+            a, b = s.start - offset, s.end - offset
+            if a < pos or b > len(t) or a >= b:
+                continue
+            out.append((t[pos:a], None))
+            out.append((t[a:b], s))
+            pos = b
+        out.append((t[pos:], None))
+        return [(x, s) for x, s in out if x]

@@ -12,11 +12,10 @@ from __future__ import annotations
 import html
 import json
 import re
-from bisect import bisect_left
 from typing import Any, Callable, Mapping, Sequence
 
 from ..align import Segment
-from .common import Piece, pieces
+from .common import Piece, SpanIndex, pieces
 
 _PARA = re.compile(r"\n[^\S\n]*\n\s*")  # a blank line (and the whitespace around it)
 _LEAD = re.compile(r"\s*\n\s*")  # newlines that start the text
@@ -144,14 +143,12 @@ def render_html(segments: Sequence[Segment], title: str = "restore", meta: Mappi
     looks spun but was not changed, such as ``Result.unrestored`` (no wording) and the reported
     edits as spans with their wording as suggestion (below the threshold)."""
     segs = list(pieces(segments))
-    marks = sorted(spans, key=lambda s: (s.start, s.end))
-    starts = [m.start for m in marks]
+    index = SpanIndex(spans)
     body: list[str] = ["<p>"]
     a_pos = 0
     for i, s in enumerate(segs):
         if s.op == "equal":
-            inside = marks[bisect_left(starts, a_pos):bisect_left(starts, a_pos + len(s.a_text))]
-            body.append(_equal_marked(s.b_text, a_pos, inside, i == 0, i == len(segs) - 1, _unchanged_note))
+            body.append(_equal_marked(index.runs(s.b_text, a_pos), i == 0, i == len(segs) - 1, _unchanged_note))
         else:
             body.append(_change(s))
         a_pos += len(s.a_text)
@@ -206,29 +203,18 @@ def _mark(t: str, s: Any, hint: str = "") -> str:
             f'title="{_esc(title + hint)}">{_esc(t).replace(chr(10), "<br>" + chr(10))}</mark>')
 
 
-def _equal_marked(t: str, offset: int, spans: Sequence[Any], first: bool, last: bool,
+def _equal_marked(runs: list[tuple[str, Any]], first: bool, last: bool,
                   hint: Callable[[Any], str] = lambda s: "") -> str:
-    """Equal text (as ``_equal``) that starts at ``offset`` of the text the spans point into, with
-    the spans that lie inside it marked. Tags stripped, it is ``t`` exactly."""
-    parts: list[tuple[str, Any]] = []
-    pos = 0
-    for s in sorted(spans, key=lambda s: (s.start, s.end)):
-        a, b = s.start - offset, s.end - offset
-        if a < pos or b > len(t) or a >= b:  # outside this text, or overlapping a span already marked
-            continue
-        parts.append((t[pos:a], None))
-        parts.append((t[a:b], s))
-        pos = b
-    parts.append((t[pos:], None))
-    parts = [(x, s) for x, s in parts if x]
-    return "".join(_mark(x, s, hint(s)) if s is not None else _equal(x, first and k == 0, last and k == len(parts) - 1)
-                   for k, (x, s) in enumerate(parts))
+    """Unchanged text as ``SpanIndex.runs`` cut it: plain runs as ``_equal``, spans in a ``<mark>``.
+    Tags stripped, it is the text exactly."""
+    return "".join(_mark(x, s, hint(s)) if s is not None else _equal(x, first and k == 0, last and k == len(runs) - 1)
+                   for k, (x, s) in enumerate(runs))
 
 
 def _marked(text: str, spans: Sequence[Any]) -> str:
     """``text`` as paragraphs with each span in a ``<mark>``: tags stripped and entities
     unescaped, it is ``text`` exactly."""
-    return ("<p>" + _equal_marked(text, 0, spans, True, True) + "</p>").replace("<p></p>", "")
+    return ("<p>" + _equal_marked(SpanIndex(spans).runs(text, 0), True, True) + "</p>").replace("<p></p>", "")
 
 
 def render_detection_html(docs: Sequence[tuple[str, Any, bool]], title: str = "restore detect",

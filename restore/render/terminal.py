@@ -9,16 +9,17 @@ import io
 import json
 import os
 import sys
-from typing import IO, Iterable, Iterator, Sequence
+from typing import IO, Any, Iterable, Iterator, Sequence
 
 from ..align import Segment
 from ..types import Edit, Result, Span
-from .common import pieces
+from .common import SpanIndex, pieces
 
 DEL_OPEN, DEL_CLOSE = "[-", "-]"
 INS_OPEN, INS_CLOSE = "{+", "+}"
 DEL_STYLE = "red strike"
 INS_STYLE = "green"
+SPUN_STYLE = "yellow underline"  # unchanged text that still looks spun (colour only)
 
 
 def use_color(stream: IO | None = None) -> bool:
@@ -39,20 +40,25 @@ def use_color(stream: IO | None = None) -> bool:
         return False
 
 
-def _parts(segments: Iterable[Segment]) -> Iterator[tuple[str, str]]:
-    """(kind, text) in output order: "equal" text, then each change's "del" and "ins" text."""
+def _parts(segments: Iterable[Segment], spans: Iterable[Any] = ()) -> Iterator[tuple[str, str]]:
+    """(kind, text) in output order: "equal" text ("spun" where one of ``spans``, offsets into the
+    old text, lies in it), then each change's "del" and "ins" text."""
+    index = SpanIndex(spans)
+    a_pos = 0
     for s in pieces(segments):
         if s.op == "equal":
-            yield "equal", s.b_text
-            continue
-        if s.a_text:
-            yield "del", s.a_text
-        if s.b_text:
-            yield "ins", s.b_text
+            for t, span in index.runs(s.b_text, a_pos):
+                yield ("equal" if span is None else "spun"), t
+        else:
+            if s.a_text:
+                yield "del", s.a_text
+            if s.b_text:
+                yield "ins", s.b_text
+        a_pos += len(s.a_text)
 
 
-_MARKS = {"del": (DEL_OPEN, DEL_CLOSE), "ins": (INS_OPEN, INS_CLOSE)}
-_STYLES = {"del": DEL_STYLE, "ins": INS_STYLE}
+_MARKS = {"del": (DEL_OPEN, DEL_CLOSE), "ins": (INS_OPEN, INS_CLOSE), "spun": ("", "")}
+_STYLES = {"del": DEL_STYLE, "ins": INS_STYLE, "spun": SPUN_STYLE}
 
 
 def _plain(segments: Iterable[Segment]) -> str:
@@ -70,19 +76,19 @@ def _console(width: int):
         return Console(**kw)
 
 
-def _wrapped(segments: Iterable[Segment], width: int) -> str:
+def _wrapped(segments: Iterable[Segment], width: int, spans: Iterable[Any] = ()) -> str:
     """Coloured and wrapped by rich (which also expands tabs and drops control characters)."""
     from rich.text import Text
 
     text = Text()
-    for k, t in _parts(segments):
+    for k, t in _parts(segments, spans):
         text.append(t, style=_STYLES.get(k))
     console = _console(width)
     console.print(text, end="")
     return console.file.getvalue()
 
 
-def _colour(segments: Iterable[Segment]) -> str:
+def _colour(segments: Iterable[Segment], spans: Iterable[Any] = ()) -> str:
     """Coloured, every character of both texts kept as is; styles are closed at each line end."""
     from rich.color import ColorSystem
     from rich.style import Style
@@ -94,25 +100,27 @@ def _colour(segments: Iterable[Segment]) -> str:
         return "\n".join(st.render(line, color_system=ColorSystem.STANDARD) if line else ""
                          for line in s.split("\n"))
 
-    return "".join(t if k == "equal" else paint(k, t) for k, t in _parts(segments))
+    return "".join(t if k == "equal" else paint(k, t) for k, t in _parts(segments, spans))
 
 
 def render_terminal(segments: Sequence[Segment], color: bool | None = None, width: int | None = None,
-                    stream: IO | None = None) -> str:
+                    stream: IO | None = None, spans: Sequence[Any] = ()) -> str:
     """The output text with its changes shown.
 
     ``color=True``: ANSI (deletions red struck through, then insertions green), every character
     kept; ``width`` wraps the coloured text at that many columns with rich (None: no wrapping).
     ``color=False``: plain text with ``[-old-]{+new+}`` markers, never re-wrapped: dropping the
     ``[-..-]`` blocks and unwrapping ``{+..+}`` gives the new text, the other way round the old one.
-    ``color=None``: decide with ``use_color(stream)`` (stdout by default).
+    ``color=None``: decide with ``use_color(stream)`` (stdout by default). ``spans`` (offsets into
+    the old text, e.g. ``Result.unrestored``): in colour, the unchanged text they cover is
+    underlined in yellow (plain text has no marker for them).
     """
     segs = list(segments)
     if color is None:
         color = use_color(stream)
     if not color:
         return _plain(segs)
-    return _wrapped(segs, width) if width else _colour(segs)
+    return _wrapped(segs, width, spans) if width else _colour(segs, spans)
 
 
 def _line_col(text: str, pos: int) -> tuple[int, int]:
