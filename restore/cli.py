@@ -298,7 +298,6 @@ class Formatter:
         if self.fmt == "html":
             from .align import segments_from_edits
             from .render.html import render_html
-
             from .types import Span
 
             meta = {"source": doc.id, "signature": result.signature, "spun_score": round(result.spun_score, 4),

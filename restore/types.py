@@ -4,7 +4,10 @@ Offsets are half-open code-point offsets into the *input* text, always.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field, fields
+from functools import cached_property
+from itertools import accumulate
 from typing import Any
 
 SOURCES = ("dictionary", "model", "lm", "user")
@@ -108,13 +111,25 @@ class Result:
     def changed(self) -> bool:
         return self.text != self.input
 
-    @property
+    @cached_property
     def unrestored(self) -> tuple[Span, ...]:
         """The spans that look spun and that no edit (applied or reported) touches: the restorer had
-        no wording for them, so they are still in ``text`` as they were (offsets into ``input``)."""
-        return tuple(sorted((s for s in self.spans
-                             if not any(e.start < s.end and s.start < e.end for e in self.edits)),
-                            key=lambda s: (s.start, s.end)))
+        no wording for them, so they are still in ``text`` as they were (offsets into ``input``).
+        Computed once, each span looking only at the edits that can reach it (edits by start; the
+        running maximum of their ends says where to begin)."""
+        edits = sorted(self.edits, key=lambda e: (e.start, e.end))
+        reach = list(accumulate((e.end for e in edits), max))
+
+        def touched(s: Span) -> bool:
+            for j in range(bisect_right(reach, s.start), len(edits)):  # earlier edits end at or before s.start
+                e = edits[j]
+                if e.start >= s.end:
+                    return False
+                if s.start < e.end:
+                    return True
+            return False
+
+        return tuple(sorted((s for s in self.spans if not touched(s)), key=lambda s: (s.start, s.end)))
 
     def to_dict(self, include_input: bool = False) -> dict[str, Any]:
         d: dict[str, Any] = {

@@ -487,3 +487,22 @@ def test_terminal_underlines_unrestored_spans_in_colour_only():
         if width is None:
             assert plain.replace("firm", "", 1) == out  # deletions are kept (struck through), the rest is the output
 
+
+
+def test_unrestored_agrees_with_the_plain_overlap_rule_even_for_overlapping_edits():
+    import random
+
+    rng = random.Random(2)
+    for _ in range(500):
+        edits = []
+        for _e in range(rng.randint(0, 6)):
+            a = rng.randint(0, 60)
+            b = min(60, a + rng.randint(0, 8))
+            edits.append(Edit(a, b, "x" * (b - a), "y"))
+        spans = []
+        for _s in range(rng.randint(0, 6)):
+            a = rng.randint(0, 59)
+            spans.append(Span(a, min(60, a + rng.randint(1, 8)), "z", 0.5))
+        r = Result("t" * 60, "t" * 60, tuple(edits), 0.5, spans=tuple(spans))
+        plain = [s for s in spans if not any(e.start < s.end and s.start < e.end for e in edits)]
+        assert r.unrestored == tuple(sorted(plain, key=lambda s: (s.start, s.end)))

@@ -57,7 +57,7 @@ def _parts(segments: Iterable[Segment], spans: Iterable[Any] = ()) -> Iterator[t
         a_pos += len(s.a_text)
 
 
-_MARKS = {"del": (DEL_OPEN, DEL_CLOSE), "ins": (INS_OPEN, INS_CLOSE), "spun": ("", "")}
+_MARKS = {"del": (DEL_OPEN, DEL_CLOSE), "ins": (INS_OPEN, INS_CLOSE)}
 _STYLES = {"del": DEL_STYLE, "ins": INS_STYLE, "spun": SPUN_STYLE}
 
 
