@@ -24,6 +24,7 @@ import typer
 from . import __version__
 from .config import QUALITIES, Config
 from .errors import InputError, RestoreError
+from .parallel import map_windows, resolve_jobs
 from .io import (DEFAULT_MAX_BYTES, STDIN_NAME, AtomicWriter, Document, Source, expand_paths,
                  iter_inputs, output_path_for, read_text_source, same_file, severity)
 
@@ -400,6 +401,9 @@ _o_quality = typer.Option("fast", "--quality", help="fast or best.")
 _o_models = typer.Option(None, "--models-dir", help="Where the trained models are (default: the package's models/).")
 _o_quiet = typer.Option(False, "--quiet", "-q", help="Only errors on stderr.")
 _o_noprog = typer.Option(False, "--no-progress", help="No progress bar.")
+_o_jobs = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
+                       help="Worker processes, each with the models and one thread (0: one per CPU). "
+                            "1: this process, torch's own threads. Output is the same either way.")
 
 
 def _version_cb(value: bool) -> None:
@@ -471,6 +475,7 @@ def fix(
     glob: str = _o_glob,
     no_recursive: bool = _o_norec,
     input_format: InputFormat = _o_infmt,
+    jobs: int = _o_jobs,
 ) -> None:
     """Restore spun text: print (or write) it with the spinner's substitutions undone."""
     from .pipeline import restore_batch
@@ -585,7 +590,7 @@ def fix(
         stdout_free = check or in_place or output is not None
         with _progress(_progress_total(sources), _show_progress(sources, quiet, no_progress, stdout_free)) as prog:
             items = iter_inputs(field=field, id_field=id_field, max_bytes=max_bytes, sources=sources)
-            for doc, result in _processed(items, cfg, restore_batch, rep):
+            for doc, result in _processed(items, cfg, restore_batch, rep, resolve_jobs(jobs)):
                 n_docs += 1
                 n_edits += len(result.applied)
                 if result.changed:
@@ -633,32 +638,39 @@ BATCH_DOCS = max(1, int(os.environ.get("RESTORE_BATCH_DOCS", "16") or 16))
 BATCH_CHARS = 200_000
 
 
-def _batched(items: Iterable, cfg: Config, batch_fn) -> Iterator[tuple[Any, Any]]:
-    """``(item, result)`` in input order, running ``batch_fn`` (``restore_batch`` or ``detect_batch``)
-    on up to BATCH_DOCS documents (BATCH_CHARS characters) at a time; an input problem passes
-    through with result None."""
+def _windows(items: Iterable) -> Iterator[list]:
+    """Up to BATCH_DOCS items (BATCH_CHARS characters of text) at a time, in order."""
     window: list = []
     size = 0
-
-    def flush():
-        docs = [it for it in window if not isinstance(it, InputError)]
-        results = iter(batch_fn([d.text for d in docs], cfg) if docs else ())
-        return [(it, None if isinstance(it, InputError) else next(results)) for it in window]
-
     for item in items:
         window.append(item)
         size += 0 if isinstance(item, InputError) else len(item.text)
         if len(window) >= BATCH_DOCS or size >= BATCH_CHARS:
-            yield from flush()
+            yield window
             window, size = [], 0
     if window:
-        yield from flush()
+        yield window
 
 
-def _processed(items: Iterable, cfg: Config, batch_fn, rep: Reporter) -> Iterator[tuple[Document, Any]]:
+def _texts(window: list) -> list[str]:
+    return [it.text for it in window if not isinstance(it, InputError)]
+
+
+def _batched(items: Iterable, cfg: Config, batch_fn, jobs: int = 1) -> Iterator[tuple[Any, Any]]:
+    """``(item, result)`` in input order, running ``batch_fn`` (``restore_batch`` or ``detect_batch``)
+    on windows of documents (``_windows``), in ``jobs`` worker processes when more than one
+    (``restore.parallel``); an input problem passes through with result None."""
+
+    for window, results in map_windows(batch_fn, _windows(items), cfg, jobs, texts=_texts):
+        it = iter(results)
+        for item in window:
+            yield item, None if isinstance(item, InputError) else next(it)
+
+
+def _processed(items: Iterable, cfg: Config, batch_fn, rep: Reporter, jobs: int = 1) -> Iterator[tuple[Document, Any]]:
     """``(document, result)`` in input order (see ``_batched``); a bad record, or a document its
     run rejects, is reported (naming its file and line) and skipped, and the batch goes on."""
-    for item, result in _batched(items, cfg, batch_fn):
+    for item, result in _batched(items, cfg, batch_fn, jobs):
         if isinstance(item, InputError):
             rep.input_problem(item)
         elif isinstance(result, InputError):
@@ -746,6 +758,7 @@ def detect(
     glob: str = _o_glob,
     no_recursive: bool = _o_norec,
     input_format: InputFormat = _o_infmt,
+    jobs: int = _o_jobs,
 ) -> None:
     """Find spun phrases: lint-style lines, a spun_score per document; exit 1 if any is spun."""
     from .pipeline import detect_batch, doc_threshold_of
@@ -766,7 +779,7 @@ def detect(
     n_spun = 0
     with _progress(_progress_total(sources), _show_progress(sources, quiet, no_progress)) as prog:
         items = iter_inputs(field=field, id_field=id_field, max_bytes=max_bytes, sources=sources)
-        for doc, det in _processed(items, cfg, detect_batch, rep):
+        for doc, det in _processed(items, cfg, detect_batch, rep, resolve_jobs(jobs)):
             prog.advance(doc.id)
             scores.append(det.spun_score)
             spun = det.spun_score >= doc_thr

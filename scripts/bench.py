@@ -9,7 +9,9 @@ configuration, documents, words, seconds and words/s. Nothing is written unless 
 The first call (dictionary loading) is timed apart as "warm-up". Single process, single thread.
 With the models, restoration and detection are timed one document per call and, with ``--batch N``
 (default 16, as the CLI does for several inputs), with ``restore_batch``/``detect_batch`` on
-windows of N documents.
+windows of N documents. ``--threads N`` gives torch N threads in this process (default 1);
+``--jobs N`` also times ``restore fix --jobs N`` / ``restore detect --jobs N``: the same windows in N
+one-thread worker processes (``restore.parallel``), worker start-up and model loading included.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from restore import Config, detect, detect_batch, restore_and_explain, restore_batch  # noqa: E402
 from restore.io import Document, iter_inputs  # noqa: E402
+from restore.parallel import map_windows  # noqa: E402
 from restore.segment import count_words  # noqa: E402
 
 
@@ -123,6 +126,21 @@ def run(name: str, fn, docs: list[Document], cfg: Config, repeat: int, batch: in
             "changes_per_run": edits // repeat, "signature": __import__("restore").signature_of(cfg)}
 
 
+def run_jobs(name: str, batch_fn, docs: list[Document], cfg: Config, batch: int, jobs: int) -> dict:
+    """``batch_fn`` on windows of ``batch`` documents in ``jobs`` worker processes, timed from the
+    start of the workers (their start-up and model loading included) to the last result."""
+    words = sum(count_words(d.text) for d in docs)
+    windows = [[d.text for d in docs[i:i + batch]] for i in range(0, len(docs), batch)]
+    t0 = time.perf_counter()
+    outs = [o for _, res in map_windows(batch_fn, windows, cfg, jobs) for o in res]
+    took = time.perf_counter() - t0
+    edits = sum(len(getattr(o, "applied", getattr(o, "spans", ()))) for o in outs)
+    return {"name": name, "docs": len(docs), "words": words, "warmup_s": 0.0, "seconds": round(took, 3),
+            "seconds_median": round(took, 3), "words_per_s": round(words / took) if took > 0 else None,
+            "docs_per_s": round(len(docs) / took, 1) if took > 0 else None, "changes_per_run": edits,
+            "signature": __import__("restore").signature_of(cfg)}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", nargs="+", required=True, help="JSONL(.gz) files or directories")
@@ -136,13 +154,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", default=None, metavar="FILE", help="also write the figures as JSON")
     ap.add_argument("--batch", type=int, default=16,
                     help="also time restore_batch/detect_batch on windows of N documents (the CLI's default; 0: skip)")
+    ap.add_argument("--threads", type=int, default=1, help="torch threads in this process (default 1)")
+    ap.add_argument("--jobs", type=int, default=0, metavar="N",
+                    help="also time N one-thread worker processes (restore fix/detect --jobs N; 0: skip)")
     args = ap.parse_args(argv)
 
     if not args.no_model:
         try:
-            import torch  # only to keep a model run to one thread (two shared cores)
+            import torch  # only to choose this process's threads (two shared cores)
 
-            torch.set_num_threads(1)
+            torch.set_num_threads(max(1, args.threads))
         except ImportError:
             pass
 
@@ -166,10 +187,16 @@ def main(argv: list[str] | None = None) -> int:
                                args.repeat, args.batch, detect_batch))
             results.append(run(f"detect --suggest (batches of {args.batch})", detect, docs,
                                full.replace(detect_suggest=True), args.repeat, args.batch, detect_batch))
+        if args.jobs > 1:
+            results.append(run_jobs(f"restore (default config, {args.jobs} jobs)", restore_batch, docs, full,
+                                    args.batch or 16, args.jobs))
+            results.append(run_jobs(f"detect (default config, {args.jobs} jobs)", detect_batch, docs, full,
+                                    args.batch or 16, args.jobs))
 
     print("machine: " + ", ".join(f"{k}={v}" for k, v in info.items()))
     print(f"documents: {len(docs)} from {len({d.path for d in docs})} file(s)"
-          + (f", spun with preset {args.spin!r}" if args.spin else ""))
+          + (f", spun with preset {args.spin!r}" if args.spin else "")
+          + ("" if args.no_model else f"; torch threads in this process: {args.threads}"))
     w = max(len(r["name"]) for r in results)
     print(f"{'run':<{w}}  {'docs':>5}  {'words':>8}  {'warm-up s':>9}  {'seconds':>8}  {'words/s':>9}  {'found':>7}")
     for r in results:
