@@ -402,7 +402,8 @@ _o_models = typer.Option(None, "--models-dir", help="Where the trained models ar
 _o_quiet = typer.Option(False, "--quiet", "-q", help="Only errors on stderr.")
 _o_noprog = typer.Option(False, "--no-progress", help="No progress bar.")
 _o_jobs = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
-                       help="Worker processes, each with the models and one thread (0: one per CPU). "
+                       help="Worker processes, each with the models and one thread (0: one per CPU, as many as "
+                            "the free memory holds at ~1 GB each). "
                             "1: this process, torch's own threads. Output is the same either way.")
 
 

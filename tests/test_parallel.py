@@ -10,7 +10,7 @@ from restore import Config, LexiconError, RestoreError, restore_batch, restore_t
 from restore import cli
 from restore.cli import app
 from restore.errors import ConfigError
-from restore.parallel import map_windows, resolve_jobs, usable_cpus
+from restore.parallel import map_windows, resolve_jobs
 
 FIX = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,9 +20,19 @@ TEXTS = ["Officials told NBC Information about the plan.", "The weather was mild
          "Nothing here.", "A spokesperson for the White Dwelling declined to comment."]
 
 
-def test_resolve_jobs():
+def test_resolve_jobs(monkeypatch):
+    from restore import parallel
+
     assert resolve_jobs(1) == 1 and resolve_jobs(3) == 3
-    assert resolve_jobs(0) == usable_cpus() >= 1
+    monkeypatch.setattr(parallel, "usable_cpus", lambda: 8)
+    monkeypatch.setattr(parallel, "available_bytes", lambda: 64 << 30)
+    assert resolve_jobs(0) == 8  # one per CPU
+    monkeypatch.setattr(parallel, "available_bytes", lambda: 3 * parallel.WORKER_BYTES + 5)
+    assert resolve_jobs(0) == 3  # as many as the memory holds
+    monkeypatch.setattr(parallel, "available_bytes", lambda: 100)
+    assert resolve_jobs(0) == 1
+    monkeypatch.setattr(parallel, "available_bytes", lambda: None)
+    assert resolve_jobs(0) == 8
     with pytest.raises(ConfigError):
         resolve_jobs(-1)
 
