@@ -58,6 +58,25 @@ def word_count_ok(span_text: str, replacement: str) -> bool:
     return 0 <= drop <= MAX_WORDS_DROPPED
 
 
+def _doubled(text: str) -> set[str]:
+    words = [w.strip(".,;:!?\"'“”‘’()").lower() for w in text.split()]
+    return {a for a, b in zip(words, words[1:]) if a and a == b}
+
+
+def shape_problem(span_text: str, replacement: str) -> str | None:
+    """Why a model wording may only be reported, not applied, whatever its confidence: it drops
+    more than MAX_WORDS_DROPPED words or adds words (``word_count_ok``), or it says a word twice in
+    a row where the span does not ("C-levelled footed soldier" -> "C-level subordinated
+    subordinated": a decoding loop, 1 of 2,241 model proposals on 200 dev and test documents).
+    None when the shape is fine."""
+    if not word_count_ok(span_text, replacement):
+        return f"{len(span_text.split())} words -> {len(replacement.split())}"
+    twice = sorted(_doubled(replacement) - _doubled(span_text))
+    if twice:
+        return f'"{twice[0]}" twice in a row'
+    return None
+
+
 def proposal_features(span: Span, r: dict) -> list[float]:
     """The evidence features (``restore.evidence.features``) of the best wording of an infill
     result ``r`` for the detector span ``span``: the one place the pipeline and
@@ -519,13 +538,13 @@ class SpanRestorer:
         why = f"p={conf:.2f}" if evidence is None else (
             f"p={conf:.2f}: model {own:.2f}, detector {s.confidence:.2f}"
             + (", a known spinner substitute" if x[EVIDENCE_FEATURES.index("channel_any")] else ""))
-        shape_ok = word_count_ok(span_text, rep)
-        if not shape_ok:
-            why += f"; reported only: {len(span_text.split())} words -> {len(rep.split())}"
+        problem = shape_problem(span_text, rep)
+        if problem:
+            why += f"; reported only: {problem}"
         rule = f"model: \"{span_text}\" -> \"{rep}\" ({why}" + (
             f"; also: {', '.join(alts)}" if alts else "") + ")"
         return Edit(s.start, s.end, span_text, rep, source="model", confidence=conf, rule=rule,
-                    type="R", applied=conf >= need and shape_ok)
+                    type="R", applied=conf >= need and problem is None)
 
     def candidates(self, text: str, spans: Sequence[Span], k: int = 4) -> list[list[tuple[str, float]]]:
         """For each span: up to ``k`` beam candidates other than the span itself, case transferred,

@@ -261,6 +261,30 @@ def test_a_model_edit_keeps_acronyms(tiny_dir):
         res.infill = saved
 
 
+def test_a_wording_that_says_a_word_twice_is_reported_not_applied(tiny_dir):
+    d, _ = tiny_dir
+    res = S.load_restorer(d)
+    text = "She was a C-levelled footed soldier then."
+    a = text.index("C-levelled footed soldier")
+    span = Span(a, a + len("C-levelled footed soldier"), "C-levelled footed soldier", 0.95)
+
+    def infill(items, extra=None, generate=True):
+        return [{"candidates": [it[1].lower(), best], "ids": [[1], [2]], "lps": [-9.0, -0.5], "keep_lp": -9.0,
+                 "best": 1, "best_text": best, "beam": [], "left": it[0], "span": it[1], "right": it[2]}
+                for it in items]
+
+    saved, res.infill = res.infill, infill
+    try:
+        best = "c-level subordinated subordinated"
+        (e,) = res.propose_edits(text, [span], Config(model_threshold=0.0, threshold=0.0))
+        assert not e.applied and '"subordinated" twice in a row' in e.rule
+        best = "c-level foot soldier"
+        (e,) = res.propose_edits(text, [span], Config(model_threshold=0.0, threshold=0.0))
+        assert e.applied and e.replacement == "C-level foot soldier"
+    finally:
+        res.infill = saved
+
+
 def test_word_count_rule():
     from restore.seq2seq import word_count_ok
 
@@ -269,6 +293,18 @@ def test_word_count_rule():
     assert word_count_ok("enterprise", "company")
     assert not word_count_ok("not too long ago printed Danger Map", "recently")  # drops 5 words
     assert not word_count_ok("raised", "raised up")  # adds a word
+
+
+def test_shape_problem():
+    from restore.seq2seq import shape_problem
+
+    assert shape_problem("countless numbers", "thousands") is None
+    assert shape_problem("raised", "raised up") == "1 words -> 2"
+    assert shape_problem("C-levelled footed soldier", "C-level subordinated subordinated") == \
+        '"subordinated" twice in a row'
+    assert shape_problem("had had enough", "had had enough") is None  # the span says it twice too
+    assert shape_problem("very, very big", "very, very large") is None
+    assert shape_problem("the the", "the") is None
 
 
 def test_an_evidence_file_with_other_features_is_set_aside_with_a_warning(tiny_dir, tmp_path):
