@@ -305,6 +305,10 @@ def test_shape_problem():
     assert shape_problem("had had enough", "had had enough") is None  # the span says it twice too
     assert shape_problem("very, very big", "very, very large") is None
     assert shape_problem("the the", "the") is None
+    assert shape_problem("Xxx", "Twentyx") == '"twentyx" is not a known English word'
+    assert shape_problem("Xxx", "Twenty") is None
+    assert shape_problem("the Uyghur people", "the Uyghurs") == '"uyghurs" is not a known English word'
+    assert shape_problem("the Uyghur people", "the Uyghurs", "protests by Uyghurs in 2009") is None  # in its context
 
 
 def test_an_evidence_file_with_other_features_is_set_aside_with_a_warning(tiny_dir, tmp_path):
