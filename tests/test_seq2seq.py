@@ -305,10 +305,14 @@ def test_shape_problem():
     assert shape_problem("had had enough", "had had enough") is None  # the span says it twice too
     assert shape_problem("very, very big", "very, very large") is None
     assert shape_problem("the the", "the") is None
-    assert shape_problem("Xxx", "Twentyx") == '"twentyx" is not a known English word'
-    assert shape_problem("Xxx", "Twenty") is None
-    assert shape_problem("the Uyghur people", "the Uyghurs") == '"uyghurs" is not a known English word'
-    assert shape_problem("the Uyghur people", "the Uyghurs", "protests by Uyghurs in 2009") is None  # in its context
+    assert shape_problem("tells", "rumors", "market movement or ", " when asked") is None
+    # twice with the words beside it
+    assert shape_problem("director", "executive", "the ICO, executive ", " committee meeting") == \
+        '"executive" twice in a row'
+    assert shape_problem("authorities", "officials", "in Washington, ", " officials stated.") == \
+        '"officials" twice in a row'
+    assert shape_problem("authorities", "officials", "in Washington: ", ". Officials stated.") is None  # a sentence apart
+    assert shape_problem("that", "that", "he said that ", " that was all") is None  # the input says it twice
 
 
 def test_an_evidence_file_with_other_features_is_set_aside_with_a_warning(tiny_dir, tmp_path):
