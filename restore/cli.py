@@ -404,7 +404,7 @@ _o_noprog = typer.Option(False, "--no-progress", help="No progress bar.")
 _o_jobs = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
                        help="Worker processes, each with the models and one thread (0: one per CPU, as many as "
                             "the free memory holds at ~1 GB each). "
-                            "1: this process, torch's own threads. Output is the same either way.")
+                            "1: this process, torch's own threads. The output is that of a one-thread run.")
 
 
 def _version_cb(value: bool) -> None:
@@ -661,7 +661,6 @@ def _batched(items: Iterable, cfg: Config, batch_fn, jobs: int = 1) -> Iterator[
     """``(item, result)`` in input order, running ``batch_fn`` (``restore_batch`` or ``detect_batch``)
     on windows of documents (``_windows``), in ``jobs`` worker processes when more than one
     (``restore.parallel``); an input problem passes through with result None."""
-
     for window, results in map_windows(batch_fn, _windows(items), cfg, jobs, texts=_texts):
         it = iter(results)
         for item in window:

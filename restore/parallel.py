@@ -1,9 +1,10 @@
 """Windows of texts through ``restore_batch`` or ``detect_batch`` in worker processes (``--jobs N``).
 
-Two cores run two one-thread processes faster than one two-thread process (the models are small:
-torch's intra-op threads leave a core idle most of the time). Each worker loads the models once
-and computes with one thread (``RESTORE_THREADS=1`` unless set), so its output is the same as a
-one-thread run in this process: same windows, same padding, same arithmetic. Workers are started
+For machines with more cores than torch's intra-op threads use well (the models are small); on
+the 2-core machine of the README's figures two workers ran about as fast as one process with two
+threads. Each worker loads the models once and computes with one thread (``RESTORE_THREADS=1``
+unless set), so its output is the same as a one-thread run in this process: same windows, same
+padding, same arithmetic. Workers are started
 with "spawn" (fork after torch has started its thread pools can hang), results come back in the
 order of the windows, and only a few windows are in flight at a time, so memory stays bounded
 on a long stream. No torch here: the workers import the pipeline, this module does not.

@@ -6,7 +6,7 @@
 ``--corpus`` takes JSONL(.gz) files or directories of them ({text: ...} per line); documents are
 taken evenly from each file (the first ones). Prints the machine (nproc, CPU model, load) and, per
 configuration, documents, words, seconds and words/s. Nothing is written unless ``--json FILE``.
-The first call (dictionary loading) is timed apart as "warm-up". Single process, single thread.
+The first call (dictionary loading) is timed apart as "warm-up". One process, one thread (see --threads).
 With the models, restoration and detection are timed one document per call and, with ``--batch N``
 (default 16, as the CLI does for several inputs), with ``restore_batch``/``detect_batch`` on
 windows of N documents. ``--threads N`` gives torch N threads in this process (default 1);
@@ -99,15 +99,30 @@ def maybe_spin(docs: list[Document], preset: str | None, seed: int) -> list[Docu
     return [Document(d.id, sp.spin(d.text, preset, seed + i).spun, d.path, d.line) for i, d in enumerate(docs)]
 
 
+def _found(outs) -> int:
+    """Applied edits (restore) or spans (detect) in a run's results."""
+    return sum(len(getattr(o, "applied", getattr(o, "spans", ()))) for o in outs)
+
+
+def _record(name: str, docs: list[Document], cfg: Config, times: list[float], found: int, warm: float = 0.0) -> dict:
+    """One row of figures: the best of ``times`` (seconds per pass over ``docs``)."""
+    words = sum(count_words(d.text) for d in docs)
+    best = min(times)
+    return {"name": name, "docs": len(docs), "words": words, "warmup_s": round(warm, 3),
+            "seconds": round(best, 3), "seconds_median": round(statistics.median(times), 3),
+            "words_per_s": round(words / best) if best > 0 else None,
+            "docs_per_s": round(len(docs) / best, 1) if best > 0 else None,
+            "changes_per_run": found, "signature": __import__("restore").signature_of(cfg)}
+
+
 def run(name: str, fn, docs: list[Document], cfg: Config, repeat: int, batch: int = 0, batch_fn=None) -> dict:
     """Time ``fn(text, cfg)`` per document, or with ``batch`` ``batch_fn(texts, cfg)`` on windows of
     that many documents (what ``restore fix`` and ``restore detect`` do with several inputs)."""
     t0 = time.perf_counter()
     fn(docs[0].text, cfg)  # loads dictionaries / models once
     warm = time.perf_counter() - t0
-    words = sum(count_words(d.text) for d in docs)
     times = []
-    edits = 0
+    found = 0
     for _ in range(repeat):
         t0 = time.perf_counter()
         if batch:
@@ -115,30 +130,18 @@ def run(name: str, fn, docs: list[Document], cfg: Config, repeat: int, batch: in
                     for o in batch_fn([d.text for d in docs[i:i + batch]], cfg)]
         else:
             outs = [fn(d.text, cfg) for d in docs]
-        for out in outs:
-            edits += len(getattr(out, "applied", getattr(out, "spans", ())))
+        found += _found(outs)
         times.append(time.perf_counter() - t0)
-    best = min(times)
-    return {"name": name, "docs": len(docs), "words": words, "warmup_s": round(warm, 3),
-            "seconds": round(best, 3), "seconds_median": round(statistics.median(times), 3),
-            "words_per_s": round(words / best) if best > 0 else None,
-            "docs_per_s": round(len(docs) / best, 1) if best > 0 else None,
-            "changes_per_run": edits // repeat, "signature": __import__("restore").signature_of(cfg)}
+    return _record(name, docs, cfg, times, found // repeat, warm)
 
 
 def run_jobs(name: str, batch_fn, docs: list[Document], cfg: Config, batch: int, jobs: int) -> dict:
     """``batch_fn`` on windows of ``batch`` documents in ``jobs`` worker processes, timed from the
     start of the workers (their start-up and model loading included) to the last result."""
-    words = sum(count_words(d.text) for d in docs)
     windows = [[d.text for d in docs[i:i + batch]] for i in range(0, len(docs), batch)]
     t0 = time.perf_counter()
     outs = [o for _, res in map_windows(batch_fn, windows, cfg, jobs) for o in res]
-    took = time.perf_counter() - t0
-    edits = sum(len(getattr(o, "applied", getattr(o, "spans", ()))) for o in outs)
-    return {"name": name, "docs": len(docs), "words": words, "warmup_s": 0.0, "seconds": round(took, 3),
-            "seconds_median": round(took, 3), "words_per_s": round(words / took) if took > 0 else None,
-            "docs_per_s": round(len(docs) / took, 1) if took > 0 else None, "changes_per_run": edits,
-            "signature": __import__("restore").signature_of(cfg)}
+    return _record(name, docs, cfg, [time.perf_counter() - t0], _found(outs))
 
 
 def main(argv: list[str] | None = None) -> int:
