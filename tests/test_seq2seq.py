@@ -236,53 +236,42 @@ def test_evidence_sets_the_confidence_only_with_its_detector(tiny_dir):
         res.infill = saved_infill
 
 
-def test_a_model_edit_keeps_acronyms(tiny_dir):
-    d, _ = tiny_dir
-    res = S.load_restorer(d)
-    text = "The protection expert Global SOS said so."
-    a = text.index("expert Global SOS")
-    span = Span(a, a + len("expert Global SOS"), "expert Global SOS", 0.95)
-
-    def fixed(best):
-        def infill(items, extra=None, generate=True):
-            return [{"candidates": [it[1].lower(), best], "ids": [[1], [2]], "lps": [-9.0, -1.0], "keep_lp": -9.0,
-                     "best": 1, "best_text": best, "beam": [], "left": it[0], "span": it[1], "right": it[2]}
-                    for it in items]
-        return infill
-
-    saved = res.infill
-    try:
-        res.infill = fixed("global so")  # the acronym garbled: no edit
-        assert res.propose_edits(text, [span], Config()) == []
-        res.infill = fixed("specialist global sos")  # kept: its spelling comes back
-        (e,) = res.propose_edits(text, [span], Config())
-        assert e.replacement == "specialist Global SOS"
-    finally:
-        res.infill = saved
-
-
-def test_a_wording_that_says_a_word_twice_is_reported_not_applied(tiny_dir):
-    d, _ = tiny_dir
-    res = S.load_restorer(d)
-    text = "She was a C-levelled footed soldier then."
-    a = text.index("C-levelled footed soldier")
-    span = Span(a, a + len("C-levelled footed soldier"), "C-levelled footed soldier", 0.95)
-
+def fixed(best: str, lp: float = -1.0):
+    """A stand-in for ``SpanRestorer.infill`` whose best wording is always ``best`` (log-prob ``lp``,
+    keep -9)."""
     def infill(items, extra=None, generate=True):
-        return [{"candidates": [it[1].lower(), best], "ids": [[1], [2]], "lps": [-9.0, -0.5], "keep_lp": -9.0,
+        return [{"candidates": [it[1].lower(), best], "ids": [[1], [2]], "lps": [-9.0, lp], "keep_lp": -9.0,
                  "best": 1, "best_text": best, "beam": [], "left": it[0], "span": it[1], "right": it[2]}
                 for it in items]
+    return infill
 
-    saved, res.infill = res.infill, infill
-    try:
-        best = "c-level subordinated subordinated"
-        (e,) = res.propose_edits(text, [span], Config(model_threshold=0.0, threshold=0.0))
-        assert not e.applied and '"subordinated" twice in a row' in e.rule
-        best = "c-level foot soldier"
-        (e,) = res.propose_edits(text, [span], Config(model_threshold=0.0, threshold=0.0))
-        assert e.applied and e.replacement == "C-level foot soldier"
-    finally:
-        res.infill = saved
+
+def _restorer_and_span(tiny_dir, text: str, phrase: str):
+    res = S.load_restorer(tiny_dir[0])
+    a = text.index(phrase)
+    return res, Span(a, a + len(phrase), phrase, 0.95)
+
+
+def test_a_model_edit_keeps_acronyms(tiny_dir, monkeypatch):
+    text = "The protection expert Global SOS said so."
+    res, span = _restorer_and_span(tiny_dir, text, "expert Global SOS")
+    monkeypatch.setattr(res, "infill", fixed("global so"))  # the acronym garbled: no edit
+    assert res.propose_edits(text, [span], Config()) == []
+    monkeypatch.setattr(res, "infill", fixed("specialist global sos"))  # kept: its spelling comes back
+    (e,) = res.propose_edits(text, [span], Config())
+    assert e.replacement == "specialist Global SOS"
+
+
+def test_a_wording_that_says_a_word_twice_is_reported_not_applied(tiny_dir, monkeypatch):
+    text = "She was a C-levelled footed soldier then."
+    res, span = _restorer_and_span(tiny_dir, text, "C-levelled footed soldier")
+    cfg = Config(model_threshold=0.0, threshold=0.0)
+    monkeypatch.setattr(res, "infill", fixed("c-level subordinated subordinated", -0.5))
+    (e,) = res.propose_edits(text, [span], cfg)
+    assert not e.applied and '"subordinated" twice in a row' in e.rule
+    monkeypatch.setattr(res, "infill", fixed("c-level foot soldier", -0.5))
+    (e,) = res.propose_edits(text, [span], cfg)
+    assert e.applied and e.replacement == "C-level foot soldier"
 
 
 def test_word_count_rule():
