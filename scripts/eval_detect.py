@@ -67,6 +67,7 @@ def main(argv=None) -> int:
     ap.add_argument("--batch", type=int, default=16, help="documents per detect_batch call (the CLI's window)")
     ap.add_argument("--allow-no-model", action="store_true")
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--offset", type=int, default=0, help="skip the first N gold documents (then --limit)")
     ap.add_argument("--show", type=int, default=40, help="--text: spans to print per file")
     shared_scorer.add_argument(ap)
     args = ap.parse_args(argv)
@@ -97,11 +98,10 @@ def main(argv=None) -> int:
                 print(f"   {s.confidence:.2f} {s.source[:4]} {s.text!r}" + (f" -> {s.suggestion!r}" if s.suggestion else ""))
         return 0
 
-    gold = list(read_jsonl(args.gold))
-    if args.limit:
-        gold = gold[: args.limit]
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    gold, gold_path = shared_scorer.select(args.gold, list(read_jsonl(args.gold)), args.offset, args.limit,
+                                           out.with_suffix(".gold.jsonl"))
     words = 0
     spent = 0.0
     with open(out, "w", encoding="utf-8") as fh:
@@ -115,12 +115,6 @@ def main(argv=None) -> int:
             for n, (g, d) in enumerate(zip(window, got), k + 1):
                 fh.write(json.dumps({"id": g.get("id", n), "spans": [{"start": s.start, "end": s.end} for s in d.spans],
                                      "spun_score": d.spun_score}) + "\n")
-    gold_path = args.gold
-    if args.limit:
-        gold_path = str(out.with_suffix(".gold.jsonl"))
-        with open(gold_path, "w", encoding="utf-8") as fh:
-            for g in gold:
-                fh.write(json.dumps(g, ensure_ascii=False) + "\n")
     fig = shared_scorer.score("detect", gold_path, out, args.scorer)
     fig.update({"threshold": thr, "gate": det.gate if det else None, "words": words, "seconds": round(spent, 1),
                 "words_per_s": round(words / spent) if spent else None,

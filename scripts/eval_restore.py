@@ -3,7 +3,7 @@
 
     python scripts/eval_restore.py --gold data/eval/dev_medium.jsonl --out runs/NAME/restore.jsonl
         [--no-model] [--no-detector] [--lexicon FILE ...] [--builtin-extra news_mined]
-        [--exclude-tortured-phrases] [--threshold 0.6] [--limit N] [--explain FILE]
+        [--exclude-tortured-phrases] [--threshold 0.6] [--offset N] [--limit N] [--explain FILE]
 
 Writes ``{id, restored}`` per gold record, then runs
 ``python3 ../shared/eval/score.py restore GOLD SYSTEM --json`` and prints its figures.
@@ -66,6 +66,7 @@ def main(argv=None) -> int:
     ap.add_argument("--refine-threshold", type=float, default=None,
                     help="ask the model again about sub-runs of a span at this detector probability")
     ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--offset", type=int, default=0, help="skip the first N gold documents (then --limit)")
     ap.add_argument("--explain", default=None,
                     help="also write each document's edits (applied and reported) and detector spans "
                          "here, for scripts/error_analysis.py")
@@ -76,9 +77,9 @@ def main(argv=None) -> int:
     from restore import lexicon as lexmod
     from restore.config import Config
 
-    gold = list(read_jsonl(args.gold))
-    if args.limit:
-        gold = gold[: args.limit]
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    gold, gold_path = shared_scorer.select(args.gold, list(read_jsonl(args.gold)), args.offset, args.limit,
+                                           os.path.splitext(args.out)[0] + ".gold.jsonl")
 
     extra = ["news_mined"] if args.builtin_extra is None else [x for x in args.builtin_extra if x != "none"]
     if extra:
@@ -96,7 +97,6 @@ def main(argv=None) -> int:
     lex = lexmod.load_lexicon(cfg.lexicons, cfg.builtin)
     print(f"dictionaries: {', '.join(f'{n} ({c})' for n, _, c in lex.sources)}; {len(lex)} entries", file=sys.stderr)
 
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     t0 = time.time()
     n_edits = 0
     explain = open(args.explain, "w", encoding="utf-8") if args.explain else None
@@ -113,12 +113,6 @@ def main(argv=None) -> int:
     dt = time.time() - t0
     print(f"restored {len(gold)} documents in {dt:.1f}s ({n_edits} applied edits) -> {args.out}", file=sys.stderr)
 
-    gold_path = args.gold
-    if args.limit:
-        gold_path = os.path.splitext(args.out)[0] + ".gold.jsonl"
-        with open(gold_path, "w", encoding="utf-8") as fh:
-            for g in gold:
-                fh.write(json.dumps(g, ensure_ascii=False) + "\n")
     figures = shared_scorer.score("restore", gold_path, args.out, args.scorer)
     figures["signature"] = restore.signature_of(cfg)
     with open(os.path.splitext(args.out)[0] + ".score.json", "w", encoding="utf-8") as fh:

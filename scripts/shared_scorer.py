@@ -32,3 +32,19 @@ def score(kind: str, gold: str | Path, system: str | Path, scorer: str | Path = 
     if p.returncode != 0:
         raise SystemExit(f"{scorer} {kind} {gold} {system} failed:\n{p.stderr.strip()}")
     return json.loads(p.stdout)
+
+
+def select(gold_path: str | Path, rows: list[dict], offset: int, limit: int | None,
+           copy_to: str | Path) -> tuple[list[dict], str]:
+    """The gold ``rows[offset:offset + limit]`` and the path of a gold file with exactly those
+    records for the scorer: ``gold_path`` itself when that is all of them, else a copy written to
+    ``copy_to`` (beside the system file, so that the run can be scored again)."""
+    picked = rows[max(0, offset):]
+    if limit:
+        picked = picked[:limit]
+    if len(picked) == len(rows):
+        return picked, str(gold_path)
+    with open(copy_to, "w", encoding="utf-8") as fh:
+        for g in picked:
+            fh.write(json.dumps(g, ensure_ascii=False) + "\n")
+    return picked, str(copy_to)

@@ -43,3 +43,19 @@ def test_a_failing_scorer_names_itself(shared, tmp_path):
     bad.write_text("not json\n")
     with pytest.raises(SystemExit, match="failed"):
         shared_scorer.score("restore", bad, bad, shared / "eval" / "score.py")
+
+
+def test_eval_restore_takes_a_slice_of_the_gold_file(shared, tmp_path, capsys):
+    import eval_restore
+
+    gold = tmp_path / "gold.jsonl"
+    rows = [{"id": "a", "spun": "The White Dwelling said so.", "original": "The White House said so."},
+            {"id": "b", "spun": "NBC Information reported it.", "original": "NBC News reported it."},
+            {"id": "c", "spun": "Nothing here.", "original": "Nothing here."}]
+    gold.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "run" / "restore.jsonl"
+    assert eval_restore.main(["--gold", str(gold), "--out", str(out), "--no-model", "--no-detector",
+                              "--offset", "1", "--limit", "1"]) == 0
+    assert [json.loads(x) for x in out.read_text().splitlines()] == [{"id": "b", "restored": "NBC News reported it."}]
+    figures = json.loads((tmp_path / "run" / "restore.score.json").read_text())
+    assert figures["docs"] == 1 and figures["error_reduction"] == 1.0
