@@ -28,7 +28,12 @@ def transfer_case(source: str, replacement: str) -> str:
 
     Word by word where the word counts line up; otherwise the first word's pattern decides the
     first word (a sentence-initial capital is kept) and an all-caps source makes everything upper.
-    Words of the replacement that carry their own capitals ("NBC", "iPhone") keep them.
+    Words of the replacement with capitals inside ("NBC", "iPhone") keep them. A capitalised word
+    of the replacement ("Foreign Ministry") keeps its capital unless the source says otherwise: a
+    spinner keeps the case of what it replaces and of the words it leaves, so the word lined up with
+    a lower-case (all-caps) source word is lower case (all caps), and so is any word when the whole
+    source is lower case ("unfamiliar ministry" -> "foreign ministry", "Exchequer secretary" ->
+    "Treasury secretary", "British Telecoms PLC" -> "British Telecommunications PLC").
     """
     src = source.split()
     rep = replacement.split(" ")
@@ -37,9 +42,16 @@ def transfer_case(source: str, replacement: str) -> str:
     pats = [_pattern(w) for w in src]
     if all(p == "upper" for p in pats) and any(len([c for c in w if c.isalpha()]) > 1 for w in src):
         return replacement.upper()
+    aligned = len(src) == len(rep)
+    all_lower = all(p in ("lower", "none") for p in pats)
     out = []
     for i, w in enumerate(rep):
-        if w != w.lower():  # the dictionary spelled its own case: keep it
+        if w != w.lower():  # the dictionary spelled its own case
+            title = _pattern(w) == "title" and w[1:] == w[1:].lower()
+            if title and aligned and pats[i] in ("lower", "upper"):
+                w = w.lower() if pats[i] == "lower" else w.upper()
+            elif title and not aligned and all_lower:
+                w = w.lower()
             out.append(w)
             continue
         if len(src) == len(rep):

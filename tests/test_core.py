@@ -103,6 +103,15 @@ def test_apply_edits_rejects_bad_edits():
     ("Very last 7 days", "last week", "Last week"),
     ("Human Legal rights Observe", "human rights watch", "Human Rights Watch"),
     ("NBC Information", "NBC News", "NBC News"),
+    ("nbc information", "NBC News", "NBC news"),  # NBC spells itself; "news" follows the source
+    ("unfamiliar ministry", "Foreign Ministry", "foreign ministry"),  # the spinner kept the case
+    ("Unfamiliar Ministry", "Foreign Ministry", "Foreign Ministry"),
+    ("Exchequer secretary", "Treasury Secretary", "Treasury secretary"),
+    ("associate prof", "Associate Professor", "associate professor"),
+    ("deputy chancellor", "Deputy Prime Minister", "deputy prime minister"),
+    ("Deputy chancellor", "Deputy Prime Minister", "Deputy Prime Minister"),  # not all lower: as spelled
+    ("the iphone", "the iPhone", "the iPhone"),
+    ("British Telecoms PLC", "British Telecommunications Plc", "British Telecommunications PLC"),
 ])
 def test_transfer_case(src, rep, want):
     assert transfer_case(src, rep) == want
