@@ -4,10 +4,9 @@ For machines with more cores than torch's intra-op threads use well (the models 
 the 2-core machine of the README's figures two workers ran about as fast as one process with two
 threads. Each worker loads the models once and computes with one thread (``RESTORE_THREADS=1``
 unless set), so its output is the same as a one-thread run in this process: same windows, same
-padding, same arithmetic. Workers are started
-with "spawn" (fork after torch has started its thread pools can hang), results come back in the
-order of the windows, and only a few windows are in flight at a time, so memory stays bounded
-on a long stream. No torch here: the workers import the pipeline, this module does not.
+padding, same arithmetic. Workers are started with "spawn" (fork after torch has started its
+thread pools can hang), results come back in the order of the windows, and only a few windows are
+in flight at a time, so memory stays bounded on a long stream. No torch here: the workers import the pipeline, this module does not.
 """
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ import os
 from collections import deque
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
-from .errors import RestoreError
+from .errors import ConfigError, RestoreError
 
 BatchFn = Callable[[Sequence[str], Any], list]
 W = TypeVar("W")
@@ -49,8 +48,6 @@ def resolve_jobs(jobs: int) -> int:
     """``jobs`` worker processes; 0 means one per usable CPU, as many as the available memory holds
     (WORKER_BYTES each, at least one)."""
     if jobs < 0:
-        from .errors import ConfigError
-
         raise ConfigError(f"jobs must be 0 (one per CPU) or more, got {jobs}")
     if jobs:
         return jobs
@@ -63,10 +60,6 @@ def _init_worker() -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops the workers
     os.environ.setdefault("RESTORE_THREADS", "1")
-
-
-def _run(batch_fn: BatchFn, texts: Sequence[str], cfg) -> list:
-    return batch_fn(texts, cfg)
 
 
 def map_windows(batch_fn: BatchFn, windows: Iterable[W], cfg, jobs: int = 1,
@@ -93,7 +86,7 @@ def map_windows(batch_fn: BatchFn, windows: Iterable[W], cfg, jobs: int = 1,
     try:
         for w in windows:
             t = list(texts(w))
-            pending.append((w, pool.submit(_run, batch_fn, t, cfg) if t else done))
+            pending.append((w, pool.submit(batch_fn, t, cfg) if t else done))
             while len(pending) > 2 * jobs:
                 w0, f = pending.popleft()
                 yield w0, f.result()
