@@ -24,8 +24,10 @@ import typer
 from . import __version__
 from .config import QUALITIES, Config
 from .errors import InputError, RestoreError
+from .output import Formatter, Sink, detect_record, record_json, write_stdout
 from .parallel import map_windows, resolve_jobs
-from .io import (DEFAULT_MAX_BYTES, STDIN_NAME, AtomicWriter, Document, Source, expand_paths,
+from .progress import progress_bar
+from .io import (DEFAULT_MAX_BYTES, STDIN_NAME, Document, Source, expand_paths,
                  iter_inputs, output_path_for, read_text_source, same_file, severity)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -53,20 +55,6 @@ def _stderr(msg: str) -> None:
     sys.stderr.flush()
 
 
-def _out(s: str) -> None:
-    """Write data to stdout as UTF-8 whatever the locale."""
-    if not s:
-        return
-    buf = getattr(sys.stdout, "buffer", None)
-    if buf is not None:
-        sys.stdout.flush()
-        buf.write(s.encode("utf-8"))
-        buf.flush()
-    else:
-        sys.stdout.write(s)
-        sys.stdout.flush()
-
-
 def _isatty(stream) -> bool:
     try:
         return bool(stream.isatty())
@@ -88,11 +76,6 @@ def _line_col(text: str, pos: int) -> tuple[int, int]:
     line = text.count("\n", 0, pos) + 1
     col = pos - (text.rfind("\n", 0, pos) + 1) + 1
     return line, col
-
-
-def _record_json(obj: Any, indent: int | None = None) -> str:
-    """JSON that keeps the key order of input records (new fields come after the input's own)."""
-    return json.dumps(obj, ensure_ascii=False, indent=indent)
 
 
 class Reporter:
@@ -185,49 +168,6 @@ def _several(sources: list[Source]) -> bool:
     return len(sources) > 1 or any(s.root is not None or s.kind == "jsonl" for s in sources)
 
 
-def _progress(total: int | None, enabled: bool):
-    """A rich progress bar on stderr, or a stand-in that does nothing."""
-    if not enabled:
-        return _NoProgress()
-    from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
-                               TimeElapsedColumn)
-
-    cols = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn()] if total else [SpinnerColumn(), TextColumn("{task.description}"),
-                                                TextColumn("{task.completed} documents"), TimeElapsedColumn()]
-    return _RichProgress(Progress(*cols, console=Console(stderr=True), transient=True,
-                                  redirect_stdout=False, redirect_stderr=True), total)
-
-
-class _NoProgress:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *a):
-        return False
-
-    def advance(self, label: str = "") -> None:
-        pass
-
-
-class _RichProgress:
-    def __init__(self, progress, total):
-        self.p = progress
-        self.total = total
-
-    def __enter__(self):
-        self.p.__enter__()
-        self.task = self.p.add_task("restore", total=self.total)
-        return self
-
-    def __exit__(self, *a):
-        return self.p.__exit__(*a)
-
-    def advance(self, label: str = "") -> None:
-        self.p.update(self.task, advance=1, description=label[-40:] if label else "restore")
-
-
 def _progress_total(sources: list[Source]) -> int | None:
     if any(s.kind == "jsonl" for s in sources):
         return None
@@ -239,131 +179,6 @@ def _show_progress(sources: list[Source], quiet: bool, no_progress: bool, stdout
     terminal on stdout (``stdout_free``: output goes to files, or nowhere)."""
     return (_several(sources) and not quiet and not no_progress and _isatty(sys.stderr)
             and (stdout_free or not _isatty(sys.stdout)))
-
-
-# ------------------------------------------------------------------ output sinks
-class Sink:
-    """One destination (stdout, a file) that chunks of output go to, written atomically for files."""
-
-    def __init__(self, path: Path | None, dry: bool = False):
-        self.path = path
-        self.dry = dry
-        self._writer: AtomicWriter | None = None
-        self._f = None
-        self.chunks = 0
-
-    def write(self, s: str) -> None:
-        if self.dry or not s:
-            return
-        self.chunks += 1
-        if self.path is None:
-            _out(s)
-            return
-        if self._writer is None:
-            self._writer = AtomicWriter(self.path)
-            self._f = self._writer.__enter__()
-        self._f.write(s.encode("utf-8"))
-
-    def commit(self) -> bool:
-        """Finish: a file appears (replacing any old one) only now. True when something was written."""
-        if self._writer is not None:
-            w, self._writer = self._writer, None
-            w.__exit__(None, None, None)
-            return True
-        return False
-
-    def abort(self) -> None:
-        if self._writer is not None:
-            w, self._writer = self._writer, None
-            w.__exit__(RuntimeError, RuntimeError("aborted"), None)
-
-
-class Formatter:
-    """Turns (document, result) pairs into the text of one output format."""
-
-    def __init__(self, fmt: str, show: str = "text", color: bool = False, several: bool = False,
-                 output_field: str = "restored", headers: bool = False):
-        self.fmt, self.show, self.color, self.several = fmt, show, color, several
-        self.output_field = output_field
-        self.headers = headers
-        self._json: list[dict] = []
-        self._n = 0
-
-    def chunk(self, doc: Document, result) -> str:
-        self._n += 1
-        if self.fmt == "jsonl":
-            return _record_json(fix_record(doc, result, self.output_field)) + "\n"
-        if self.fmt == "json":
-            self._json.append(fix_record(doc, result, self.output_field))
-            return ""
-        if self.fmt == "html":
-            from .align import segments_from_edits
-            from .render.html import render_html
-            from .types import Span
-
-            meta = {"source": doc.id, "signature": result.signature, "spun_score": round(result.spun_score, 4),
-                    "edits applied": len(result.applied), "edits reported (marked)": len(result.reported),
-                    "spans unrestored (marked)": len(result.unrestored)}
-            reported = [Span(e.start, e.end, e.original, e.confidence, e.replacement, e.source) for e in result.reported]
-            return render_html(segments_from_edits(doc.text, result.edits), title=f"restore: {doc.id}", meta=meta,
-                               spans=[*result.unrestored, *reported])
-        if self.fmt == "diff":
-            from .render.unified import render_unified
-
-            name = doc.id if doc.kind == "jsonl" else doc.path
-            return render_unified(doc.text, result.text, f"a/{name}", f"b/{name}")
-        # text
-        if self.show == "diff":
-            from .align import segments_from_edits
-            from .render.terminal import render_terminal
-
-            body = render_terminal(segments_from_edits(doc.text, result.edits), color=self.color,
-                                   spans=result.unrestored)
-            if self.color and not body.endswith("\n"):
-                body += "\n"
-        else:
-            body = result.text
-        if self.headers:
-            if body and not body.endswith("\n"):
-                body += "\n"
-            return ("\n" if self._n > 1 else "") + f"==> {doc.id} <==\n" + body
-        return body
-
-    def finish(self) -> str:
-        if self.fmt != "json":
-            return ""
-        obj: Any = self._json if self.several else (self._json[0] if self._json else None)
-        if obj is None:
-            return ""
-        return _record_json(obj, indent=2) + "\n"
-
-
-def fix_record(doc: Document, result, output_field: str = "restored") -> dict:
-    """The JSON record of one restored document: for JSONL input, the input record with
-    ``restored`` (or ``output_field``), ``edits``, ``spun_score``, ``signature`` added; for text
-    input ``id``, ``path`` and the same fields. Edit offsets ``start``/``end`` point into the input
-    text (``rec[field][start:end] == original``), ``out_start``/``out_end`` into the restored text."""
-    from .render.jsonout import result_record
-
-    rr = result_record(result)
-    rec: dict = dict(doc.record) if doc.record is not None else {"id": doc.id, "path": doc.path}
-    rec[output_field] = rr["restored"]
-    rec["edits"] = rr["edits"]
-    rec["unrestored_spans"] = rr["unrestored_spans"]
-    rec["spun_score"] = rr["spun_score"]
-    rec["signature"] = rr["signature"]
-    return rec
-
-
-def detect_record(doc: Document, detection) -> dict:
-    from .render.jsonout import detection_record
-
-    dr = detection_record(detection)
-    rec: dict = dict(doc.record) if doc.record is not None else {"id": doc.id, "path": doc.path}
-    rec["spans"] = dr["spans"]
-    rec["spun_score"] = dr["spun_score"]
-    rec["signature"] = dr["signature"]
-    return rec
 
 
 # ------------------------------------------------------------------ shared options
@@ -416,7 +231,7 @@ def _version_cb(value: bool) -> None:
         sig = signature_of(Config())
     except Exception as exc:  # noqa: BLE001 - --version must work even when a model is broken
         sig = f"(signature unavailable: {exc})"
-    _out(f"restore {__version__}\n{sig}\n")
+    write_stdout(f"restore {__version__}\n{sig}\n")
     raise typer.Exit(0)
 
 
@@ -589,7 +404,7 @@ def fix(
     show_diff_on_stdout = fmt == "text" and show == "diff" and shared is not None and out_file is None
     try:
         stdout_free = check or in_place or output is not None
-        with _progress(_progress_total(sources), _show_progress(sources, quiet, no_progress, stdout_free)) as prog:
+        with progress_bar(_progress_total(sources), _show_progress(sources, quiet, no_progress, stdout_free)) as prog:
             items = iter_inputs(field=field, id_field=id_field, max_bytes=max_bytes, sources=sources)
             for doc, result in _processed(items, cfg, restore_batch, rep, resolve_jobs(jobs)):
                 n_docs += 1
@@ -777,7 +592,7 @@ def detect(
     marked: list[tuple] = []  # --format html: (name, detection, spun)
     scores: list[float] = []
     n_spun = 0
-    with _progress(_progress_total(sources), _show_progress(sources, quiet, no_progress)) as prog:
+    with progress_bar(_progress_total(sources), _show_progress(sources, quiet, no_progress)) as prog:
         items = iter_inputs(field=field, id_field=id_field, max_bytes=max_bytes, sources=sources)
         for doc, det in _processed(items, cfg, detect_batch, rep, resolve_jobs(jobs)):
             prog.advance(doc.id)
@@ -787,9 +602,9 @@ def detect(
             if det.spun_score < min_score:
                 continue
             if fmt == "text":
-                _out(_lint_lines(doc, det, spun))
+                write_stdout(_lint_lines(doc, det, spun))
             elif fmt == "jsonl":
-                _out(_record_json(detect_record(doc, det)) + "\n")
+                write_stdout(record_json(detect_record(doc, det)) + "\n")
             elif fmt == "html":
                 marked.append((doc.path if doc.kind == "text" else doc.id, det, spun))
             else:
@@ -797,13 +612,13 @@ def detect(
     if fmt == "json":
         obj: Any = records if several else (records[0] if records else None)
         if obj is not None:
-            _out(_record_json(obj, indent=2) + "\n")
+            write_stdout(record_json(obj, indent=2) + "\n")
     elif fmt == "html" and marked:
         from .render.html import render_detection_html
 
         title = f"restore detect: {marked[0][0]}" if len(marked) == 1 else f"restore detect: {len(marked)} documents"
         meta = {"signature": marked[0][1].signature, "doc_threshold": doc_thr, "min_score": min_score}
-        _out(render_detection_html(marked, title=title, meta=meta))
+        write_stdout(render_detection_html(marked, title=title, meta=meta))
     if len(scores) > 1 and not quiet:
         _summary_table(len(scores), n_spun, sum(scores) / len(scores))
     if rep.errors:
@@ -875,20 +690,20 @@ def diff(
         body = render_terminal(segs, color=color)
         if _isatty(sys.stdout) and body and not body.endswith("\n"):
             body += "\n"
-        _out(body)
+        write_stdout(body)
     elif fmt == "json":
         from .render.jsonout import diff_record
 
         rec = {"a": na, "b": nb, **diff_record(segs)}
-        _out(_record_json(rec, indent=2) + "\n")
+        write_stdout(record_json(rec, indent=2) + "\n")
     elif fmt == "html":
         from .render.html import render_html
 
-        _out(render_html(segs, title=f"{na} → {nb}", meta={"a": na, "b": nb}))
+        write_stdout(render_html(segs, title=f"{na} → {nb}", meta={"a": na, "b": nb}))
     else:
         from .render.unified import render_unified
 
-        _out(render_unified(ta, tb, na, nb))
+        write_stdout(render_unified(ta, tb, na, nb))
     if exit_code and ta != tb:
         raise typer.Exit(EXIT_FINDINGS)
 
@@ -910,22 +725,22 @@ def lexicon(
     if phrase is None:
         per = [{"dictionary": name, "hash": h, "entries": n} for name, h, n in lex.sources]
         if fmt == "json":
-            _out(_record_json({"dictionaries": per, "merged_entries": len(lex), "signature": lex.signature},
+            write_stdout(record_json({"dictionaries": per, "merged_entries": len(lex), "signature": lex.signature},
                               indent=2) + "\n")
             return
         if not per:
-            _out("no dictionaries loaded\n")
+            write_stdout("no dictionaries loaded\n")
             return
         w = max(len("dictionary"), *(len(p["dictionary"]) for p in per))
         rows = [f"{'dictionary':<{w}}  {'entries':>8}  hash"]
         rows += [f"{p['dictionary']:<{w}}  {p['entries']:>8}  {p['hash']}" for p in per]
         rows.append(f"{'merged':<{w}}  {len(lex):>8}  {lex.signature}")
-        _out("\n".join(rows) + "\n")
+        write_stdout("\n".join(rows) + "\n")
         return
     entry = lex.lookup(phrase)
     if entry is None:
         if fmt == "json":
-            _out(_record_json({"phrase": phrase, "found": False}) + "\n")
+            write_stdout(record_json({"phrase": phrase, "found": False}) + "\n")
         _stderr(f"restore: {_q(phrase)} is in none of the dictionaries")
         raise typer.Exit(EXIT_FINDINGS)
     rec = {"phrase": phrase, "found": True, "entry": entry.spun, "canonical": entry.canonical,
@@ -933,10 +748,10 @@ def lexicon(
     if entry.note:
         rec["note"] = entry.note
     if fmt == "json":
-        _out(_record_json(rec) + "\n")
+        write_stdout(record_json(rec) + "\n")
         return
     keys = ["entry", "canonical", "dictionary", "confidence"] + (["note"] if entry.note else [])
-    _out("".join(f"{k + ':':<12}{rec[k]}\n" for k in keys))
+    write_stdout("".join(f"{k + ':':<12}{rec[k]}\n" for k in keys))
 
 
 # ------------------------------------------------------------------ eval
@@ -955,9 +770,9 @@ def eval_(
     scores = score_restore(load_gold(gold), load_system(system, field), with_bleu=bleu).to_dict()
     scores["signature"] = f"restore-eval:{__version__}|gold:{Path(gold).name}|tok:words+punct|case:yes"
     if _v(fmt) == "json":
-        _out(_record_json(scores) + "\n")
+        write_stdout(record_json(scores) + "\n")
         return
-    _out("".join(f"{k + ':':<17}{v}\n" for k, v in scores.items() if v is not None))
+    write_stdout("".join(f"{k + ':':<17}{v}\n" for k, v in scores.items() if v is not None))
 
 
 
