@@ -260,7 +260,7 @@ def fix(
     output_field: str = typer.Option("restored", "--output-field", help="JSONL: the field the restored text goes to."),
     output_arg: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE|DIR/",
                                              help="A file, or a directory (existing, or ending in /) "
-                                                  "that mirrors the input tree."),
+                                                  "that mirrors the input tree (each file keeps its format unless --format is given)."),
     in_place: bool = typer.Option(False, "--in-place", "-i", help="Rewrite the inputs (needs --backup)."),
     backup: Optional[str] = typer.Option(None, "--backup", help="With --in-place: keep the original as PATH+SUFFIX."),
     threshold: float = typer.Option(Config.threshold, "--threshold", min=0.0, max=1.0,
@@ -321,6 +321,7 @@ def fix(
         if fmt != "auto" and fmt != ("jsonl" if has_jsonl else "text"):
             raise UsageFailure("--in-place keeps each file's format: leave out --format "
                                "(text files stay text, JSONL stays JSONL)")
+    fmt_auto = fmt == "auto"
     if fmt == "auto" and output is not None and not output.is_dir() and not output_arg.endswith(("/", os.sep)):
         fmt = _format_from_name(output.name) or "auto"  # -o report.html means --format html
     if fmt == "auto":
@@ -344,7 +345,14 @@ def fix(
             out_dir = output
         else:
             out_file = output
-        _refuse_own_input(sources, out_file, out_dir, fmt)
+    # --in-place, and -o DIR without --format, keep each file's format: text stays text, JSONL stays JSONL
+    keep_kind = in_place or (fmt_auto and out_dir is not None)
+
+    def format_of(kind: str) -> str:
+        return ("jsonl" if kind == "jsonl" else "text") if keep_kind else fmt
+
+    if output is not None and not check:
+        _refuse_own_input(sources, out_file, out_dir, format_of)
 
     color_out = False
     if fmt == "text":
@@ -373,9 +381,9 @@ def fix(
             return shared
         if doc.path not in per_file:
             _close_files(exclude=None)
+            doc_fmt = format_of(doc.kind)
             target = Path(doc.path) if in_place else output_path_for(doc.path, doc.root, out_dir,
-                                                                     _suffix_for(fmt, doc.kind))
-            doc_fmt = ("jsonl" if doc.kind == "jsonl" else "text") if in_place else fmt
+                                                                     _suffix_for(doc_fmt, doc.kind))
             f = Formatter(doc_fmt, show, color_out, doc.kind == "jsonl", output_field,
                           headers=doc_fmt == "text" and doc.kind == "jsonl")
             per_file[doc.path] = (Sink(target, dry=check), f, None)
@@ -512,12 +520,13 @@ def _suffix_for(fmt: str, kind: str) -> str:
     return {"json": ".json", "html": ".html", "diff": ".diff"}[fmt]
 
 
-def _refuse_own_input(sources: list[Source], out_file: Path | None, out_dir: Path | None, fmt: str) -> None:
+def _refuse_own_input(sources: list[Source], out_file: Path | None, out_dir: Path | None,
+                      format_of: Callable[[str], str]) -> None:
     for s in sources:
         if s.error is not None or s.path == STDIN_NAME:
             continue
         target = out_file if out_file is not None else \
-            output_path_for(s.path, s.root, out_dir, _suffix_for(fmt, s.kind))
+            output_path_for(s.path, s.root, out_dir, _suffix_for(format_of(s.kind), s.kind))
         if target is not None and (target.exists() or out_file is None) and same_file(target, s.path):
             raise UsageFailure(f"{target}: refusing to write the output onto its own input "
                                "(use --in-place --backup SUFFIX to rewrite inputs)")

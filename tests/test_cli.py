@@ -234,6 +234,20 @@ def test_output_directory_mirrors_the_tree(run, tmp_path):
     assert "2 files written" in r.stderr
 
 
+def test_output_directory_keeps_each_files_format(run, tmp_path):
+    # text and JSONL inputs into -o DIR without --format: text stays text, JSONL stays JSONL
+    out = tmp_path / "out"
+    r = run("fix", FIX / "spun.txt", FIX / "records.jsonl", "-o", f"{out}/")
+    assert r.exit_code == 0, r.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["records.jsonl", "spun.txt"]
+    assert (out / "spun.txt").read_text() == RESTORED
+    recs = [json.loads(line) for line in (out / "records.jsonl").read_text().splitlines()]
+    assert len(recs) == 3 and all("restored" in rec for rec in recs)
+    out2 = tmp_path / "out2"  # an explicit --format still applies to every file
+    r = run("fix", "-f", "jsonl", FIX / "spun.txt", FIX / "records.jsonl", "-o", f"{out2}/")
+    assert r.exit_code == 0 and sorted(p.name for p in out2.iterdir()) == ["records.jsonl", "spun.txt.jsonl"]
+
+
 def test_output_directory_with_format_suffix(run, tmp_path):
     out = tmp_path / "html"
     r = run("fix", "-f", "html", FIX / "tree", "-o", out)
