@@ -128,6 +128,13 @@ class Formatter:
         return record_json(obj, indent=2) + "\n"
 
 
+def _document_record(doc: Document, fields: dict) -> dict:
+    """The input record (JSONL) or ``id`` and ``path`` (text input), with ``fields`` set in order."""
+    rec: dict = dict(doc.record) if doc.record is not None else {"id": doc.id, "path": doc.path}
+    rec.update(fields)
+    return rec
+
+
 def fix_record(doc: Document, result, output_field: str = "restored") -> dict:
     """The JSON record of one restored document: for JSONL input, the input record with
     ``restored`` (or ``output_field``), ``edits``, ``spun_score``, ``signature`` added; for text
@@ -136,21 +143,16 @@ def fix_record(doc: Document, result, output_field: str = "restored") -> dict:
     from .render.jsonout import result_record
 
     rr = result_record(result)
-    rec: dict = dict(doc.record) if doc.record is not None else {"id": doc.id, "path": doc.path}
-    rec[output_field] = rr["restored"]
-    rec["edits"] = rr["edits"]
-    rec["unrestored_spans"] = rr["unrestored_spans"]
-    rec["spun_score"] = rr["spun_score"]
-    rec["signature"] = rr["signature"]
-    return rec
+    return _document_record(doc, {output_field: rr["restored"], "edits": rr["edits"],
+                                  "unrestored_spans": rr["unrestored_spans"], "spun_score": rr["spun_score"],
+                                  "signature": rr["signature"]})
 
 
 def detect_record(doc: Document, detection) -> dict:
+    """The JSON record of one detected document: the input record (or ``id``, ``path``) with
+    ``spans``, ``spun_score`` and ``signature``."""
     from .render.jsonout import detection_record
 
     dr = detection_record(detection)
-    rec: dict = dict(doc.record) if doc.record is not None else {"id": doc.id, "path": doc.path}
-    rec["spans"] = dr["spans"]
-    rec["spun_score"] = dr["spun_score"]
-    rec["signature"] = dr["signature"]
-    return rec
+    return _document_record(doc, {"spans": dr["spans"], "spun_score": dr["spun_score"],
+                                  "signature": dr["signature"]})
