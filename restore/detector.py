@@ -170,6 +170,9 @@ def sigmoid(x: float) -> float:
     return z / (1.0 + z)
 
 
+# densities per 1,000 words count a text as at least this long: one odd word in a three-word
+# headline is not 333 per 1,000 words of evidence
+DENSITY_MIN_WORDS = 20
 DOC_FEATURES = ("top5_mean_p", "mean_p", "log1p_spans_per_1k", "log1p_dict_per_1k",
                 "log_words", "log1p_psum_per_1k", "log1p_psum", "log1p_spans", "log1p_p90")
 
@@ -179,13 +182,13 @@ def doc_features(probs: Sequence[float], n_words: int, n_spans: int, n_dict: int
     probability, log1p(spans per 1,000 words), log1p(dictionary hits per 1,000 words), then the
     length and the absolute amount of evidence (a short document with a few odd words is weaker
     evidence than a long one with the same density): log(words), log1p(sum of p per 1,000 words),
-    log1p(sum of p), log1p(spans), log1p(words with p >= 0.9). A calibration fitted on fewer
-    features uses the first ones only."""
+    log1p(sum of p), log1p(spans), log1p(words with p >= 0.9). Densities count a text as at least
+    ``DENSITY_MIN_WORDS`` long. A calibration fitted on fewer features uses the first ones only."""
     top = sorted(probs, reverse=True)[:5]
     top5 = sum(top) / 5.0 if top else 0.0
     total = float(sum(probs))
     mean = total / len(probs) if probs else 0.0
-    per_k = 1000.0 / max(n_words, 1)
+    per_k = 1000.0 / max(n_words, DENSITY_MIN_WORDS)
     high = sum(1 for p in probs if p >= 0.9)
     return [top5, mean, math.log1p(n_spans * per_k), math.log1p(n_dict * per_k),
             math.log(max(n_words, 1)), math.log1p(total * per_k), math.log1p(total), math.log1p(n_spans),
@@ -368,6 +371,8 @@ class SpanDetector:
         if not dc:
             return round(max(probs, default=0.0), 4)
         f = doc_features(probs, n_words, n_spans, n_dict)
+        if "min" in dc:  # no extrapolation past what calibration saw (a one-word text, a 50,000-word one)
+            f = [min(max(v, lo), hi) for v, lo, hi in zip(f, dc["min"], dc["max"])]
         x = dc["intercept"] + sum(w * (v - m) / s for w, v, m, s in zip(dc["coef"], f, dc["mean"], dc["std"]))
         return round(sigmoid(x), 4)
 

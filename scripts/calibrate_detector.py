@@ -5,8 +5,9 @@
    directory, with the tokenizer files; inference loads them back as float32, so calibration
    sees exactly what ships.
 2. Builds a dev set from data/splits/dev.jsonl: ~40% of documents left clean, the rest spun with
-   restore.spin (presets light/medium/heavy/mixture) with seeds the training never used. It is
-   written in the scorer's gold format to dev_gold.jsonl beside --stage.
+   restore.spin (presets light/medium/heavy/mixture) with seeds the training never used, plus
+   --short excerpts of them (headlines, lone sentences, fragments), clean or spun the same way. It
+   is written in the scorer's gold format to dev_gold.jsonl beside --stage.
 3. Token calibration: Platt scaling (logistic regression of the gold label on the model's logit
    difference, numpy Newton steps) over every word token of the dev documents.
 4. Threshold, doc-score gate and (three-class detector) the kept threshold: the best token F1
@@ -14,7 +15,8 @@
    which clean dev documents get at most --max-clean-fp flagged words per 1,000 words.
 5. Document score: logistic regression (numpy) on restore.detector.doc_features (top-5 mean word
    probability, mean word probability, spans and dictionary hits per 1k words, length and the
-   absolute amount of evidence; see DOC_FEATURES), with a 2-fold AUROC estimate.
+   absolute amount of evidence; see DOC_FEATURES), with a 2-fold AUROC estimate. The features'
+   dev range is stored too: inference clamps to it instead of extrapolating.
 6. Writes calibration.json (+ dev figures) and copies everything to models/detector/.
 
     python3 scripts/calibrate_detector.py [--trained runs/detector/final] [--limit N]
@@ -94,8 +96,13 @@ def ship_weights(trained: Path, stage: Path) -> None:
         shutil.copy(trained / "train_info.json", stage / "train_info.json")
 
 
-def make_dev(dev_path: Path, p_clean: float, seed: int, limit: int | None) -> list[dict]:
+def make_dev(dev_path: Path, p_clean: float, seed: int, limit: int | None, short: int = 0) -> list[dict]:
+    """The dev documents (clean with probability ``p_clean``, else spun with a random preset), then
+    ``short`` excerpts of random dev documents (``spin.snippet``: 1-3 sentences or their first
+    words), clean or spun the same way, so that the document score also learns what a headline or
+    a lone sentence looks like instead of extrapolating from articles."""
     from restore.spin import Spinner
+    from spin import snippet  # scripts/spin.py
 
     spinner = Spinner()
     docs = [json.loads(line) for line in open(dev_path, encoding="utf-8") if line.strip()]
@@ -104,15 +111,23 @@ def make_dev(dev_path: Path, p_clean: float, seed: int, limit: int | None) -> li
     if limit:
         docs = docs[:limit]
     out = []
-    for i, d in enumerate(docs):
+
+    def add(doc_id: str, text: str, i: int) -> None:
         if rng.random() < p_clean:
-            out.append({"id": d["id"], "spun": d["text"], "original": d["text"], "preset": "clean", "edits": []})
+            out.append({"id": doc_id, "spun": text, "original": text, "preset": "clean", "edits": []})
         else:
             preset = rng.choice(("light", "medium", "heavy", "mixture"))
-            r = spinner.spin(d["text"], preset, seed * 100_003 + i)
-            rec = r.to_dict()
-            rec["id"] = d["id"]
+            rec = spinner.spin(text, preset, seed * 100_003 + i).to_dict()
+            rec["id"] = doc_id
             out.append(rec)
+
+    for i, d in enumerate(docs):
+        add(d["id"], d["text"], i)
+    for j in range(short):
+        d = docs[rng.randrange(len(docs))]
+        text = snippet(d["text"], rng)
+        if text:
+            add(f"{d['id']}#short{j}", text, len(docs) + j)
     return out
 
 
@@ -166,6 +181,8 @@ def main(argv=None) -> int:
     ap.add_argument("--p-clean", type=float, default=0.4)
     ap.add_argument("--seed", type=int, default=20261201)
     ap.add_argument("--limit", type=int, default=0, help="use only N dev documents")
+    ap.add_argument("--short", type=int, default=400,
+                    help="short excerpts of dev documents added to the dev set (headlines, lone sentences)")
     ap.add_argument("--max-clean-fp", type=float, default=1.0,
                     help="flagged words per 1,000 words of clean dev text allowed at the default threshold")
     ap.add_argument("--dtype", default="bf16", choices=["bf16", "fp32"], help="inference precision to calibrate")
@@ -188,7 +205,7 @@ def main(argv=None) -> int:
         cal_path.unlink()
     det = SpanDetector(stage, dtype=args.dtype)
 
-    dev = make_dev(Path(args.dev), args.p_clean, args.seed, args.limit or None)
+    dev = make_dev(Path(args.dev), args.p_clean, args.seed, args.limit or None, args.short)
     gold_path = Path(args.stage).parent / "dev_gold.jsonl"
     gold_path.parent.mkdir(parents=True, exist_ok=True)
     with open(gold_path, "w", encoding="utf-8") as fh:
@@ -352,9 +369,9 @@ def main(argv=None) -> int:
         "lexicon": load_lexicon((), True).signature,
         "token": {"method": "platt", "a": a, "b": b, "ece": round(ece, 4), "brier": round(brier, 4)},
         "doc": {"features": list(DOC_FEATURES),
-                "mean": mu.tolist(), "std": sd.tolist(), "coef": wd[:-1].tolist(), "intercept": float(wd[-1]),
+                "mean": mu.tolist(), "std": sd.tolist(), "min": F.min(0).tolist(), "max": F.max(0).tolist(), "coef": wd[:-1].tolist(), "intercept": float(wd[-1]),
                 "auroc_in_sample": round(doc_auc, 4), "auroc_2fold": round(doc_auc_cv, 4)},
-        "dev": {"docs": len(docs), "clean_docs": len(clean), "words": n_words_total,
+        "dev": {"docs": len(docs), "clean_docs": len(clean), "words": n_words_total, "short": args.short,
                 "p_clean": args.p_clean, "seed": args.seed, "max_clean_fp_per_1k": args.max_clean_fp,
                 "at_threshold": chosen, "chosen": best, "sweep": sweep, "gate_sweep": gates, "doc_mean_score_by_preset": by_preset,
                 "inference_words_per_s": round(n_words_total / t_inf)},

@@ -17,6 +17,9 @@ python3 scripts/spin.py --input data/splits/test.jsonl --preset mixture --seed 1
   --out data/eval/test_clean_mixed.jsonl --max-docs 200 --max-words-per-doc 400 --clean-share 0.4
 python3 scripts/spin.py --input data/splits/test.jsonl --preset mixture --seed 102 \
   --out data/eval/test_clean.jsonl --max-docs 200 --max-words-per-doc 400 --clean-share 1.0
+# short excerpts (headlines, lone sentences, fragments; --snippets), half of them clean
+python3 scripts/spin.py --input data/splits/test.jsonl --preset mixture --seed 103 \
+  --out data/eval/test_short_mixed.jsonl --max-docs 400 --clean-share 0.5 --snippets
 # dev documents, 40% clean: the quality mode's decision rule was tuned on a trace of these
 python3 scripts/spin.py --input data/splits/dev.jsonl --preset mixture --seed 201 \
   --out data/eval/dev_clean_mixed.jsonl --max-docs 200 --max-words-per-doc 400 --clean-share 0.4

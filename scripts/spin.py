@@ -3,7 +3,7 @@
 
     python scripts/spin.py --input data/splits/dev.jsonl --preset mixture --seed 1 \\
         --out data/eval/dev_mixture.jsonl [--max-docs N] [--max-words-per-doc W] \\
-        [--clean-share 0.0] [--spins-per-doc K]
+        [--clean-share 0.0] [--spins-per-doc K] [--snippets]
 
 Input records: {id, text, ...}. Output records (the shared scorer's gold format):
     {"id", "spun", "original", "preset", "edits": [[spun_start, spun_end, orig_start, orig_end], ...]}
@@ -23,6 +23,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
+from restore.segment import sentences, tokenize  # noqa: E402
 from restore.spin import PRESETS, Spinner  # noqa: E402
 from restore.metrics import read_jsonl  # noqa: E402  (names the file and line of a bad record)
 
@@ -39,6 +40,23 @@ def truncate_paragraphs(text: str, max_words: int | None) -> str:
         kept.append(p)
         n += w
     return "\n\n".join(kept)
+
+
+def snippet(text: str, rng: random.Random, max_sentences: int = 3, p_fragment: float = 0.3) -> str:
+    """A short excerpt of ``text``, the kind of record a batch holds beside articles (a headline, a
+    caption, a lead sentence): 1 to ``max_sentences`` consecutive sentences from a random place,
+    and with probability ``p_fragment`` only their first 1 to n words ("The firm said")."""
+    sents = sentences(text)
+    if not sents:
+        return ""
+    i = rng.randrange(len(sents))
+    j = min(len(sents), i + rng.randint(1, max_sentences))
+    a, b = sents[i][0], sents[j - 1][1]
+    if rng.random() < p_fragment:
+        toks = [t for t in tokenize(text[a:b]) if t.is_word]
+        if toks:
+            b = a + toks[rng.randrange(len(toks))].end
+    return text[a:b].strip()
 
 
 def doc_seed(seed: int, doc_id: str, k: int) -> int:
@@ -60,6 +78,8 @@ def main(argv=None) -> int:
     ap.add_argument("--clean-share", type=float, default=0.0)
     ap.add_argument("--spins-per-doc", type=int, default=1)
     ap.add_argument("--table", default=None, help="compiled spin table (default: the packaged one)")
+    ap.add_argument("--snippets", action="store_true",
+                    help="replace each document by a short excerpt of it (1-3 sentences, or their first words)")
     args = ap.parse_args(argv)
 
     spinner = Spinner(args.table)
@@ -73,6 +93,8 @@ def main(argv=None) -> int:
             if args.max_docs is not None and n_docs >= args.max_docs:
                 break
             text = truncate_paragraphs(rec["text"], args.max_words_per_doc)
+            if args.snippets:
+                text = snippet(text, random.Random(doc_seed(args.seed, f"snippet:{rec['id']}", 0)))
             if not text.strip():
                 continue
             n_docs += 1

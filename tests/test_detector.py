@@ -49,9 +49,19 @@ def test_doc_features_shape_and_range():
     assert f[-1] == pytest.approx(math.log(2))  # one word at p >= 0.9
     assert D.doc_features([], 0, 0, 0) == [0.0] * len(D.DOC_FEATURES)
     # the same density in a longer document is more evidence: the absolute features grow
-    short, long_ = D.doc_features([0.9, 0.1] * 5, 10, 1, 0), D.doc_features([0.9, 0.1] * 50, 100, 10, 0)
+    short, long_ = D.doc_features([0.9, 0.1] * 10, 20, 2, 0), D.doc_features([0.9, 0.1] * 100, 200, 20, 0)
     assert short[:4] + short[5:6] == pytest.approx(long_[:4] + long_[5:6])  # densities
     assert all(long_[i] > short[i] for i in (4, 6, 7, 8))  # length and absolute amounts
+
+
+def test_densities_count_a_short_text_as_min_words_long():
+    """One flagged word in a three-word headline is one per DENSITY_MIN_WORDS words, not 333 per
+    1,000: a short text's densities are not extrapolated past what calibration sees."""
+    n = D.DENSITY_MIN_WORDS
+    tiny, at_min = D.doc_features([0.9, 0.1, 0.1], 3, 1, 1), D.doc_features([0.9] + [0.1] * (n - 1), n, 1, 1)
+    for i in (2, 3):  # spans and dictionary hits per 1,000 words
+        assert tiny[i] == pytest.approx(at_min[i]) == pytest.approx(math.log1p(1000 / n))
+    assert tiny[5] == pytest.approx(math.log1p(1.1 * 1000 / n))  # sum of p per 1,000 words
 
 
 def test_doc_score_uses_only_the_fitted_features(tmp_path):
@@ -60,6 +70,23 @@ def test_doc_score_uses_only_the_fitted_features(tmp_path):
     det = D.SpanDetector.__new__(D.SpanDetector)
     det.calibration = cal
     assert det.doc_score([1.0] * 5, 5, 0, 0) == pytest.approx(round(D.sigmoid(1.0), 4))
+
+
+def test_doc_score_clamps_features_to_the_calibrated_range():
+    """Past the range calibration saw (a one-word text, a 50,000-word one) the score stays where
+    the edge of that range puts it instead of extrapolating the fitted line."""
+    k = len(D.DOC_FEATURES)
+    coef = [0.0] * k
+    coef[4] = -1.0  # log(words): the score falls with length inside the range
+    cal = {"doc": {"mean": [0.0] * k, "std": [1.0] * k, "coef": coef, "intercept": 0.0,
+                   "min": [-100.0] * 4 + [3.0] + [-100.0] * (k - 5), "max": [100.0] * 4 + [6.0] + [100.0] * (k - 5)}}
+    det = D.SpanDetector.__new__(D.SpanDetector)
+    det.calibration = cal
+    edge_short = round(D.sigmoid(-3.0), 4)  # log(20) = 3.0, the shortest seen
+    assert det.doc_score([0.0], 1, 0, 0) == det.doc_score([0.0] * 20, 20, 0, 0) == pytest.approx(edge_short, abs=1e-3)
+    assert det.doc_score([0.0] * 50_000, 50_000, 0, 0) == pytest.approx(round(D.sigmoid(-6.0), 4))
+    del cal["doc"]["min"], cal["doc"]["max"]  # an older calibration: the fitted line as it is
+    assert det.doc_score([0.0], 1, 0, 0) == pytest.approx(0.5)
 
 
 def _tokenizer():
@@ -167,6 +194,22 @@ def test_spun_sentence_scores_higher_than_its_original(det):
     spun = det.detect(SPUN)
     assert spun.spun_score > clean.spun_score
     assert max(p for _, _, p in det.word_probs(SPUN)) > max(p for _, _, p in det.word_probs(CLEAN))
+
+
+@needs_model
+@pytest.mark.parametrize("text", ["ok", "Hello world.", "The firm said", "Thank you.", "Shares fell 3 percent.",
+                                  "Prime Minister Theresa May said on Tuesday."])
+def test_a_short_clean_text_does_not_look_spun(det, text):
+    """A headline, caption or lone sentence: its document score must not come from its shortness
+    (calibration saw short excerpts; features are clamped to what it saw)."""
+    d = det.detect(text)
+    assert d.spun_score < 0.5 and d.spans == ()
+
+
+@needs_model
+def test_a_short_spun_sentence_still_looks_spun(det):
+    d = det.detect("The Innovative Guards said human legal rights were violated very last 7 days.")
+    assert d.spun_score >= det.gate and len(d.spans) >= 2
 
 
 @needs_model

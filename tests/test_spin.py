@@ -262,3 +262,31 @@ def test_script_skips_and_caps_documents(tmp_path):
     subprocess.run([sys.executable, str(script), "--input", str(src), "--out", str(out), "--skip-docs", "2",
                     "--max-docs", "2", "--preset", "heavy"], check=True, capture_output=True)
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["d2", "d3"]
+
+
+def test_snippet_is_a_short_excerpt_of_whole_sentences_or_their_first_words():
+    """scripts/spin.py --snippets (and calibration's short dev documents): 1-3 consecutive sentences
+    of the text, or the first words of them; always a piece of the text, never empty."""
+    import random
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    from spin import snippet
+
+    text = ("The company said on Monday that prices rose. Shares fell 3 percent in early trading.\n\n"
+            "Analysts had expected a rise. The bank declined to comment. Markets were closed on Friday.")
+    sents = ["The company said on Monday that prices rose.", "Shares fell 3 percent in early trading.",
+             "Analysts had expected a rise.", "The bank declined to comment.", "Markets were closed on Friday."]
+    whole = fragments = 0
+    for seed in range(200):
+        s = snippet(text, random.Random(seed))
+        assert s and s in text and s == s.strip()
+        assert any(s.startswith(x[:len(s)]) for x in sents)  # it starts where a sentence starts
+        if s.endswith("."):
+            whole += 1
+            assert 1 <= sum(x in s for x in sents) <= 3
+        else:
+            fragments += 1
+    assert whole > 100 and fragments > 20
+    assert snippet("", random.Random(0)) == "" and snippet("   ", random.Random(0)) == ""
