@@ -266,7 +266,8 @@ def test_script_skips_and_caps_documents(tmp_path):
 
 def test_snippet_is_a_short_excerpt_of_whole_sentences_or_their_first_words():
     """scripts/spin.py --snippets (and calibration's short dev documents): 1-3 consecutive sentences
-    of the text, or the first words of them; always a piece of the text, never empty."""
+    of the text, or the first words of them; always a piece of the text, empty only for a text
+    without sentences."""
     import random
     import sys
     from pathlib import Path
