@@ -2,8 +2,10 @@
 
 Nothing here raises on a bad record: ``iter_inputs`` yields an ``InputError`` in its place (naming
 the file and line, with a hint) so that a batch goes on and the caller decides the exit code.
-Text is decoded as strict UTF-8 (a leading BOM is dropped) and otherwise kept byte for byte: line
-endings are not normalised, so offsets into ``Document.text`` are offsets into the file's text.
+Text is decoded as strict UTF-8 and otherwise kept byte for byte: line endings are not normalised,
+so offsets into ``Document.text`` are offsets into the file's text. A leading UTF-8 BOM is not part
+of the text (offsets start after it); ``Document.bom`` records it so that a restored text file is
+written back with it.
 No torch, no rich.
 """
 from __future__ import annotations
@@ -26,6 +28,7 @@ STDIN_NAME = "<stdin>"
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 _SNIFF = 8192
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+UTF8_BOM = "\ufeff"
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -49,7 +52,8 @@ class Document:
     ``path``: the file it came from as given (``<stdin>`` for standard input); ``line``: its line in
     a JSONL file (None for a whole text file); ``record``: the JSON object of a JSONL line (None for
     text input); ``root``: the directory argument the file was found under (None for a file named
-    directly), which ``output_path_for`` mirrors; ``kind``: "text" or "jsonl".
+    directly), which ``output_path_for`` mirrors; ``kind``: "text" or "jsonl"; ``bom``: the text
+    file started with a UTF-8 byte order mark (not part of ``text``).
     """
 
     id: str
@@ -59,6 +63,7 @@ class Document:
     record: dict[str, Any] | None = None
     root: str | None = None
     kind: str = "text"
+    bom: bool = False
 
 
 @dataclass(frozen=True)
@@ -201,7 +206,8 @@ def read_text_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES, stdin: IO[by
     text = decode_text(raw, path)
     if not text.strip() and not allow_empty:
         raise InputWarning("empty input", path, hint="nothing to do")
-    return Document(id=path, text=text, path=path, line=None, record=None, root=root, kind="text")
+    return Document(id=path, text=text, path=path, line=None, record=None, root=root, kind="text",
+                    bom=raw.startswith(UTF8_BOM.encode()))
 
 
 def _stdin_bytes() -> IO[bytes]:
@@ -361,10 +367,11 @@ class AtomicWriter:
     same directory, is fsynced, then ``os.replace``d onto ``path``; on an exception the temporary
     file is removed and ``path`` is left as it was. A path ending in ``.gz`` is gzip-compressed.
     Parent directories are created. The file gets the mode of the file it replaces (else 0644
-    minus the umask)."""
+    minus the umask). A symbolic link is written through, as shell redirection does: the file it
+    points to is replaced and the link stays a link."""
 
     def __init__(self, path: str | os.PathLike, compress: bool | None = None):
-        self.path = Path(path)
+        self.path = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
         self.compress = str(self.path).endswith(".gz") if compress is None else compress
         self._fd: int | None = None
         self._tmp: str | None = None

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .io import AtomicWriter, Document
+from .io import UTF8_BOM, AtomicWriter, Document
 
 __all__ = ["write_stdout", "record_json", "Sink", "Formatter", "fix_record", "detect_record"]
 
@@ -113,6 +113,8 @@ class Formatter:
                 body += "\n"
         else:
             body = result.text
+            if doc.bom and not self.headers:  # the restored file keeps the input's byte order mark
+                body = UTF8_BOM + body
         if self.headers:
             if body and not body.endswith("\n"):
                 body += "\n"

@@ -313,6 +313,37 @@ def test_in_place_with_backup(run, spun_copy, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clean.txt", "spun.txt", "spun.txt.orig"]
 
 
+def test_a_byte_order_mark_survives_restoration(run, tmp_path):
+    """A UTF-8 file that starts with a BOM is written back with it (in place, mirrored, on stdout);
+    offsets in JSON count from after it."""
+    bom = b"\xef\xbb\xbf"
+    p = tmp_path / "bom.txt"
+    p.write_bytes(bom + b"Human legal rights matter.\n")
+    r = run("fix", p)
+    assert r.exit_code == 0 and r.stdout_bytes == bom + b"Human rights matter.\n"
+    rec = json.loads(run("fix", "-f", "json", p).stdout)
+    assert rec["restored"] == "Human rights matter.\n" and rec["edits"][0]["start"] == 0
+    out = tmp_path / "out"
+    assert run("fix", "-o", f"{out}/", p).exit_code == 0
+    assert (out / "bom.txt").read_bytes() == bom + b"Human rights matter.\n"
+    r = run("fix", "--in-place", "--backup", ".orig", p)
+    assert r.exit_code == 0, r.stderr
+    assert p.read_bytes() == bom + b"Human rights matter.\n"
+    assert (tmp_path / "bom.txt.orig").read_bytes() == bom + b"Human legal rights matter.\n"
+
+
+def test_in_place_rewrites_the_file_a_symlink_points_to(run, tmp_path):
+    real = tmp_path / "archive" / "spun.txt"
+    real.parent.mkdir()
+    real.write_text(SPUN)
+    link = tmp_path / "spun.txt"
+    link.symlink_to(real)
+    r = run("fix", "--in-place", "--backup", ".orig", link)
+    assert r.exit_code == 0, r.stderr
+    assert link.is_symlink() and real.read_text() == RESTORED
+    assert Path(str(link) + ".orig").read_text() == SPUN
+
+
 def test_in_place_jsonl_with_a_bad_record_is_not_rewritten(run, tmp_path):
     p = tmp_path / "b.jsonl"
     p.write_bytes((FIX / "bad_line3.jsonl").read_bytes())

@@ -38,11 +38,14 @@ def test_text_file_is_one_document_kept_byte_for_byte(tmp_path):
     assert doc.id == doc.path == str(p) and doc.line is None and doc.record is None and doc.kind == "text"
 
 
-def test_utf8_bom_is_dropped(tmp_path):
+def test_utf8_bom_is_not_part_of_the_text_but_is_recorded(tmp_path):
     p = tmp_path / "bom.txt"
     p.write_bytes(b"\xef\xbb\xbfHello there")
     (doc,) = list(iter_inputs([str(p)]))
-    assert doc.text == "Hello there"
+    assert doc.text == "Hello there" and doc.bom
+    p.write_bytes(b"Hello there")
+    (doc,) = list(iter_inputs([str(p)]))
+    assert doc.text == "Hello there" and not doc.bom
 
 
 def test_undecodable_bytes_name_offset_and_line():
@@ -278,6 +281,17 @@ def test_atomic_write_keeps_mode_and_gzips(tmp_path):
     gz = tmp_path / "x.jsonl.gz"
     atomic_write(gz, '{"a": 1}\n')
     assert gzip.decompress(gz.read_bytes()) == b'{"a": 1}\n'
+
+
+def test_atomic_write_goes_through_a_symlink(tmp_path):
+    real = tmp_path / "archive" / "a.txt"
+    real.parent.mkdir()
+    real.write_text("old")
+    link = tmp_path / "a.txt"
+    link.symlink_to(Path("archive") / "a.txt")
+    atomic_write(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"
+    assert sorted(os.listdir(real.parent)) == ["a.txt"]
 
 
 def test_output_path_for_mirrors_the_tree(tmp_path):
