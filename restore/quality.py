@@ -46,6 +46,7 @@ from typing import Callable, Sequence
 
 from .casing import transfer_case, wants_an
 from .segment import ABBREVIATIONS, Token, protected_ranges, sentences, tokenize
+from .seq2seq import shape_problem
 from .types import Edit, Span
 
 # defaults of the settings (Config fields once the lead adds them; read with getattr until then)
@@ -603,6 +604,10 @@ def _decide_unit(text, u: Unit, toks, sents, current, scorer, k, extra, margin_n
                 return replace(f, applied=False, rule=f.rule + f"; lm: spun wording preferred by {-f_score:.2f}"), \
                     len(options)
             if f_score is not None and f_score >= margin_need and not f.applied:
+                problem = shape_problem(f.original, f.replacement, text[:f.start], text[f.end:])
+                if problem:  # a wording the fast stage may only report stays reported
+                    return replace(f, rule=f.rule + f"; lm: margin {f_score:.2f}, not promoted ({problem})"), \
+                        len(options)
                 if not promote:
                     return replace(f, rule=f.rule + f"; lm: margin {f_score:.2f}, not promoted"), len(options)
                 conf = round(_squash(f_score, margin_need, scale, threshold), 4)
@@ -631,5 +636,8 @@ def _decide_unit(text, u: Unit, toks, sents, current, scorer, k, extra, margin_n
     rule = (f"lm rerank: margin {best_score:.2f} (\"{orig}\" -> \"{rep}\""
             + (f"; also: {', '.join(f'{w} {_fmt(s)}' for s, w in alts)}" if alts else "") + ")"
             + (f"; not applied: runner-up within {best_score - runner:.2f} (< {separation:.2f})" if close else ""))
+    problem = shape_problem(orig, rep, text[:e_start], text[end:])
+    if problem:
+        rule += f"; reported only: {problem}"
     return Edit(e_start, end, orig, rep, source="lm", confidence=conf, rule=rule, type="R",
-                applied=conf >= threshold), len(options)
+                applied=conf >= threshold and problem is None), len(options)

@@ -359,6 +359,25 @@ def test_a_held_back_fast_edit_is_not_promoted_by_default():
     assert p.applied and apply_edits(text, [p]) == "The year ended."
 
 
+def test_the_lm_stage_keeps_the_fast_stage_shape_rules(monkeypatch):
+    """A wording the fast stage may only report (here: one that genders "spokesperson") is neither
+    promoted nor applied as the LM's own choice, however much the LM likes it."""
+    text = "A spokesperson for the firm said so."
+    a = text.index("spokesperson")
+    held = Edit(a, a + 12, "spokesperson", "spokesman", source="model", confidence=0.9,
+                rule="m; reported only: gender", applied=False)
+    cfg = _Settings(Config(use_detector=False, use_model=False), lm_prior_weight=0.0, lm_doc_min_edits=0,
+                    lm_doc_min_rate=0.0, lm_promote=1)
+    sc = _FakeScorer(good={"spokesman"}, bad={"spokesperson"}, weight=20.0)
+    (e,) = quality.rerank_edits(text, [], [held], cfg, sc, detector=True)
+    assert not e.applied and "guesses a gender" in e.rule
+    monkeypatch.setattr(quality, "_channel_fn", lambda: _FakeChannel({"spokesperson": [("spokesman", 0.9)]}))
+    span = [Span(a, a + 12, "spokesperson", 0.9)]
+    out = quality.rerank_edits(text, span, [], _Settings(cfg, lm_promote=0), sc, detector=True)
+    assert apply_edits(text, out) == text
+    assert [e.replacement for e in out] == ["spokesman"] and "guesses a gender" in out[0].rule
+
+
 def test_option_scores_is_the_rule_the_tuner_replays():
     import sys as _sys
     from pathlib import Path as _Path

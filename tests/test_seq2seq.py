@@ -163,6 +163,24 @@ def test_shipped_leaves_a_clean_sentence_alone():
 
 
 @shipped
+def test_shipped_pipeline_does_not_gender_a_neutral_word():
+    """In a spun document (the gate is open), the known spins are restored and "spokesperson" /
+    "chairperson" stay: the model, trained on older news, proposes "spokesman" / "chairman" with
+    p ~0.9, and those wordings must only be reported."""
+    from restore import restore_and_explain
+
+    text = ("A spokesperson for the company said in an email that the app would be updated. Human legal "
+            "rights advocates told NBC Information very last 7 days that the data had been shared.\n\n"
+            "The chairperson of the committee posted a statement, saying the website had been hacked.")
+    r = restore_and_explain(text)
+    assert "Human rights" in r.text and "NBC News" in r.text and "last week" in r.text
+    assert "spokesperson" in r.text and "chairperson" in r.text
+    for e in r.edits:
+        if e.original in ("spokesperson", "chairperson"):
+            assert not e.applied and "guesses a gender" in e.rule
+
+
+@shipped
 def test_shipped_evidence_was_fitted_for_the_shipped_models():
     import warnings
 
@@ -294,6 +312,16 @@ def test_shape_problem():
     assert shape_problem("had had enough", "had had enough") is None  # the span says it twice too
     assert shape_problem("very, very big", "very, very large") is None
     assert shape_problem("the the", "the") is None
+    # a gender-neutral word is not given a gender; other words ending in -man are not gendered
+    assert shape_problem("spokesperson", "spokesman") == '"spokesperson" -> "spokesman" guesses a gender'
+    assert shape_problem("chairperson", "chairwoman") == '"chairperson" -> "chairwoman" guesses a gender'
+    assert shape_problem("salespeople", "salesmen") is not None
+    assert shape_problem("spokesperson made available", "spokesman offered") is not None
+    assert shape_problem("a person", "one") is None
+    assert shape_problem("persons", "humans") is None
+    assert shape_problem("persons of Berlin", "Germans") is None
+    assert shape_problem("spokesman", "spokesman") is None
+    assert shape_problem("lady", "woman") is None  # gendered already
     assert shape_problem("tells", "rumors", "market movement or ", " when asked") is None
     # twice with the words beside it
     assert shape_problem("director", "executive", "the ICO, executive ", " committee meeting") == \
