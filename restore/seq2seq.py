@@ -97,10 +97,10 @@ def shape_problem(span_text: str, replacement: str, left: str = "", right: str =
     twice = sorted(_doubled(around(replacement)) - _doubled(around(span_text)))
     if twice:
         return f'"{twice[0]}" twice in a row'
-    if _NEUTRAL_RE.search(span_text):
-        gendered = sorted(_gendered(replacement) - _gendered(span_text))
-        if gendered:
-            return f'"{_NEUTRAL_RE.search(span_text).group(0)}" -> "{gendered[0]}" guesses a gender'
+    neutral = _NEUTRAL_RE.search(span_text)
+    gendered = sorted(_gendered(replacement) - _gendered(span_text)) if neutral else []
+    if gendered:
+        return f'"{neutral.group(0)}" -> "{gendered[0]}" guesses a gender'
     return None
 
 
