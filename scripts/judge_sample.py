@@ -77,8 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         from restore import Config, restore_and_explain
 
         res = restore_and_explain(text, Config())
-        edits = [{"start": e.start, "end": e.end, "original": e.original, "replacement": e.replacement,
-                  "applied": e.applied} for e in res.edits]
+        edits = [e.to_dict() for e in res.edits]
         signature = res.signature
     judged = read_judged(args.judged)
     counts = tally(edits, judged)
