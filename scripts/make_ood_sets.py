@@ -23,14 +23,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from spin import main as spin_main  # noqa: E402  (scripts/spin.py)
+from spin import main as spin_main  # noqa: E402  (scripts/spin.py, which puts the repo on the path)
+
+from restore.io import atomic_write  # noqa: E402
 
 MIN_WORDS = 40
 # spin.py --seed for each gold set; a clean share of 1.0 spins nothing
@@ -88,11 +89,7 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     for name, docs in sources.items():
         src = args.out / f"{name}.jsonl"
-        tmp = src.with_suffix(".jsonl.tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            for d in docs:
-                fh.write(json.dumps(d, ensure_ascii=False) + "\n")
-        os.replace(tmp, src)
+        atomic_write(src, "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs))
         for set_name, preset, clean_share, seed in SETS:
             spin_main(["--input", str(src), "--out", str(args.out / f"{name}_{set_name}.jsonl"), "--preset", preset,
                        "--seed", str(seed), "--clean-share", str(clean_share)])
