@@ -1,23 +1,17 @@
 """scripts/bench.py runs and writes its figures (dictionary only: fast, no models needed)."""
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
+
+from test_splits import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _bench():
-    spec = importlib.util.spec_from_file_location("bench", ROOT / "scripts" / "bench.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def test_bench_writes_a_row_per_run(tmp_path, capsys):
     out = tmp_path / "bench.json"
-    assert _bench().main(["--corpus", str(ROOT / "tests" / "fixtures" / "records.jsonl"), "--docs", "3",
+    assert load_script("bench").main(["--corpus", str(ROOT / "tests" / "fixtures" / "records.jsonl"), "--docs", "3",
                           "--no-model", "--json", str(out)]) == 0
     data = json.loads(out.read_text())
     assert [r["name"] for r in data["results"]] == ["restore (dictionary only)", "detect (dictionary only)"]
