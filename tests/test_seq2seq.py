@@ -205,7 +205,17 @@ def test_shipped_is_loaded_once():
 def test_greedy_decoding_equals_generate_and_forced_scoring(tiny_dir):
     # the cached greedy loop must give generate()'s sequences and _forced()'s log-probs
     d, _ = tiny_dir
-    res = S.load_restorer(d)
+    _check_greedy(S.load_restorer(d))
+
+
+@shipped
+def test_greedy_decoding_of_the_shipped_model_equals_generate_and_forced_scoring():
+    # the same with the shipped weights, which a user's install (no [train] extra) can load:
+    # the key/value-cache API of the installed transformers is checked on every install
+    _check_greedy(S.load_restorer())
+
+
+def _check_greedy(res):
     enc = S.encode_inputs(res.tok, ["The ", "In the ", ""], ["Innovative Guards", "dwelling", "firm"],
                           [" said so.", " of commons.", " claimed it"])
     ids, mask = res._pad(enc)
@@ -218,12 +228,13 @@ def test_greedy_decoding_equals_generate_and_forced_scoring(tiny_dir):
         assert abs(lps[i] - f) < 1e-3
 
 
-def test_forced_scores_equal_the_whole_decoder_on_padded_targets(tiny_dir):
+@shipped
+def test_forced_scores_equal_the_whole_decoder_on_padded_targets():
     # _forced applies the output layer only at the scored positions; targets of different lengths
-    # (padding) must get the log-probs of the plain decoder forward over the padded batch
+    # (padding) must get the log-probs of the plain decoder forward, one target at a time
+    # (the shipped model: the tiny one needs the [train] extra, which a user's install lacks)
     torch = pytest.importorskip("torch")
-    d, _ = tiny_dir
-    res = S.load_restorer(d)
+    res = S.load_restorer()
     enc = S.encode_inputs(res.tok, ["The ", "In the "], ["Innovative Guards", "dwelling"], [" said so.", " of commons."])
     ids, mask = res._pad(enc)
     hidden = res._encode(ids, mask)
