@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from . import channel
 from .align import changed_parts
 from .segment import Token, sentences, tokenize
 from .types import Detection, Edit, Span
@@ -427,6 +428,9 @@ class SpanDetector:
             return []
         kept = self.kept_flags(reading.logits) if changed_only else [False] * len(toks)
         taken = reading.taken
+        gated = reading.score < self.gate  # a document that does not look spun keeps only its dictionary spans
+        if changed_only and not gated:
+            kept = expansion_kept(text, toks, [p >= thr and not t for p, t in zip(probs, taken)], kept)
         spans = [s for e, conf in reading.dictionary for s in dictionary_spans(text, e, conf, changed_only)]
         run: list[int] = []
 
@@ -440,7 +444,7 @@ class SpanDetector:
                 spans.append(Span(a, b, text[a:b], round(max(probs[i] for i in run), 4), None, source="detector"))
             run.clear()
 
-        if reading.score >= self.gate:  # a document that does not look spun keeps only its dictionary spans
+        if not gated:
             for i in range(len(toks)):
                 hit = probs[i] >= thr and not taken[i] and not kept[i]
                 if hit and run and sent_of[run[-1]] != sent_of[i]:
@@ -458,6 +462,30 @@ class SpanDetector:
         reading = self.read(text, tokens, dictionary, logits)
         return Detection(text, tuple(self.spans(reading, threshold, changed_only)), reading.score, self.signature)
 
+
+
+def expansion_kept(text: str, toks: Sequence[Token], hit: Sequence[bool], kept: Sequence[bool]) -> list[bool]:
+    """``kept`` plus the words of each run of adjacent hit words (no punctuation between them) that a
+    spinner's expansion left as they were (``restore.channel.kept_words``: "officer" of "police
+    officer", "more than" of "a lot more than")."""
+    out = list(kept)
+    run: list[int] = []
+
+    def close() -> None:
+        if len(run) >= 2:
+            for k in channel.kept_words([toks[i].text for i in run]):
+                out[run[k]] = True
+        run.clear()
+
+    for i, t in enumerate(toks):
+        if hit[i] and t.is_word and (not run or not text[toks[run[-1]].end:t.start].strip()):
+            run.append(i)
+        else:
+            close()
+            if hit[i] and t.is_word:
+                run.append(i)
+    close()
+    return out
 
 @dataclass
 class Reading:

@@ -6,6 +6,7 @@ from importlib import resources
 
 import pytest
 
+from restore import channel
 from restore.channel import candidates, known
 
 
@@ -81,3 +82,17 @@ def test_table_is_compact_and_well_formed():
             assert o and 0.0 < float(w) <= 1.0
         n += 1
     assert n > 1000
+
+
+def test_kept_words_are_the_original_inside_a_spinner_expansion():
+    # the likeliest original of a known phrase, when it is a shorter run of the phrase's own words
+    assert channel.kept_words(["a", "lot", "more", "than"]) == {2, 3}
+    assert channel.kept_words(["police", "officer"]) == {1}
+    assert channel.kept_words(["said", "far", "more", "than"]) == {2, 3}  # the run is cut longest first
+    # nothing kept: one word, unknown words, a likeliest original that is not a run of the phrase
+    assert channel.kept_words(["officer"]) == set()
+    assert channel.kept_words(["zqxv", "wvut"]) == set()
+    assert channel.kept_words(["motor", "vehicle"], min_weight=0.5) == set()  # "vehicle" weighs ~0.15
+    assert channel.kept_words(["motor", "vehicle"], min_weight=0.1) == {1}
+    for words in (["very", "last", "12", "months"], ["gross", "sales", "rose"], ["in", "between"]):
+        assert len(channel.kept_words(words)) < len(words)  # never every word of the run

@@ -255,7 +255,25 @@ def test_changed_only_drops_words_a_three_class_detector_calls_kept(det, monkeyp
     assert [s.text for s in changed.spans] == ["clip"]
     assert changed.spun_score == region.spun_score
     monkeypatch.setattr(det, "n_labels", 2)  # a two-class detector has no opinion on kept words
+    monkeypatch.setattr(D.channel, "kept_words", lambda words: set())  # (nor, here, the channel)
     assert [s.text for s in det.detect(text, threshold=0.5, logits=(toks, z, kept), changed_only=True).spans] == ["video clip"]
+
+
+@needs_model
+def test_changed_only_drops_the_words_a_known_spinner_expansion_kept(det, monkeypatch):
+    """A run of spun-looking words that holds a known spinner expansion ("far more than" for "more
+    than", "police officer" for "officer") is reported without the original's words; a comma
+    breaks the run; the restorer's regions (default) still cover the whole run."""
+    text = "Sales rose far more than expected, police officer Smith said."
+    toks, z, k = det.token_logits(text)
+    hot = {"far", "more", "than", "police", "officer"}
+    z = [6.0 if t.text in hot else -6.0 for t in toks]
+    monkeypatch.setattr(det, "gate", 0.0)
+    region = det.detect(text, threshold=0.5, logits=(toks, z, k))
+    assert [s.text for s in region.spans] == ["far more than", "police officer"]
+    changed = det.detect(text, threshold=0.5, logits=(toks, z, k), changed_only=True)
+    assert [s.text for s in changed.spans] == ["far", "police"]
+    assert all(text[s.start:s.end] == s.text for s in changed.spans)
 
 
 @needs_model
