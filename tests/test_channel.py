@@ -85,9 +85,10 @@ def test_table_is_compact_and_well_formed():
 
 
 def test_kept_words_are_the_original_inside_a_spinner_expansion():
-    # the likeliest original of a known phrase, when it is a shorter run of the phrase's own words
+    # the words a known phrase shares with its likeliest original at its start or end
     assert channel.kept_words(["a", "lot", "more", "than"]) == {2, 3}
     assert channel.kept_words(["police", "officer"]) == {1}
+    assert channel.kept_words(["drop", "by"]) == {1}  # "come by"
     assert channel.kept_words(["said", "far", "more", "than"]) == {2, 3}  # the run is cut longest first
     # nothing kept: one word, unknown words, a likeliest original that is not a run of the phrase
     assert channel.kept_words(["officer"]) == set()
