@@ -430,7 +430,7 @@ class SpanDetector:
         taken = reading.taken
         gated = reading.score < self.gate  # a document that does not look spun keeps only its dictionary spans
         if changed_only and not gated:
-            kept = expansion_kept(text, toks, [p >= thr and not t for p, t in zip(probs, taken)], kept)
+            kept = expansion_kept(text, toks, [p >= thr and not t for p, t in zip(probs, taken)], kept, sent_of)
         spans = [s for e, conf in reading.dictionary for s in dictionary_spans(text, e, conf, changed_only)]
         run: list[int] = []
 
@@ -463,11 +463,11 @@ class SpanDetector:
         return Detection(text, tuple(self.spans(reading, threshold, changed_only)), reading.score, self.signature)
 
 
-
-def expansion_kept(text: str, toks: Sequence[Token], hit: Sequence[bool], kept: Sequence[bool]) -> list[bool]:
-    """``kept`` plus the words of each run of adjacent hit words (no punctuation between them) that a
-    spinner's expansion left as they were (``restore.channel.kept_words``: "officer" of "police
-    officer", "more than" of "a lot more than")."""
+def expansion_kept(text: str, toks: Sequence[Token], hit: Sequence[bool], kept: Sequence[bool],
+                   sent_of: Sequence[int]) -> list[bool]:
+    """``kept`` plus, in each run of adjacent hit words (one sentence, nothing but spaces between
+    them), the words a spinner's edit left as they were (``restore.channel.kept_words``: "officer"
+    of "police officer", "more than" of "a lot more than")."""
     out = list(kept)
     run: list[int] = []
 
@@ -478,14 +478,14 @@ def expansion_kept(text: str, toks: Sequence[Token], hit: Sequence[bool], kept: 
         run.clear()
 
     for i, t in enumerate(toks):
-        if hit[i] and t.is_word and (not run or not text[toks[run[-1]].end:t.start].strip()):
-            run.append(i)
-        else:
+        if run and (not hit[i] or not t.is_word or sent_of[i] != sent_of[run[-1]]
+                    or text[toks[run[-1]].end:t.start].strip()):
             close()
-            if hit[i] and t.is_word:
-                run.append(i)
+        if hit[i] and t.is_word:
+            run.append(i)
     close()
     return out
+
 
 @dataclass
 class Reading:

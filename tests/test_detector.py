@@ -324,3 +324,14 @@ def test_one_reading_gives_spans_at_every_threshold(det, monkeypatch):
         assert det.detect(text, threshold=thr, logits=(toks, z, kept)).spun_score == reading.score
     monkeypatch.setattr(det, "gate", reading.score + 0.01)
     assert det.spans(reading, 0.5) == []
+
+
+def test_expansion_kept_runs_stop_at_punctuation_and_sentences():
+    # "police officer" as one run: "officer" is the original's word; a comma or a sentence
+    # boundary between the two words makes two runs of one word, which keep nothing
+    for text, sent_of, want in (("police officer", [0, 0], [False, True]),
+                                ("police, officer", [0, 0, 0], [False, False, False]),
+                                ("police officer", [0, 1], [False, False])):
+        toks = tokenize(text)
+        hit = [t.is_word for t in toks]
+        assert D.expansion_kept(text, toks, hit, [False] * len(toks), sent_of) == want
