@@ -21,6 +21,7 @@ import bisect
 import json
 import math
 import os
+import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -454,6 +455,8 @@ class SpanDetector:
                 elif run:
                     close()
             close()
+        if changed_only:
+            spans = [piece for s in spans for piece in (swapped_parts(text, s) if s.source == "detector" else [s])]
         return sorted(spans, key=lambda s: (s.start, s.end))
 
     def detect(self, text: str, tokens: Sequence[Token] | None = None, threshold: float | None = 0.5,
@@ -486,6 +489,36 @@ def expansion_kept(text: str, toks: Sequence[Token], hit: Sequence[bool], kept: 
     close()
     return out
 
+
+
+HYPHENATED = re.compile(r"(?<![\w-])([A-Za-z]+)-([A-Za-z]+)(?![\w-])")  # two words, one hyphen
+
+
+def swapped_parts(text: str, span: Span) -> list[Span]:
+    """``span`` without the half of each hyphenated word in it that the spinner left as it was
+    (``restore.channel.swapped_part``: "stop" of "year-stop", not "year-"); the pieces keep the
+    span's confidence."""
+    cut: list[tuple[int, int]] = []
+    for m in HYPHENATED.finditer(text, span.start, span.end):
+        k = channel.swapped_part(m.group(1), m.group(2))
+        if k is not None:
+            cut.append((m.end(1), m.end()) if k == 0 else (m.start(), m.start(2)))
+    if not cut:
+        return [span]
+    pieces, pos = [], span.start
+    for a, b in cut:
+        pieces.append((pos, a))
+        pos = b
+    pieces.append((pos, span.end))
+    out = []
+    for a, b in pieces:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            out.append(Span(a, b, text[a:b], span.confidence, span.suggestion, span.source))
+    return out
 
 @dataclass
 class Reading:

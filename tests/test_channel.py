@@ -97,3 +97,13 @@ def test_kept_words_are_the_original_inside_a_spinner_expansion():
     assert channel.kept_words(["motor", "vehicle"], min_weight=0.1) == {1}
     for words in (["very", "last", "12", "months"], ["gross", "sales", "rose"], ["in", "between"]):
         assert len(channel.kept_words(words)) < len(words)  # never every word of the run
+
+
+def test_swapped_part_of_a_hyphenated_word_by_usage():
+    # "year end" is a common pair and "stop" a spinner's word for "end": the second half was swapped
+    assert channel.swapped_part("year", "stop") == 1
+    assert channel.swapped_part("Year", "Stop") == 1  # case does not matter
+    # usage does not tell, or the table lists the whole word: None
+    assert channel.swapped_part("twenty", "five") is None
+    assert channel.swapped_part("fast", "growing") is None  # "fast-growing" is a known key
+    assert channel.swapped_part("zqxv", "wvut") is None

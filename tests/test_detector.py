@@ -335,3 +335,27 @@ def test_expansion_kept_runs_stop_at_punctuation_and_sentences():
         toks = tokenize(text)
         hit = [t.is_word for t in toks]
         assert D.expansion_kept(text, toks, hit, [False] * len(toks), sent_of) == want
+
+
+def test_swapped_parts_cut_the_half_a_spinner_left():
+    from restore.types import Span
+
+    text = "The year-stop results of a long-terminal plan, twenty-five in all."
+    whole = Span(4, len(text) - 1, text[4:-1], 0.8)
+    got = D.swapped_parts(text, whole)
+    assert [s.text for s in got] == ["stop results of a", "terminal plan, twenty-five in all"]
+    assert all(text[s.start:s.end] == s.text and s.confidence == 0.8 for s in got)
+    one = Span(text.index("twenty"), text.index(" in all"), "twenty-five", 0.9)
+    assert D.swapped_parts(text, one) == [one]  # usage does not tell which half: unchanged
+    three = "a well-regarded-ish man"
+    assert D.swapped_parts(three, Span(2, 18, three[2:18], 0.9)) == [Span(2, 18, three[2:18], 0.9)]
+
+
+@needs_model
+def test_changed_only_reports_the_swapped_half_of_a_hyphenated_word(det, monkeypatch):
+    text = "The year-stop results were good."
+    toks, z, k = det.token_logits(text)
+    z = [6.0 if t.text == "year-stop" else -6.0 for t in toks]
+    monkeypatch.setattr(det, "gate", 0.0)
+    assert [s.text for s in det.detect(text, threshold=0.5, logits=(toks, z, k)).spans] == ["year-stop"]
+    assert [s.text for s in det.detect(text, threshold=0.5, logits=(toks, z, k), changed_only=True).spans] == ["stop"]
