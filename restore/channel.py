@@ -16,6 +16,8 @@ import threading
 from importlib import resources
 from typing import Sequence
 
+from . import ngrams
+
 TABLE = "channel.tsv.gz"
 
 _lock = threading.Lock()
@@ -158,8 +160,6 @@ def swapped_part(first: str, second: str, min_gain: float = SWAP_GAIN, margin: f
     originals back must make the pair much more usual (``restore.ngrams`` bigram counts: "year end"
     is common, "year stop" is not, so 1) by at least ``min_gain`` (log counts), and by ``margin``
     more than the other word's best. A hyphenated word the table lists as a whole is left alone."""
-    from . import ngrams
-
     a, b = _norm(first), _norm(second)
     if not a or not b or known(f"{a}-{b}"):
         return None
