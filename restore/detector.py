@@ -30,7 +30,7 @@ from typing import Iterable, Sequence
 
 from . import channel
 from .align import changed_parts
-from .segment import Token, sentences, tokenize
+from .segment import Token, sentences, strip_range, tokenize
 from .types import Detection, Edit, Span
 
 MAX_LEN = 128          # wordpieces per chunk, [CLS] and [SEP] included
@@ -490,7 +490,6 @@ def expansion_kept(text: str, toks: Sequence[Token], hit: Sequence[bool], kept: 
     return out
 
 
-
 HYPHENATED = re.compile(r"(?<![\w-])([A-Za-z]+)-([A-Za-z]+)(?![\w-])")  # two words, one hyphen
 
 
@@ -505,20 +504,14 @@ def swapped_parts(text: str, span: Span) -> list[Span]:
             cut.append((m.end(1), m.end()) if k == 0 else (m.start(), m.start(2)))
     if not cut:
         return [span]
-    pieces, pos = [], span.start
-    for a, b in cut:
-        pieces.append((pos, a))
+    out, pos = [], span.start
+    for a, b in cut + [(span.end, span.end)]:
+        a, e = strip_range(text, pos, a)
+        if a < e:
+            out.append(Span(a, e, text[a:e], span.confidence, span.suggestion, span.source))
         pos = b
-    pieces.append((pos, span.end))
-    out = []
-    for a, b in pieces:
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a < b:
-            out.append(Span(a, b, text[a:b], span.confidence, span.suggestion, span.source))
     return out
+
 
 @dataclass
 class Reading:

@@ -67,13 +67,14 @@ def _split_paragraph(text: str, start: int, end: int, out: list[tuple[int, int]]
         last = before[-1].lower().rstrip(".") if before else ""
         if m.group().startswith(".") and (last in ABBREVIATIONS or (len(last) == 1 and last.isalpha())):
             continue
-        out.append(_strip(text, start + pos, start + m.end()))
+        out.append(strip_range(text, start + pos, start + m.end()))
         pos = m.end()
     if chunk[pos:].strip():
-        out.append(_strip(text, start + pos, end))
+        out.append(strip_range(text, start + pos, end))
 
 
-def _strip(text: str, a: int, b: int) -> tuple[int, int]:
+def strip_range(text: str, a: int, b: int) -> tuple[int, int]:
+    """``[a, b)`` without the white space at its ends."""
     while a < b and text[a].isspace():
         a += 1
     while b > a and text[b - 1].isspace():
