@@ -490,18 +490,28 @@ def expansion_kept(text: str, toks: Sequence[Token], hit: Sequence[bool], kept: 
     return out
 
 
-HYPHENATED = re.compile(r"(?<![\w-])([A-Za-z]+)-([A-Za-z]+)(?![\w-])")  # two words, one hyphen
+COMPOUND = re.compile(r"(?<![\w-])[^\W_]+(?:-[^\W_]+)+(?![\w-])")  # words joined by single hyphens
 
 
 def swapped_parts(text: str, span: Span) -> list[Span]:
-    """``span`` without the half of each hyphenated word in it that the spinner left as it was
-    (``restore.channel.swapped_part``: "stop" of "year-stop", not "year-"); the pieces keep the
-    span's confidence."""
+    """``span`` without what a spinner left of each hyphenated word in it that the table does not
+    list whole (a spinner's hyphenated substitute, "get-up-and-go", is listed): its hyphens, and of
+    a two-part word the half the spinner left as it was (``restore.channel.swapped_part``: "stop" of
+    "year-stop", neither "year" nor "-"); the pieces keep the span's confidence."""
     cut: list[tuple[int, int]] = []
-    for m in HYPHENATED.finditer(text, span.start, span.end):
-        k = channel.swapped_part(m.group(1), m.group(2))
+    for m in COMPOUND.finditer(text, span.start, span.end):
+        parts = m.group().split("-")
+        if channel.known(m.group()) or channel.known(m.group().replace("-", " ")):
+            continue
+        k = channel.swapped_part(*parts) if len(parts) == 2 else None
         if k is not None:
-            cut.append((m.end(1), m.end()) if k == 0 else (m.start(), m.start(2)))
+            cut.append((m.start() + len(parts[0]), m.end()) if k == 0 else (m.start(), m.end() - len(parts[1])))
+            continue
+        pos = m.start()
+        for part in parts[:-1]:
+            pos += len(part)
+            cut.append((pos, pos + 1))
+            pos += 1
     if not cut:
         return [span]
     out, pos = [], span.start

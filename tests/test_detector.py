@@ -346,9 +346,20 @@ def test_swapped_parts_cut_the_half_a_spinner_left():
     assert [s.text for s in got] == ["stop results of a", "terminal plan, twenty-five in all"]
     assert all(text[s.start:s.end] == s.text and s.confidence == 0.8 for s in got)
     one = Span(text.index("twenty"), text.index(" in all"), "twenty-five", 0.9)
-    assert D.swapped_parts(text, one) == [one]  # usage does not tell which half: unchanged
-    three = "a well-regarded-ish man"
-    assert D.swapped_parts(three, Span(2, 18, three[2:18], 0.9)) == [Span(2, 18, three[2:18], 0.9)]
+    assert D.swapped_parts(text, one) == [one]  # the table lists "twenty-five" whole: a spinner's word
+
+
+def test_swapped_parts_leave_out_the_hyphens_of_a_word_the_table_does_not_list():
+    """Usage does not tell which half of "Confederate-Flag" was swapped, and the table does not list
+    it whole: both halves stay, the hyphen (the original's) does not; a word of three parts too."""
+    from restore.types import Span
+
+    text = "Confederate-Flag Inc and a well-regarded-ish man, plus get-up-and-go."
+    span = Span(0, len(text) - 1, text[:-1], 0.7)
+    got = D.swapped_parts(text, span)
+    assert [s.text for s in got] == ["Confederate", "Flag Inc and a well", "regarded", "ish man, plus get-up-and-go"]
+    assert all(text[s.start:s.end] == s.text and s.confidence == 0.7 for s in got)
+    assert D.channel.known("get-up-and-go") and not D.channel.known("Confederate-Flag")
 
 
 @needs_model
@@ -359,3 +370,7 @@ def test_changed_only_reports_the_swapped_half_of_a_hyphenated_word(det, monkeyp
     monkeypatch.setattr(det, "gate", 0.0)
     assert [s.text for s in det.detect(text, threshold=0.5, logits=(toks, z, k)).spans] == ["year-stop"]
     assert [s.text for s in det.detect(text, threshold=0.5, logits=(toks, z, k), changed_only=True).spans] == ["stop"]
+    text = "Shares of Confederate-Flag rose."  # usage does not tell which half: both, not the hyphen
+    toks, z, k = det.token_logits(text)
+    z = [6.0 if t.text == "Confederate-Flag" else -6.0 for t in toks]
+    assert [s.text for s in det.detect(text, threshold=0.5, logits=(toks, z, k), changed_only=True).spans] == ["Confederate", "Flag"]
