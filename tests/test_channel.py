@@ -93,8 +93,12 @@ def test_kept_words_are_the_original_inside_a_spinner_expansion():
     # nothing kept: one word, unknown words, a likeliest original that is not a run of the phrase
     assert channel.kept_words(["officer"]) == set()
     assert channel.kept_words(["zqxv", "wvut"]) == set()
-    assert channel.kept_words(["motor", "vehicle"], min_weight=0.5) == set()  # "vehicle" weighs ~0.15
-    assert channel.kept_words(["motor", "vehicle"], min_weight=0.1) == {1}
+    assert channel.kept_words(["motor", "vehicle"], min_weight=0.5, min_ratio=9) == set()  # "vehicle" weighs ~0.15
+    assert channel.kept_words(["motor", "vehicle"], min_weight=0.1, min_ratio=9) == {1}
+    # "year" 0.20 is far ahead of the next original ("civil year" 0.05); "break" 0.25 is not ("secede" 0.21)
+    assert channel.kept_words(["calendar", "year"]) == {1}
+    assert channel.kept_words(["calendar", "year"], min_ratio=9) == set()
+    assert channel.kept_words(["break", "away"]) == set()
     for words in (["very", "last", "12", "months"], ["gross", "sales", "rose"], ["in", "between"]):
         assert len(channel.kept_words(words)) < len(words)  # never every word of the run
 
