@@ -123,7 +123,8 @@ def kept_words(words: Sequence[str], min_weight: float = KEPT_WEIGHT, max_words:
     words as the phrase, those words are the original's, not the spinner's: "police officer" (most
     likely "officer") keeps 1, "a lot more than" ("more than") keeps 2 and 3, "drop by" ("come by")
     keeps 1, "calendar year" ("year" 0.20, then "civil year" 0.05) keeps 1; "break away" keeps
-    nothing ("break" 0.25, then "secede" 0.21), and never every word of a phrase.
+    nothing ("break" 0.25, then "secede" 0.21), and never every word of a phrase. Case counts: in
+    "Calendar year" for "Year" the spinner moved the capital to its own word, so "year" changed too.
     ``restore detect`` reports only the other words as spun."""
     kept: set[int] = set()
     low = [_norm(w) for w in words]
@@ -147,7 +148,10 @@ def kept_words(words: Sequence[str], min_weight: float = KEPT_WEIGHT, max_words:
                     b += 1
                 if a + b < n:
                     kept.update(range(i, i + a))
-                    kept.update(range(i + n - b, i + n))
+                    # "Calendar year" for "Year": the spinner wrote the original's capital on its own
+                    # first word, so the kept word's case changed and it is not the original's
+                    if not (a == 0 and b == len(orig) and words[i][:1].isupper() and not words[i + n - b][:1].isupper()):
+                        kept.update(range(i + n - b, i + n))
             break
         i += step
     return kept

@@ -99,6 +99,11 @@ def test_kept_words_are_the_original_inside_a_spinner_expansion():
     assert channel.kept_words(["calendar", "year"]) == {1}
     assert channel.kept_words(["calendar", "year"], min_ratio=9) == set()
     assert channel.kept_words(["break", "away"]) == set()
+    # at a sentence's start the original was "Year": the spinner capitalised its own word instead
+    assert channel.kept_words(["Calendar", "year"]) == set()
+    assert channel.kept_words(["Calendar", "Year"]) == {1}  # a title keeps its capitals
+    assert channel.kept_words(["Police", "officer"]) == set()
+    assert channel.kept_words(["Video", "clip"]) == {0}  # the kept word starts the phrase: its case is the original's
     for words in (["very", "last", "12", "months"], ["gross", "sales", "rose"], ["in", "between"]):
         assert len(channel.kept_words(words)) < len(words)  # never every word of the run
 
