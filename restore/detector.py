@@ -501,7 +501,7 @@ def swapped_parts(text: str, span: Span) -> list[Span]:
     cut: list[tuple[int, int]] = []
     for m in COMPOUND.finditer(text, span.start, span.end):
         parts = m.group().split("-")
-        if channel.known(m.group()) or channel.known(m.group().replace("-", " ")):
+        if channel.known_whole(m.group()):
             continue
         k = channel.swapped_part(*parts) if len(parts) == 2 else None
         if k is not None:

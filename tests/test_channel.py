@@ -104,6 +104,13 @@ def test_kept_words_are_the_original_inside_a_spinner_expansion():
     assert channel.kept_words(["Calendar", "Year"]) == {1}  # a title keeps its capitals
     assert channel.kept_words(["Police", "officer"]) == set()
     assert channel.kept_words(["Video", "clip"]) == {0}  # the kept word starts the phrase: its case is the original's
+
+
+def test_known_whole_looks_a_hyphenated_word_up_as_candidates_does():
+    assert channel.known_whole("get-up-and-go") and channel.known("get-up-and-go")
+    assert channel.known_whole("12-months") and not channel.known("12-months")  # listed spaced: "12 months"
+    assert channel.candidates("12-months", 1) == channel.candidates("12 months", 1)
+    assert not channel.known_whole("Confederate-Flag")
     for words in (["very", "last", "12", "months"], ["gross", "sales", "rose"], ["in", "between"]):
         assert len(channel.kept_words(words)) < len(words)  # never every word of the run
 
