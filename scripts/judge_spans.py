@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Detection on the real spun sample, scored against a reader's judgement of its words.
+
+    python3 scripts/judge_spans.py [--text samples/spun_news_tiandy.txt]
+        [--judged samples/spun_news_tiandy.words_judged.tsv] [--result FILE.json] [--list-unjudged]
+
+The evaluation sets are spun by this project's spinner; the sample article was spun by a real one,
+and nobody has its original. A reader judged its words (session 24) as "spun" (a spinner's
+substitute or insertion: "stated" for "said", "legal" in "human legal rights"), "not" (most likely
+the original's) or "unsure": every word of the first 686 words (up to ``portion_end``), and beyond
+them the words of the detector's spans of that session. Words are the shared scorer's (``\\w+`` runs
+and single punctuation marks).
+
+This detects with the default pipeline (or reads ``--result``, the JSON of ``restore detect -f
+json`` on the text) and counts flagged words by judgement, as the shared scorer counts tokens:
+precision = spun / (spun + not) over the judged flagged words of the whole article; recall and F1
+over the fully read portion. Flagged words nobody judged are counted as such (``--list-unjudged``
+prints them to judge and add). One reader's judgement of one article: a check on real spinner
+output, not a benchmark.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+JUDGEMENTS = ("spun", "not", "unsure")
+WORD = re.compile(r"\w+|[^\w\s]")  # the shared scorer's words
+
+
+def read_judged(path: Path) -> tuple[dict[tuple[int, int], str], int]:
+    """(start, end) -> judgement, and the offset up to which every word was judged, from a TSV of
+    start, end, word, judgement with a ``# portion_end<TAB>N`` line (other ``#`` lines are comments)."""
+    out: dict[tuple[int, int], str] = {}
+    portion = 0
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith("# portion_end\t"):
+            portion = int(line.split("\t")[1])
+            continue
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 4 or parts[3] not in JUDGEMENTS:
+            raise SystemExit(f"judge_spans: {path}:{n}: expected start, end, word, judgement "
+                             f"({'/'.join(JUDGEMENTS)}), tab-separated")
+        out[(int(parts[0]), int(parts[1]))] = parts[3]
+    return out, portion
+
+
+def tally(text: str, spans: list[dict], judged: dict[tuple[int, int], str], portion: int) -> dict[str, Counter]:
+    """Judgements of the flagged words ("unjudged" for words not in ``judged``), over the whole text
+    and over the read portion, and the portion's spun words that no span touches ("missed")."""
+    out = {"flagged": Counter(), "portion": Counter()}
+    for m in WORD.finditer(text):
+        a, b = m.span()
+        hit = any(int(s["start"]) < b and a < int(s["end"]) for s in spans)
+        j = judged.get((a, b), "unjudged")
+        if hit:
+            out["flagged"][j] += 1
+        if b <= portion:
+            out["portion"][j if hit else ("missed" if j == "spun" else "clear")] += 1
+    return out
+
+
+def figures(c: dict[str, Counter]) -> dict[str, float | None]:
+    f, q = c["flagged"], c["portion"]
+    p = f["spun"] / (f["spun"] + f["not"]) if f["spun"] + f["not"] else None
+    pp = q["spun"] / (q["spun"] + q["not"]) if q["spun"] + q["not"] else None
+    r = q["spun"] / (q["spun"] + q["missed"]) if q["spun"] + q["missed"] else None
+    f1 = 2 * pp * r / (pp + r) if pp and r else None
+    return {"precision": p, "portion_precision": pp, "portion_recall": r, "portion_f1": f1}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--text", type=Path, default=ROOT / "samples" / "spun_news_tiandy.txt")
+    ap.add_argument("--judged", type=Path, default=ROOT / "samples" / "spun_news_tiandy.words_judged.tsv")
+    ap.add_argument("--result", type=Path, help="the JSON of `restore detect -f json` on --text (else detect it here)")
+    ap.add_argument("--list-unjudged", action="store_true")
+    args = ap.parse_args(argv)
+
+    text = args.text.read_text(encoding="utf-8")
+    if args.result:
+        rec = json.loads(args.result.read_text(encoding="utf-8"))
+        rec = rec[0] if isinstance(rec, list) else rec
+        spans, signature = rec["spans"], rec.get("signature", "?")
+    else:
+        from restore import Config, detect
+
+        d = detect(text, Config())
+        spans = [{"start": s.start, "end": s.end} for s in d.spans]
+        signature = d.signature
+    judged, portion = read_judged(args.judged)
+    c = tally(text, spans, judged, portion)
+    fig = figures(c)
+    fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
+    f, q = c["flagged"], c["portion"]
+    print(f"signature: {signature}")
+    print(f"spans {len(spans)}; flagged words: spun {f['spun']}, not {f['not']}, unsure {f['unsure']}, "
+          f"unjudged {f['unjudged']}; judged precision {fmt(fig['precision'])}")
+    print(f"first {portion} characters (read in full): flagged spun {q['spun']}, flagged not {q['not']}, "
+          f"missed spun {q['missed']}; precision {fmt(fig['portion_precision'])}, recall "
+          f"{fmt(fig['portion_recall'])}, F1 {fmt(fig['portion_f1'])}")
+    if args.list_unjudged:
+        for m in WORD.finditer(text):
+            a, b = m.span()
+            if (a, b) not in judged and any(int(s["start"]) < b and a < int(s["end"]) for s in spans):
+                print(f"{a}\t{b}\t{m.group()}\t")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,46 @@
+"""scripts/judge_spans.py: a reader's judgement of the real spun sample's words, for detection."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import judge_spans  # noqa: E402
+
+
+def test_the_committed_judgements_point_into_the_sample():
+    """Every judged word is a scorer word of the sample at its offsets, and every word of the read
+    portion is judged, so a changed sample or a shifted line shows."""
+    text = (ROOT / "samples" / "spun_news_tiandy.txt").read_text(encoding="utf-8")
+    path = ROOT / "samples" / "spun_news_tiandy.words_judged.tsv"
+    judged, portion = judge_spans.read_judged(path)
+    words = {m.span(): m.group() for m in judge_spans.WORD.finditer(text)}
+    rows = [ln.split("\t") for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+    assert len(judged) == len(rows) > 900 and 0 < portion < len(text)
+    for start, end, word, _j in rows:
+        assert words[(int(start), int(end))] == word
+    assert all(span in judged for span in words if span[1] <= portion)
+
+
+def test_tally_counts_words_as_the_scorer_does(tmp_path):
+    text = "Officials stated the vessel was seized near the coast line."
+    tsv = tmp_path / "j.tsv"
+    rows = {"stated": "spun", "vessel": "not", "coast": "spun", "line": "unsure"}
+    lines = ["# portion_end\t40"]  # every word through "seized" was read
+    for m in judge_spans.WORD.finditer(text):
+        j = rows.get(m.group(), "not") if m.end() <= 40 or m.group() in rows else None
+        if j:
+            lines.append(f"{m.start()}\t{m.end()}\t{m.group()}\t{j}")
+    tsv.write_text("\n".join(lines) + "\n")
+    judged, portion = judge_spans.read_judged(tsv)
+    assert portion == 40
+    spans = [{"start": 10, "end": 16}, {"start": 21, "end": 27}, {"start": 48, "end": 58}]  # stated, vessel, coast line
+    c = judge_spans.tally(text, spans, judged, portion)
+    assert c["flagged"] == {"spun": 2, "not": 1, "unsure": 1}
+    assert c["portion"]["spun"] == 1 and c["portion"]["not"] == 1 and c["portion"]["missed"] == 0
+    fig = judge_spans.figures(c)
+    assert fig["precision"] == 2 / 3 and fig["portion_precision"] == 0.5 and fig["portion_recall"] == 1.0
+    c = judge_spans.tally(text, spans[1:], judged, portion)  # "stated" no longer flagged: missed
+    assert c["portion"]["missed"] == 1 and judge_spans.figures(c)["portion_recall"] == 0.0
