@@ -3,6 +3,7 @@
 
     python3 scripts/judge_spans.py [--text samples/spun_news_tiandy.txt]
         [--judged samples/spun_news_tiandy.words_judged.tsv] [--result FILE.json] [--list-unjudged]
+        [--restoration]
 
 The evaluation sets are spun by this project's spinner; the sample article was spun by a real one,
 and nobody has its original. A reader judged its words (session 24) as "spun" (a spinner's
@@ -79,12 +80,21 @@ def figures(c: dict[str, Counter]) -> dict[str, float | None]:
     return {"precision": p, "portion_precision": pp, "portion_recall": r, "portion_f1": f1}
 
 
+def restored_words(judged: dict[tuple[int, int], str], portion: int, edits: list[tuple[int, int]]) -> tuple[int, int]:
+    """Spun words of the read portion, and how many of them lie inside one of ``edits`` (start, end)."""
+    spun = [k for k, v in judged.items() if v == "spun" and k[1] <= portion]
+    return len(spun), sum(1 for a, b in spun if any(s <= a and b <= e for s, e in edits))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--text", type=Path, default=ROOT / "samples" / "spun_news_tiandy.txt")
     ap.add_argument("--judged", type=Path, default=ROOT / "samples" / "spun_news_tiandy.words_judged.tsv")
     ap.add_argument("--result", type=Path, help="the JSON of `restore detect -f json` on --text (else detect it here)")
     ap.add_argument("--list-unjudged", action="store_true")
+    ap.add_argument("--restoration", action="store_true",
+                    help="also restore the text (default pipeline) and count the read portion's spun words that "
+                         "applied edits judged right (samples/spun_news_tiandy.judged.tsv, scripts/judge_sample.py) cover")
     args = ap.parse_args(argv)
 
     text = args.text.read_text(encoding="utf-8")
@@ -109,6 +119,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"first {portion} characters (read in full): flagged spun {q['spun']}, flagged not {q['not']}, "
           f"missed spun {q['missed']}; precision {fmt(fig['portion_precision'])}, recall "
           f"{fmt(fig['portion_recall'])}, F1 {fmt(fig['portion_f1'])}")
+    if args.restoration:
+        from judge_sample import read_judged as read_judged_edits
+        from restore import Config, restore_and_explain
+
+        right = read_judged_edits(ROOT / "samples" / "spun_news_tiandy.judged.tsv")
+        edits = [e for e in restore_and_explain(text, Config()).edits
+                 if e.applied and right.get((e.start, e.end, e.replacement)) == "right"]
+        n, fixed = restored_words(judged, portion, [(e.start, e.end) for e in edits])
+        print(f"restoration: of the {n} spun words of the read portion, applied edits judged right cover {fixed} "
+              f"({fixed / n:.3f})" if n else "restoration: no spun words in the read portion")
     if args.list_unjudged:
         for m in WORD.finditer(text):
             a, b = m.span()

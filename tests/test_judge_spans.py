@@ -44,3 +44,9 @@ def test_tally_counts_words_as_the_scorer_does(tmp_path):
     assert fig["precision"] == 2 / 3 and fig["portion_precision"] == 0.5 and fig["portion_recall"] == 1.0
     c = judge_spans.tally(text, spans[1:], judged, portion)  # "stated" no longer flagged: missed
     assert c["portion"]["missed"] == 1 and judge_spans.figures(c)["portion_recall"] == 0.0
+
+
+def test_restored_words_count_the_spun_words_inside_right_edits():
+    judged = {(0, 6): "spun", (7, 10): "not", (11, 17): "spun", (30, 35): "spun"}
+    assert judge_spans.restored_words(judged, 20, [(0, 10)]) == (2, 1)  # (30, 35) lies past the portion
+    assert judge_spans.restored_words(judged, 20, []) == (2, 0)
