@@ -24,6 +24,7 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Iterator
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,19 +33,29 @@ sys.path.insert(0, str(ROOT))
 JUDGEMENTS = ("right", "wrong", "unsure")
 
 
+def judged_rows(path: Path, columns: tuple[str, ...], judgements: tuple[str, ...],
+                meta: dict[str, str] | None = None) -> Iterator[list[str]]:
+    """The rows of a judgements TSV (tab-separated ``columns``, the last one a judgement from
+    ``judgements``), checked; ``# key<TAB>value`` lines go into ``meta``, other ``#`` lines are comments."""
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith("#"):
+            kv = line[1:].strip().split("\t")
+            if meta is not None and len(kv) == 2:
+                meta[kv[0]] = kv[1]
+            continue
+        if not line.strip():
+            continue
+        parts = line.split("\t")
+        if len(parts) != len(columns) or parts[-1] not in judgements:
+            raise SystemExit(f"{path}:{n}: expected {', '.join(columns)} ({'/'.join(judgements)}), tab-separated")
+        yield parts
+
+
 def read_judged(path: Path) -> dict[tuple[int, int, str], str]:
     """(start, end, replacement) -> judgement, from a TSV of start, end, original, replacement,
     judgement (``#`` lines are comments)."""
-    out: dict[tuple[int, int, str], str] = {}
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = line.split("\t")
-        if len(parts) != 5 or parts[4] not in JUDGEMENTS:
-            raise SystemExit(f"judge_sample: {path}:{n}: expected start, end, original, replacement, "
-                             f"judgement ({'/'.join(JUDGEMENTS)}), tab-separated")
-        out[(int(parts[0]), int(parts[1]), parts[3])] = parts[4]
-    return out
+    rows = judged_rows(path, ("start", "end", "original", "replacement", "judgement"), JUDGEMENTS)
+    return {(int(p[0]), int(p[1]), p[3]): p[4] for p in rows}
 
 
 def tally(edits: list[dict], judged: dict[tuple[int, int, str], str]) -> dict[str, Counter]:
@@ -61,12 +72,20 @@ def precision(c: Counter) -> float | None:
     return c["right"] / n if n else None
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def sample_parser(doc: str, judged: str, result_help: str) -> argparse.ArgumentParser:
+    """The arguments of a judge of the real sample: the text, the judgements, a saved result to read
+    instead of running the pipeline, and ``--list-unjudged``."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--text", type=Path, default=ROOT / "samples" / "spun_news_tiandy.txt")
-    ap.add_argument("--judged", type=Path, default=ROOT / "samples" / "spun_news_tiandy.judged.tsv")
-    ap.add_argument("--result", type=Path, help="the JSON of `restore fix -f json` on --text (else restore it here)")
+    ap.add_argument("--judged", type=Path, default=ROOT / "samples" / judged)
+    ap.add_argument("--result", type=Path, help=result_help)
     ap.add_argument("--list-unjudged", action="store_true")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = sample_parser(__doc__, "spun_news_tiandy.judged.tsv",
+                       "the JSON of `restore fix -f json` on --text (else restore it here)")
     args = ap.parse_args(argv)
 
     text = args.text.read_text(encoding="utf-8")

@@ -21,7 +21,6 @@ output, not a benchmark.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -32,6 +31,9 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from judge_sample import judged_rows, read_judged as read_judged_edits, sample_parser  # noqa: E402
 
 JUDGEMENTS = ("spun", "not", "unsure")
 WORD = re.compile(r"\w+|[^\w\s]")  # the shared scorer's words
@@ -40,20 +42,10 @@ WORD = re.compile(r"\w+|[^\w\s]")  # the shared scorer's words
 def read_judged(path: Path) -> tuple[dict[tuple[int, int], str], int]:
     """(start, end) -> judgement, and the offset up to which every word was judged, from a TSV of
     start, end, word, judgement with a ``# portion_end<TAB>N`` line (other ``#`` lines are comments)."""
-    out: dict[tuple[int, int], str] = {}
-    portion = 0
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.startswith("# portion_end\t"):
-            portion = int(line.split("\t")[1])
-            continue
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = line.split("\t")
-        if len(parts) != 4 or parts[3] not in JUDGEMENTS:
-            raise SystemExit(f"judge_spans: {path}:{n}: expected start, end, word, judgement "
-                             f"({'/'.join(JUDGEMENTS)}), tab-separated")
-        out[(int(parts[0]), int(parts[1]))] = parts[3]
-    return out, portion
+    meta: dict[str, str] = {}
+    rows = judged_rows(path, ("start", "end", "word", "judgement"), JUDGEMENTS, meta)
+    out = {(int(p[0]), int(p[1])): p[3] for p in rows}
+    return out, int(meta.get("portion_end", 0))
 
 
 def tally(text: str, spans: list[dict], judged: dict[tuple[int, int], str], portion: int) -> dict[str, Counter]:
@@ -87,11 +79,8 @@ def restored_words(judged: dict[tuple[int, int], str], portion: int, edits: list
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--text", type=Path, default=ROOT / "samples" / "spun_news_tiandy.txt")
-    ap.add_argument("--judged", type=Path, default=ROOT / "samples" / "spun_news_tiandy.words_judged.tsv")
-    ap.add_argument("--result", type=Path, help="the JSON of `restore detect -f json` on --text (else detect it here)")
-    ap.add_argument("--list-unjudged", action="store_true")
+    ap = sample_parser(__doc__, "spun_news_tiandy.words_judged.tsv",
+                       "the JSON of `restore detect -f json` on --text (else detect it here)")
     ap.add_argument("--restoration", action="store_true",
                     help="also restore the text (default pipeline) and count the read portion's spun words that "
                          "applied edits judged right (samples/spun_news_tiandy.judged.tsv, scripts/judge_sample.py) cover")
@@ -120,7 +109,6 @@ def main(argv: list[str] | None = None) -> int:
           f"missed spun {q['missed']}; precision {fmt(fig['portion_precision'])}, recall "
           f"{fmt(fig['portion_recall'])}, F1 {fmt(fig['portion_f1'])}")
     if args.restoration:
-        from judge_sample import read_judged as read_judged_edits
         from restore import Config, restore_and_explain
 
         right = read_judged_edits(ROOT / "samples" / "spun_news_tiandy.judged.tsv")
