@@ -48,13 +48,20 @@ def read_judged(path: Path) -> tuple[dict[tuple[int, int], str], int]:
     return out, int(meta.get("portion_end", 0))
 
 
+def flagged_words(text: str, spans: list[dict]) -> set[tuple[int, int]]:
+    """(start, end) of the words of ``text`` that a span overlaps, as the shared scorer counts them."""
+    return {m.span() for m in WORD.finditer(text)
+            if any(int(s["start"]) < m.end() and m.start() < int(s["end"]) for s in spans)}
+
+
 def tally(text: str, spans: list[dict], judged: dict[tuple[int, int], str], portion: int) -> dict[str, Counter]:
     """Judgements of the flagged words ("unjudged" for words not in ``judged``), over the whole text
     and over the read portion, and the portion's spun words that no span touches ("missed")."""
     out = {"flagged": Counter(), "portion": Counter()}
+    flagged = flagged_words(text, spans)
     for m in WORD.finditer(text):
         a, b = m.span()
-        hit = any(int(s["start"]) < b and a < int(s["end"]) for s in spans)
+        hit = (a, b) in flagged
         j = judged.get((a, b), "unjudged")
         if hit:
             out["flagged"][j] += 1
@@ -118,10 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"restoration: of the {n} spun words of the read portion, applied edits judged right cover {fixed} "
               f"({fixed / n:.3f})" if n else "restoration: no spun words in the read portion")
     if args.list_unjudged:
-        for m in WORD.finditer(text):
-            a, b = m.span()
-            if (a, b) not in judged and any(int(s["start"]) < b and a < int(s["end"]) for s in spans):
-                print(f"{a}\t{b}\t{m.group()}\t")
+        for a, b in sorted(flagged_words(text, spans) - judged.keys()):
+            print(f"{a}\t{b}\t{text[a:b]}\t")
     return 0
 
 
