@@ -15,8 +15,10 @@
    which clean dev documents get at most --max-clean-fp flagged words per 1,000 words.
 5. Document score: logistic regression (numpy) on restore.detector.doc_features (top-5 mean word
    probability, mean word probability, spans and dictionary hits per 1k words, length and the
-   absolute amount of evidence; see DOC_FEATURES), with a 2-fold AUROC estimate. The features'
-   dev range is stored too: inference clamps to it instead of extrapolating.
+   absolute amount of evidence; see DOC_FEATURES), fitted on the dev documents plus --long
+   documents made of 3 to --long-parts whole dev documents of one kind end to end (dev has few
+   long documents), with a 2-fold AUROC estimate on the dev documents. The features' range is
+   stored too: inference clamps to it instead of extrapolating.
 6. Writes calibration.json (+ dev figures) and copies everything to models/detector/.
 
     python3 scripts/calibrate_detector.py [--trained runs/detector/final] [--limit N]
@@ -183,6 +185,9 @@ def main(argv=None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="use only N dev documents")
     ap.add_argument("--short", type=int, default=400,
                     help="short excerpts of dev documents added to the dev set (headlines, lone sentences)")
+    ap.add_argument("--long", type=int, default=300,
+                    help="long documents (whole dev documents end to end) added to the document score's fit")
+    ap.add_argument("--long-parts", type=int, default=16, help="at most this many dev documents in a long one")
     ap.add_argument("--max-clean-fp", type=float, default=1.0,
                     help="flagged words per 1,000 words of clean dev text allowed at the default threshold")
     ap.add_argument("--dtype", default="bf16", choices=["bf16", "fp32"], help="inference precision to calibrate")
@@ -291,18 +296,44 @@ def main(argv=None) -> int:
                       "spun_p": round(prec, 4), "spun_r": round(rec, 4), "spun_f1": round(f1, 4)})
         print(sweep[-1], flush=True)
 
-    def fit_doc(thr: float):
-        feats, lab = [], []
-        for d in docs:
-            probs = d["p"][d["word"]].tolist()
-            n_spans = count_runs(d["p"].tolist(), d["toks"], d["sent_of"], thr)
-            feats.append(doc_features(probs, int(d["word"].sum()), n_spans, d["n_dict"]))
-            lab.append(0 if d["clean"] else 1)
-        F = np.array(feats)
-        L = np.array(lab, dtype=float)
+    full = [i for i, rec in enumerate(dev) if "#short" not in rec["id"]]  # whole documents, not excerpts
+
+    def doc_rows(thr: float) -> list[tuple[list[float], int, int, int, bool, str]]:
+        """(word probabilities, words, spans at ``thr``, dictionary hits, clean, preset) per dev document."""
+        return [(d["p"][d["word"]].tolist(), int(d["word"].sum()),
+                 count_runs(d["p"].tolist(), d["toks"], d["sent_of"], thr), d["n_dict"], d["clean"], d["preset"])
+                for d in docs]
+
+    def long_rows(rows, pool: list[int], n: int, seed: int) -> list[tuple]:
+        """``n`` long documents, each 3 to ``--long-parts`` whole dev documents of one kind (clean,
+        or spun with one preset) put end to end: dev has few documents over 700 words, and the
+        document score must not take a long clean text's handful of odd words for a spun text."""
+        rng = random.Random(seed)
+        groups: dict[str, list[int]] = {}
+        for i in pool:
+            groups.setdefault("clean" if rows[i][4] else rows[i][5], []).append(i)
+        kinds = sorted(groups)
+        out = []
+        for _ in range(n):
+            kind = "clean" if rng.random() < 0.5 else rng.choice([k for k in kinds if k != "clean"])
+            parts = [rows[i] for i in rng.sample(groups[kind], min(rng.randint(3, args.long_parts), len(groups[kind])))]
+            out.append(([p for r in parts for p in r[0]], sum(r[1] for r in parts), sum(r[2] for r in parts),
+                        sum(r[3] for r in parts), parts[0][4], kind))
+        return out
+
+    def features_of(rows) -> tuple[np.ndarray, np.ndarray]:
+        return (np.array([doc_features(r[0], r[1], r[2], r[3]) for r in rows]),
+                np.array([0.0 if r[4] else 1.0 for r in rows]))
+
+    def fit_doc(thr: float, rows=None):
+        """The document score fitted on the dev documents and ``--long`` concatenations of them;
+        returns the fit and the scores of the dev documents."""
+        rows = rows if rows is not None else doc_rows(thr)
+        F, L = features_of(rows + long_rows(rows, full, args.long, args.seed))
         mu, sd = F.mean(0), F.std(0) + 1e-9
         wd = logreg((F - mu) / sd, L, l2=1.0)
-        S = 1 / (1 + np.exp(-(((F - mu) / sd) @ wd[:-1] + wd[-1])))
+        Fd, _ = features_of(rows)
+        S = 1 / (1 + np.exp(-(((Fd - mu) / sd) @ wd[:-1] + wd[-1])))
         return F, L, mu, sd, wd, S
 
     def gated(thr: float, gate: float, S, kthr: float) -> dict:
@@ -339,20 +370,27 @@ def main(argv=None) -> int:
     gates = [g for g in grid if g["threshold"] == thr and g["kept_threshold"] == kthr]
 
     # ---- document score at the chosen threshold
-    F, L, mu, sd, wd, S = fit_doc(thr)
-    # 2-fold estimate of the doc AUROC (fit on one half, score the other)
-    idx = np.arange(len(F))
+    rows = doc_rows(thr)
+    F, L, mu, sd, wd, S = fit_doc(thr, rows)
+    Ld = np.array([0.0 if r[4] else 1.0 for r in rows])
+    # 2-fold estimate of the doc AUROC on the dev documents (fit on one half and long documents
+    # made from it, score the other half)
+    idx = np.arange(len(rows))
     rng = np.random.default_rng(0)
     rng.shuffle(idx)
     halves = [idx[::2], idx[1::2]]
-    cv_scores = np.zeros(len(F))
+    cv_scores = np.zeros(len(rows))
+    is_full = set(full)
     for k in (0, 1):
         tr, te = halves[1 - k], halves[k]
-        m2, s2 = F[tr].mean(0), F[tr].std(0) + 1e-9
-        w2 = logreg((F[tr] - m2) / s2, L[tr], l2=1.0)
-        cv_scores[te] = ((F[te] - m2) / s2) @ w2[:-1] + w2[-1]
-    doc_auc = auroc(S[L == 1], S[L == 0])
-    doc_auc_cv = auroc(cv_scores[L == 1], cv_scores[L == 0])
+        F2, L2 = features_of([rows[i] for i in tr] + long_rows(rows, [i for i in tr if i in is_full], args.long // 2,
+                                                                 args.seed + k))
+        m2, s2 = F2.mean(0), F2.std(0) + 1e-9
+        w2 = logreg((F2 - m2) / s2, L2, l2=1.0)
+        Fte, _ = features_of([rows[i] for i in te])
+        cv_scores[te] = ((Fte - m2) / s2) @ w2[:-1] + w2[-1]
+    doc_auc = auroc(S[Ld == 1], S[Ld == 0])
+    doc_auc_cv = auroc(cv_scores[Ld == 1], cv_scores[Ld == 0])
     by_preset = {}
     for pr in sorted({d["preset"] for d in docs}):
         m = np.array([d["preset"] == pr for d in docs])
@@ -371,7 +409,7 @@ def main(argv=None) -> int:
         "doc": {"features": list(DOC_FEATURES),
                 "mean": mu.tolist(), "std": sd.tolist(), "min": F.min(0).tolist(), "max": F.max(0).tolist(), "coef": wd[:-1].tolist(), "intercept": float(wd[-1]),
                 "auroc_in_sample": round(doc_auc, 4), "auroc_2fold": round(doc_auc_cv, 4)},
-        "dev": {"docs": len(docs), "clean_docs": len(clean), "words": n_words_total, "short": args.short,
+        "dev": {"docs": len(docs), "clean_docs": len(clean), "words": n_words_total, "short": args.short, "long": args.long, "long_parts": args.long_parts,
                 "p_clean": args.p_clean, "seed": args.seed, "max_clean_fp_per_1k": args.max_clean_fp,
                 "at_threshold": chosen, "chosen": best, "sweep": sweep, "gate_sweep": gates, "doc_mean_score_by_preset": by_preset,
                 "inference_words_per_s": round(n_words_total / t_inf)},

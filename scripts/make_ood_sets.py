@@ -17,12 +17,17 @@ scripts/spin.py (the shared scorer's format):
       unzip -j /tmp/gensim/gensim-4.4.0-*.whl 'gensim/test/test_data/lee*.cor' -d ../lee
 
 Gold sets per source: ``SOURCE_clean`` (all clean: false alarms and damage), ``SOURCE_clean_mixed``
-(mixture preset, 40% left clean: document AUROC), ``SOURCE_mixture`` and ``SOURCE_light``.
+(mixture preset, 40% left clean: document AUROC), ``SOURCE_mixture`` and ``SOURCE_light``. Then
+``SOURCE_long.jsonl``: LONG_DOCS long texts, each 4 to 12 random documents of the source joined
+by blank lines (1,000-2,500 words for Lee), spun into ``SOURCE_long_light`` and
+``SOURCE_long_mixture`` with half of them left clean: the document score on texts longer than
+most of what calibration saw.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import re
 import sys
 from pathlib import Path
@@ -37,6 +42,8 @@ MIN_WORDS = 40
 # spin.py --seed for each gold set; a clean share of 1.0 spins nothing
 SETS = (("clean", "mixture", 1.0, 401), ("clean_mixed", "mixture", 0.4, 402),
         ("mixture", "mixture", 0.0, 403), ("light", "light", 0.0, 404))
+LONG_SETS = (("long_light", "light", 0.5, 405), ("long_mixture", "mixture", 0.5, 406))
+LONG_DOCS, LONG_PARTS, LONG_SEED = 100, (4, 12), 407
 
 
 def prose(paragraph: str) -> str | None:
@@ -75,6 +82,22 @@ def lee_docs(lee_dir: Path) -> list[dict]:
     return docs
 
 
+def long_docs(docs: list[dict], name: str) -> list[dict]:
+    """LONG_DOCS texts of LONG_PARTS random documents of ``docs`` each, joined by blank lines."""
+    rng = random.Random(LONG_SEED)
+    out = []
+    for i in range(LONG_DOCS):
+        parts = rng.sample(docs, min(rng.randint(*LONG_PARTS), len(docs)))
+        out.append({"id": f"{name}:long:{i}", "text": "\n\n".join(d["text"] for d in parts), "source": name})
+    return out
+
+
+def spin_sets(src: Path, out: Path, name: str, sets) -> None:
+    for set_name, preset, clean_share, seed in sets:
+        spin_main(["--input", str(src), "--out", str(out / f"{name}_{set_name}.jsonl"), "--preset", preset,
+                   "--seed", str(seed), "--clean-share", str(clean_share)])
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=Path("data/eval/ood"))
@@ -88,11 +111,10 @@ def main(argv=None) -> int:
     sources = {name: docs[:args.max_docs] for name, docs in sources.items()}
     args.out.mkdir(parents=True, exist_ok=True)
     for name, docs in sources.items():
-        src = args.out / f"{name}.jsonl"
-        atomic_write(src, "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs))
-        for set_name, preset, clean_share, seed in SETS:
-            spin_main(["--input", str(src), "--out", str(args.out / f"{name}_{set_name}.jsonl"), "--preset", preset,
-                       "--seed", str(seed), "--clean-share", str(clean_share)])
+        for src_name, src_docs, sets in ((name, docs, SETS), (f"{name}_long", long_docs(docs, name), LONG_SETS)):
+            src = args.out / f"{src_name}.jsonl"
+            atomic_write(src, "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in src_docs))
+            spin_sets(src, args.out, name, sets)
     return 0
 
 

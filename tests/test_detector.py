@@ -46,12 +46,28 @@ def test_count_runs_respects_sentences_and_words():
 def test_doc_features_shape_and_range():
     f = D.doc_features([0.9, 0.1, 0.2], 3, 1, 0)
     assert len(f) == len(D.DOC_FEATURES) and 0 <= f[0] <= 1 and 0 <= f[1] <= 1
-    assert f[-1] == pytest.approx(math.log(2))  # one word at p >= 0.9
+    named = dict(zip(D.DOC_FEATURES, f))
+    assert named["log1p_p90"] == pytest.approx(math.log(2))  # one word at p >= 0.9
+    assert named["p90_words_10s"] == pytest.approx(0.1) and named["p50_words_10s"] == pytest.approx(0.1)
+    assert named["spans_10s"] == pytest.approx(0.1) and named["words_1000s"] == pytest.approx(0.003)
     assert D.doc_features([], 0, 0, 0) == [0.0] * len(D.DOC_FEATURES)
     # the same density in a longer document is more evidence: the absolute features grow
     short, long_ = D.doc_features([0.9, 0.1] * 10, 20, 2, 0), D.doc_features([0.9, 0.1] * 100, 200, 20, 0)
     assert short[:4] + short[5:6] == pytest.approx(long_[:4] + long_[5:6])  # densities
-    assert all(long_[i] > short[i] for i in (4, 6, 7, 8))  # length and absolute amounts
+    assert all(long_[i] > short[i] for i in (4, 6, 7, 8, 9, 10, 11, 12))  # length and absolute amounts
+
+
+def test_amounts_count_a_long_text_as_amount_max_words_long():
+    """Past AMOUNT_MAX_WORDS a text counts as that long with its own densities: twice the words
+    with twice the odd words give the same features (calibration has not seen the longer one)."""
+    n = D.AMOUNT_MAX_WORDS
+    at_cap = D.doc_features([0.95, 0.6] + [0.1] * (n - 2), n, 1, 0)
+    twice = D.doc_features(([0.95, 0.6] + [0.1] * (n - 2)) * 2, 2 * n, 2, 0)
+    assert twice[1:] == pytest.approx(at_cap[1:])  # all but the top-5 mean, which is no amount
+    named = dict(zip(D.DOC_FEATURES, twice))
+    assert named["words_1000s"] == pytest.approx(n / 1000) and named["p90_words_10s"] == pytest.approx(0.1)
+    under = D.doc_features([0.95, 0.6] + [0.1] * (n - 3), n - 1, 1, 0)  # under the cap nothing is scaled
+    assert dict(zip(D.DOC_FEATURES, under))["words_1000s"] == pytest.approx((n - 1) / 1000)
 
 
 def test_densities_count_a_short_text_as_min_words_long():
@@ -210,6 +226,36 @@ def test_a_short_clean_text_does_not_look_spun(det, text):
 def test_a_short_spun_sentence_still_looks_spun(det):
     d = det.detect("The Innovative Guards said human legal rights were violated very last 7 days.")
     assert d.spun_score >= det.gate and len(d.spans) >= 2
+
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+@needs_model
+def test_a_long_clean_article_does_not_look_spun(det):
+    """A 1,363-word clean article from an outlet the corpus does not have, with a handful of words
+    the detector finds odd ("cozying", "stated"): a few odd words in many is what clean text has,
+    not what a spinner leaves (the document score weighs counts against length). The spun version
+    of the same story still scores as spun."""
+    clean = det.detect((SAMPLES / "clean_news_tiandy.txt").read_text(encoding="utf-8"))
+    spun = det.detect((SAMPLES / "spun_news_tiandy.txt").read_text(encoding="utf-8"))
+    assert clean.spun_score < 0.5 and clean.spans == ()
+    assert spun.spun_score >= det.gate
+
+
+@needs_model
+def test_past_the_length_cap_a_repeated_text_scores_the_same(det):
+    """The same densities over more words than AMOUNT_MAX_WORDS add no evidence: a clean text
+    repeated 2, 4 or 8 times gets one score (up to its top-5 mean, the one feature that is no
+    density or amount), under the gate."""
+    from restore.detector import count_runs
+
+    r = det.read((SAMPLES / "clean_news_tiandy.txt").read_text(encoding="utf-8"))
+    words = [p for p, t in zip(r.probs, r.tokens) if t.is_word]
+    spans = count_runs(r.probs, r.tokens, r.sent_of, det.threshold)
+    assert len(words) * 2 > D.AMOUNT_MAX_WORDS
+    scores = [det.doc_score(words * k, len(words) * k, spans * k, 0) for k in (2, 4, 8)]
+    assert max(scores) - min(scores) < 0.005 and max(scores) < det.gate
 
 
 @needs_model
