@@ -34,6 +34,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,6 +82,16 @@ def auroc(pos, neg) -> float:
         ranks[m] = ranks[m].mean()
     n1, n0 = len(pos), len(neg)
     return float((ranks[y == 1].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
+class DocRow(NamedTuple):
+    """What the document score is fitted on, for one (dev or long) document."""
+    probs: list[float]  # calibrated probability of each word
+    words: int
+    spans: int  # runs of words at the threshold
+    dict_hits: int
+    clean: bool
+    preset: str
 
 
 def ship_weights(trained: Path, stage: Path) -> None:
@@ -298,32 +309,33 @@ def main(argv=None) -> int:
 
     full = [i for i, rec in enumerate(dev) if "#short" not in rec["id"]]  # whole documents, not excerpts
 
-    def doc_rows(thr: float) -> list[tuple[list[float], int, int, int, bool, str]]:
-        """(word probabilities, words, spans at ``thr``, dictionary hits, clean, preset) per dev document."""
-        return [(d["p"][d["word"]].tolist(), int(d["word"].sum()),
-                 count_runs(d["p"].tolist(), d["toks"], d["sent_of"], thr), d["n_dict"], d["clean"], d["preset"])
+    def doc_rows(thr: float) -> list[DocRow]:
+        """One row per dev document, with its spans at ``thr``."""
+        return [DocRow(d["p"][d["word"]].tolist(), int(d["word"].sum()),
+                       count_runs(d["p"].tolist(), d["toks"], d["sent_of"], thr), d["n_dict"], d["clean"], d["preset"])
                 for d in docs]
 
-    def long_rows(rows, pool: list[int], n: int, seed: int) -> list[tuple]:
+    def long_rows(rows: list[DocRow], pool: list[int], n: int, seed: int) -> list[DocRow]:
         """``n`` long documents, each 3 to ``--long-parts`` whole dev documents of one kind (clean,
         or spun with one preset) put end to end: dev has few documents over 700 words, and the
         document score must not take a long clean text's handful of odd words for a spun text."""
         rng = random.Random(seed)
         groups: dict[str, list[int]] = {}
         for i in pool:
-            groups.setdefault("clean" if rows[i][4] else rows[i][5], []).append(i)
+            groups.setdefault("clean" if rows[i].clean else rows[i].preset, []).append(i)
         kinds = sorted(groups)
         out = []
         for _ in range(n):
             kind = "clean" if rng.random() < 0.5 else rng.choice([k for k in kinds if k != "clean"])
             parts = [rows[i] for i in rng.sample(groups[kind], min(rng.randint(3, args.long_parts), len(groups[kind])))]
-            out.append(([p for r in parts for p in r[0]], sum(r[1] for r in parts), sum(r[2] for r in parts),
-                        sum(r[3] for r in parts), parts[0][4], kind))
+            out.append(DocRow([p for r in parts for p in r.probs], sum(r.words for r in parts),
+                              sum(r.spans for r in parts), sum(r.dict_hits for r in parts), parts[0].clean, kind))
         return out
 
-    def features_of(rows) -> tuple[np.ndarray, np.ndarray]:
-        return (np.array([doc_features(r[0], r[1], r[2], r[3]) for r in rows]),
-                np.array([0.0 if r[4] else 1.0 for r in rows]))
+    def features_of(rows: list[DocRow]) -> tuple[np.ndarray, np.ndarray]:
+        """Document features and labels (1: spun)."""
+        return (np.array([doc_features(r.probs, r.words, r.spans, r.dict_hits) for r in rows]),
+                np.array([0.0 if r.clean else 1.0 for r in rows]))
 
     def fit_doc(thr: float, rows=None):
         """The document score fitted on the dev documents and ``--long`` concatenations of them;
@@ -372,7 +384,7 @@ def main(argv=None) -> int:
     # ---- document score at the chosen threshold
     rows = doc_rows(thr)
     F, L, mu, sd, wd, S = fit_doc(thr, rows)
-    Ld = np.array([0.0 if r[4] else 1.0 for r in rows])
+    Fd, Ld = features_of(rows)
     # 2-fold estimate of the doc AUROC on the dev documents (fit on one half and long documents
     # made from it, score the other half)
     idx = np.arange(len(rows))
@@ -387,8 +399,7 @@ def main(argv=None) -> int:
                                                                  args.seed + k))
         m2, s2 = F2.mean(0), F2.std(0) + 1e-9
         w2 = logreg((F2 - m2) / s2, L2, l2=1.0)
-        Fte, _ = features_of([rows[i] for i in te])
-        cv_scores[te] = ((Fte - m2) / s2) @ w2[:-1] + w2[-1]
+        cv_scores[te] = ((Fd[te] - m2) / s2) @ w2[:-1] + w2[-1]
     doc_auc = auroc(S[Ld == 1], S[Ld == 0])
     doc_auc_cv = auroc(cv_scores[Ld == 1], cv_scores[Ld == 0])
     by_preset = {}

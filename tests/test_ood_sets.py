@@ -48,6 +48,15 @@ def test_sets_are_gold_records(tmp_path):
             for s0, s1, o0, o1 in (e[:4] for e in r["edits"]):
                 assert 0 <= s0 <= s1 <= len(r["spun"]) and 0 <= o0 <= o1 <= len(r["original"])
         assert (out / f"{source}_clean_mixed.jsonl").is_file() and (out / f"{source}_light.jsonl").is_file()
+    # long texts: several source documents joined by blank lines, spun with half left clean
+    texts = {d["text"] for d in src}
+    long_src = [json.loads(x) for x in (out / "lee_long.jsonl").read_text().splitlines()]
+    assert len(long_src) == ood.LONG_DOCS and long_src[0]["id"] == "lee:long:0"
+    assert all(len(d["text"].split("\n\n")) == 3 and set(d["text"].split("\n\n")) == texts for d in long_src)
+    for set_name in ("long_light", "long_mixture"):
+        recs = [json.loads(x) for x in (out / f"lee_{set_name}.jsonl").read_text().splitlines()]
+        assert [r["id"] for r in recs] == [d["id"] for d in long_src]
+        assert any(r["spun"] == r["original"] for r in recs) and any(r["edits"] for r in recs)
 
 
 def test_missing_lee_file_names_it(tmp_path):
