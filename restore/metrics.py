@@ -103,6 +103,37 @@ def score_restore(gold: Mapping[str, dict], system: Mapping[str, str], with_bleu
     return scores
 
 
+RELIABILITY_EDGES = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0)
+
+
+def span_reliability(gold: Mapping[str, dict], spans: Mapping[str, list[dict]],
+                     edges: tuple[float, ...] = RELIABILITY_EDGES) -> dict:
+    """How well span confidences are calibrated: for spans (``{start, end, confidence}``, offsets
+    into the gold "spun" text) binned by confidence, the share that touch a spinner's edit (a gold
+    edit's spun characters; an insertion counts at its position), against their mean confidence,
+    and the expected calibration error (the bins' gaps weighted by their spans). Not the shared
+    scorer's figure, which counts words rather than spans."""
+    rows = []
+    for key, g in gold.items():
+        ranges = [(e[0], e[1]) for e in g.get("edits", [])]
+        for s in spans.get(key, []):
+            a, b = int(s["start"]), int(s["end"])
+            hit = any((x < b and a < y) if y > x else a <= x <= b for x, y in ranges)
+            rows.append((float(s["confidence"]), hit))
+    bins, gap = [], 0.0
+    for i, (lo, hi) in enumerate(zip(edges[:-1], edges[1:])):
+        last = i == len(edges) - 2
+        sel = [(c, h) for c, h in rows if lo <= c < hi or (last and c == hi)]
+        if not sel:
+            continue
+        conf = sum(c for c, _ in sel) / len(sel)
+        share = sum(h for _, h in sel) / len(sel)
+        gap += len(sel) * abs(conf - share)
+        bins.append({"from": lo, "to": hi, "spans": len(sel), "mean_confidence": round(conf, 4),
+                     "spun_share": round(share, 4)})
+    return {"spans": len(rows), "ece": round(gap / len(rows), 4) if rows else None, "bins": bins}
+
+
 def bleu_chrf(hyps: list[str], refs: list[str]) -> tuple[float | None, float | None]:
     """Corpus BLEU and chrF through the local ``evaluate`` module (offline), or None without it."""
     try:

@@ -6,7 +6,10 @@
 
 Writes one {id, spans: [{start, end}], spun_score} line per document (offsets into the gold
 "spun" text), then runs `python3 ../shared/eval/score.py detect GOLD SYSTEM --json` and prints
-its figures with the speed (words/s of detect, model load excluded). By default detection goes
+its figures with the speed (words/s of detect, model load excluded) and, as the project's own
+measure, how well span confidences are calibrated (``restore.metrics.span_reliability``: by
+confidence bin, the share of spans that touch a spinner's edit; spans are written with their
+confidence, which the scorer ignores). By default detection goes
 through the public API (restore.detect: dictionary + detector) at the detector's calibrated
 threshold; --detector-only leaves the dictionary out, --threshold overrides the threshold, --suggest
 runs the model as `restore detect --suggest` does. Documents go in windows of --batch, as in the CLI.
@@ -25,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import shared_scorer  # noqa: E402  (scripts/shared_scorer.py)
-from restore.metrics import read_jsonl  # noqa: E402  (names the file and line of a bad record)
+from restore.metrics import read_jsonl, span_reliability  # noqa: E402  (read_jsonl names the file and line of a bad record)
 
 
 def make_detect(args):
@@ -104,6 +107,7 @@ def main(argv=None) -> int:
                                            out.with_suffix(".gold.jsonl"))
     words = 0
     spent = 0.0
+    found: dict[str, list[dict]] = {}  # id -> spans with their confidence
     with open(out, "w", encoding="utf-8") as fh:
         for k in range(0, len(gold), max(1, args.batch)):
             window = gold[k:k + max(1, args.batch)]
@@ -113,9 +117,11 @@ def main(argv=None) -> int:
             spent += time.time() - t0
             words += sum(count_words(t) for t in texts)
             for n, (g, d) in enumerate(zip(window, got), k + 1):
-                fh.write(json.dumps({"id": g.get("id", n), "spans": [{"start": s.start, "end": s.end} for s in d.spans],
-                                     "spun_score": d.spun_score}) + "\n")
+                spans = [{"start": s.start, "end": s.end, "confidence": s.confidence} for s in d.spans]
+                fh.write(json.dumps({"id": g.get("id", n), "spans": spans, "spun_score": d.spun_score}) + "\n")
+                found[str(g.get("id", n))] = spans
     fig = shared_scorer.score("detect", gold_path, out, args.scorer)
+    fig["span_reliability"] = span_reliability({str(g.get("id", n)): g for n, g in enumerate(gold, 1)}, found)
     fig.update({"threshold": thr, "gate": det.gate if det else None, "words": words, "seconds": round(spent, 1),
                 "words_per_s": round(words / spent) if spent else None,
                 "detector": det.signature if det else "none", "detector_only": args.detector_only,

@@ -67,3 +67,21 @@ def test_eval_command_scores_files(tmp_path):
     sysf.write_text('{"id": "a", "restored": "x"}\n{broken\n')
     r = CliRunner().invoke(app, ["eval", str(gold), str(sysf)])
     assert r.exit_code == 2 and "sys.jsonl:2" in r.stderr
+
+
+def test_span_reliability_bins_spans_by_confidence():
+    from restore.metrics import span_reliability
+
+    gold = {"a": {"spun": "the very last 7 days were calm", "edits": [[4, 20, 4, 13]]},
+            "b": {"spun": "nothing spun here at all", "edits": []}}
+    spans = {"a": [{"start": 4, "end": 8, "confidence": 0.95},    # inside the edit
+                   {"start": 26, "end": 30, "confidence": 0.55}],  # "calm": untouched
+             "b": [{"start": 0, "end": 7, "confidence": 1.0}]}     # a clean document's span
+    rel = span_reliability(gold, spans, edges=(0.0, 0.9, 1.0))
+    assert rel["spans"] == 3
+    low, high = rel["bins"]
+    assert (low["spans"], low["spun_share"], low["mean_confidence"]) == (1, 0.0, 0.55)
+    assert (high["spans"], high["spun_share"]) == (2, 0.5)  # confidence 1.0 falls in the last bin
+    assert high["mean_confidence"] == pytest.approx(0.975)
+    assert rel["ece"] == pytest.approx((0.55 + 2 * abs(0.975 - 0.5)) / 3, abs=1e-4)
+    assert span_reliability(gold, {}) == {"spans": 0, "ece": None, "bins": []}
