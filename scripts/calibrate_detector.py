@@ -344,7 +344,7 @@ def main(argv=None) -> int:
         F, L = features_of(rows + long_rows(rows, full, args.long, args.seed))
         mu, sd = F.mean(0), F.std(0) + 1e-9
         wd = logreg((F - mu) / sd, L, l2=1.0)
-        Fd, _ = features_of(rows)
+        Fd = F[:len(rows)]  # the dev documents come first
         S = 1 / (1 + np.exp(-(((Fd - mu) / sd) @ wd[:-1] + wd[-1])))
         return F, L, mu, sd, wd, S
 
@@ -384,7 +384,7 @@ def main(argv=None) -> int:
     # ---- document score at the chosen threshold
     rows = doc_rows(thr)
     F, L, mu, sd, wd, S = fit_doc(thr, rows)
-    Fd, Ld = features_of(rows)
+    Fd, Ld = F[:len(rows)], L[:len(rows)]  # the dev documents, without the long ones
     # 2-fold estimate of the doc AUROC on the dev documents (fit on one half and long documents
     # made from it, score the other half)
     idx = np.arange(len(rows))

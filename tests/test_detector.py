@@ -248,11 +248,9 @@ def test_past_the_length_cap_a_repeated_text_scores_the_same(det):
     """The same densities over more words than AMOUNT_MAX_WORDS add no evidence: a clean text
     repeated 2, 4 or 8 times gets one score (up to its top-5 mean, the one feature that is no
     density or amount), under the gate."""
-    from restore.detector import count_runs
-
     r = det.read((SAMPLES / "clean_news_tiandy.txt").read_text(encoding="utf-8"))
     words = [p for p, t in zip(r.probs, r.tokens) if t.is_word]
-    spans = count_runs(r.probs, r.tokens, r.sent_of, det.threshold)
+    spans = D.count_runs(r.probs, r.tokens, r.sent_of, det.threshold)
     assert len(words) * 2 > D.AMOUNT_MAX_WORDS
     scores = [det.doc_score(words * k, len(words) * k, spans * k, 0) for k in (2, 4, 8)]
     assert max(scores) - min(scores) < 0.005 and max(scores) < det.gate
