@@ -27,7 +27,7 @@ from .errors import InputError, RestoreError
 from .output import Formatter, Sink, detect_record, record_json, write_stdout
 from .parallel import map_windows, resolve_jobs
 from .progress import progress_bar
-from .io import (DEFAULT_MAX_BYTES, STDIN_NAME, Document, Source, expand_paths,
+from .io import (DEFAULT_MAX_BYTES, STDIN_NAME, Document, InputWarning, Source, expand_paths,
                  iter_inputs, output_path_for, read_text_source, same_file, severity)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -216,6 +216,9 @@ _o_quality = typer.Option("fast", "--quality", help="fast or best.")
 _o_models = typer.Option(None, "--models-dir", help="Where the trained models are (default: the package's models/).")
 _o_quiet = typer.Option(False, "--quiet", "-q", help="Only errors on stderr.")
 _o_noprog = typer.Option(False, "--no-progress", help="No progress bar.")
+_o_anylang = typer.Option(False, "--any-language",
+                          help="Check every text as English. By default a text that is clearly not English "
+                               "is not checked: it is left as it is, with spun_score 0 and a warning.")
 _o_jobs = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
                        help="Worker processes, each with the models and one thread (0: one per CPU, as many as "
                             "the free memory holds at ~1 GB each). "
@@ -291,6 +294,7 @@ def fix(
     glob: str = _o_glob,
     no_recursive: bool = _o_norec,
     input_format: InputFormat = _o_infmt,
+    any_language: bool = _o_anylang,
     jobs: int = _o_jobs,
 ) -> None:
     """Restore spun text: print (or write) it with the spinner's substitutions undone."""
@@ -311,7 +315,8 @@ def fix(
     cfg = _make_config(threshold=threshold, model_threshold=model_threshold, lexicons=tuple(lexicon or ()),
                        builtin=not no_builtin, use_model=not no_model, use_detector=not no_detector,
                        refine_threshold=refine_threshold, quality=quality, models_dir=models_dir, lm_max_spans=lm_spans,
-                       lm_max_candidates=lm_candidates, lm_margin=lm_margin, lm_separation=lm_separation)
+                       lm_max_candidates=lm_candidates, lm_margin=lm_margin, lm_separation=lm_separation,
+                       check_language=not any_language)
     sources = _sources(paths, glob, not no_recursive, input_format)
     several = _several(sources)
     has_jsonl = any(s.kind == "jsonl" for s in sources)
@@ -492,13 +497,17 @@ def _batched(items: Iterable, cfg: Config, batch_fn, jobs: int = 1) -> Iterator[
 
 def _processed(items: Iterable, cfg: Config, batch_fn, rep: Reporter, jobs: int = 1) -> Iterator[tuple[Document, Any]]:
     """``(document, result)`` in input order (see ``_batched``); a bad record, or a document its
-    run rejects, is reported (naming its file and line) and skipped, and the batch goes on."""
+    run rejects, is reported (naming its file and line) and skipped, and the batch goes on. A
+    document that was not checked (not English) is yielded as it came back, with a warning."""
     for item, result in _batched(items, cfg, batch_fn, jobs):
         if isinstance(item, InputError):
             rep.input_problem(item)
         elif isinstance(result, InputError):
             rep.input_problem(_located(result, item))
         else:
+            if result.skipped is not None:
+                rep.input_problem(InputWarning(f"not checked: {result.skipped}", item.path, item.line,
+                                               hint="--any-language checks it anyway"))
             yield item, result
 
 
@@ -582,6 +591,7 @@ def detect(
     glob: str = _o_glob,
     no_recursive: bool = _o_norec,
     input_format: InputFormat = _o_infmt,
+    any_language: bool = _o_anylang,
     jobs: int = _o_jobs,
 ) -> None:
     """Find spun phrases: lint-style lines, a spun_score per document; exit 1 if any is spun."""
@@ -591,7 +601,7 @@ def detect(
     rep = Reporter(quiet)
     cfg = _make_config(lexicons=tuple(lexicon or ()), builtin=not no_builtin, use_detector=not no_detector,
                        use_model=suggest, detect_suggest=suggest, detect_threshold=span_threshold,
-                       doc_threshold=doc_threshold, models_dir=models_dir)
+                       doc_threshold=doc_threshold, models_dir=models_dir, check_language=not any_language)
     doc_thr = doc_threshold_of(cfg)
     sources = _sources(paths, glob, not no_recursive, input_format)
     several = _several(sources)
@@ -651,7 +661,8 @@ def _lint_lines(doc: Document, det, spun: bool) -> str:
         else:
             sug = f" -> {_q(s.suggestion)}"
         lines.append(f"{where}:{line}:{col}: spun({s.confidence:.2f}) {_q(s.text)}{sug}\n")
-    lines.append(f"{where}: spun_score {det.spun_score:.2f} ({'spun' if spun else 'clean'})\n")
+    verdict = "not checked: " + det.skipped if det.skipped is not None else "spun" if spun else "clean"
+    lines.append(f"{where}: spun_score {det.spun_score:.2f} ({verdict})\n")
     return "".join(lines)
 
 

@@ -25,6 +25,9 @@ class Config:
     ``detect_suggest`` (``restore detect --suggest``): the model is asked about the detector's spans
     as in restoration, and a span it has a wording for (applied or not) narrows to the words that
     wording changes, with it as the suggestion; ~5x slower than detection alone.
+    ``check_language``: a text that is clearly not English (``restore.language``) is not checked:
+    it comes back unchanged, with spun_score 0 and the reason in ``skipped``; False checks every
+    text as English.
     ``lexicons`` are user TSV files, earlier ones take precedence over later ones and over the
     built-ins; ``builtin=False`` turns the built-in dictionaries off.
     """
@@ -39,6 +42,7 @@ class Config:
     refine_threshold: float | None = None  # None: off; else the sub-runs' detector threshold
     detect_suggest: bool = False  # detect: the model suggests wordings and narrows detector spans
     doc_threshold: float | None = None  # None: the detector's calibrated gate (0.5 without a detector)
+    check_language: bool = True
     quality: str = "fast"
     lm_max_spans: int = 40  # quality="best": spans per document the LM reconsiders
     lm_max_candidates: int = 10  # ... and channel candidates per span (plus the spun wording)
@@ -84,6 +88,8 @@ def signature(cfg: Config, lexicon_sig: str, model_sig: str, detector_sig: str) 
             parts.append(f"refine:{cfg.refine_threshold:.2f}")
         if cfg.detect_suggest and cfg.use_detector:
             parts.append("suggest")
+    if not cfg.check_language:
+        parts.append("lang:any")
     parts.append(f"quality:{cfg.quality}")
     if cfg.quality == "best":
         from .quality import signature as lm_signature

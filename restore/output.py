@@ -137,6 +137,11 @@ def _document_record(doc: Document, fields: dict) -> dict:
     return rec
 
 
+def _skipped(record: dict) -> dict:
+    """``{"skipped": reason}`` for a text that was not checked (not English), else nothing."""
+    return {"skipped": record["skipped"]} if "skipped" in record else {}
+
+
 def fix_record(doc: Document, result, output_field: str = "restored") -> dict:
     """The JSON record of one restored document: for JSONL input, the input record with
     ``restored`` (or ``output_field``), ``edits``, ``spun_score``, ``signature`` added; for text
@@ -147,7 +152,7 @@ def fix_record(doc: Document, result, output_field: str = "restored") -> dict:
     rr = result_record(result)
     return _document_record(doc, {output_field: rr["restored"], "edits": rr["edits"],
                                   "unrestored_spans": rr["unrestored_spans"], "spun_score": rr["spun_score"],
-                                  "signature": rr["signature"]})
+                                  "signature": rr["signature"], **_skipped(rr)})
 
 
 def detect_record(doc: Document, detection) -> dict:
@@ -157,4 +162,4 @@ def detect_record(doc: Document, detection) -> dict:
 
     dr = detection_record(detection)
     return _document_record(doc, {"spans": dr["spans"], "spun_score": dr["spun_score"],
-                                  "signature": dr["signature"]})
+                                  "signature": dr["signature"], **_skipped(dr)})

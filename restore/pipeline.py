@@ -16,6 +16,7 @@ from .config import Config, signature
 from .detector import dictionary_spans, load_detector  # no torch: it is imported only to load a model
 from .edits import apply_edits
 from .errors import InputError
+from .language import check_language
 from .lexicon import Lexicon, load_lexicon
 from .segment import Token, count_words, protected_ranges, tokenize
 from .types import Detection, Edit, Result, Span
@@ -135,7 +136,8 @@ class _Work:
     """One document between the stages of ``restore_batch``: the dictionary's proposals (the
     model's are added to them), the detector's spans and score (None: no detector looked), the
     spans left for the model and (``Config.refine_threshold``) their sub-runs, asked about when
-    the model has no confident wording for a whole span."""
+    the model has no confident wording for a whole span; ``skipped``: why the text is not checked
+    (``restore.language``), and then it has no proposals, spans or todo and its score is 0."""
 
     text: str
     candidates: list[Edit]
@@ -143,6 +145,7 @@ class _Work:
     doc_score: float | None
     todo: list[Span]
     sub: list[Span] = field(default_factory=list)
+    skipped: str | None = None  # why the text is not checked (not English)
 
 
 def sub_runs(spans: Sequence[Span], finer: Sequence[Span]) -> list[Span]:
@@ -200,7 +203,9 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det, chang
             checked.append(_check_text(t, cfg))
         except InputError as exc:
             checked.append(exc)
-    tokens = {i: tokenize(t) for i, t in enumerate(checked) if isinstance(t, str)}
+    skipped = {i: c.reason for i, t in enumerate(checked)
+               if isinstance(t, str) and cfg.check_language and not (c := check_language(t)).english}
+    tokens = {i: tokenize(t) for i, t in enumerate(checked) if isinstance(t, str) and i not in skipped}
     logits = {}
     if det is not None:
         live = [i for i in tokens if checked[i].strip()]  # type: ignore[union-attr]
@@ -209,6 +214,9 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det, chang
     for i, text in enumerate(checked):
         if isinstance(text, InputError):
             out.append(text)
+            continue
+        if i in skipped:
+            out.append(_Work(text, [], [], 0.0, [], skipped=skipped[i]))
             continue
         candidates = dictionary_edits(text, tokens[i], lex, cfg)
         spans: list[Span] = []
@@ -232,7 +240,7 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det, chang
 def _finish(w: _Work, cfg: Config, sig: str) -> Result:
     edits = decide(w.candidates)
     # --- quality="best": the LM reranks the least certain choices (restore/quality.py) ---
-    if cfg.quality == "best" and w.text.strip():
+    if cfg.quality == "best" and w.text.strip() and w.skipped is None:
         from . import quality
 
         edits = quality.rerank_edits(w.text, w.spans, edits, cfg)
@@ -242,7 +250,7 @@ def _finish(w: _Work, cfg: Config, sig: str) -> Result:
     if doc_score is None:
         doc_score = _doc_score([e for e in edits if e.applied], (), count_words(w.text))
     return Result(input=w.text, text=out, edits=tuple(edits), spun_score=doc_score, signature=sig,
-                  spans=tuple(w.spans))
+                  spans=tuple(w.spans), skipped=w.skipped)
 
 
 # ---------------------------------------------------------------- public API
@@ -296,8 +304,8 @@ def detect_batch(texts: Sequence[str], config: Config | None = None) -> list[Det
     for w in works:
         if isinstance(w, InputError):
             out.append(w)
-        elif w.doc_score is not None:  # the detector looked at it
-            out.append(Detection(w.text, tuple(w.spans), w.doc_score, sig))
+        elif w.doc_score is not None:  # the detector looked at it, or the text is not checked
+            out.append(Detection(w.text, tuple(w.spans), w.doc_score, sig, skipped=w.skipped))
         else:
             spans = tuple(s for e in w.candidates if e.end > e.start
                           for s in dictionary_spans(w.text, e, e.confidence, changed_only=True))

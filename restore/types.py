@@ -76,6 +76,7 @@ class Detection:
     spans: tuple[Span, ...]
     spun_score: float
     signature: str = ""
+    skipped: str | None = None  # why the text was not checked (not English), else None
 
     def to_dict(self, include_text: bool = False) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -83,6 +84,8 @@ class Detection:
             "spun_score": self.spun_score,
             "signature": self.signature,
         }
+        if self.skipped is not None:
+            d["skipped"] = self.skipped
         if include_text:
             d["text"] = self.text
         return d
@@ -90,7 +93,8 @@ class Detection:
 
 @dataclass(frozen=True)
 class Result:
-    """What restoration produced: the output text, every edit (applied or only reported)."""
+    """What restoration produced: the output text, every edit (applied or only reported).
+    ``skipped``: why the text was not checked and came back as it was (it is not English), else None."""
 
     input: str
     text: str
@@ -98,6 +102,7 @@ class Result:
     spun_score: float
     signature: str = ""
     spans: tuple[Span, ...] = field(default=())
+    skipped: str | None = None
 
     @property
     def applied(self) -> tuple[Edit, ...]:
@@ -139,6 +144,8 @@ class Result:
             "spun_score": self.spun_score,
             "signature": self.signature,
         }
+        if self.skipped is not None:
+            d["skipped"] = self.skipped
         if include_input:
             d["input"] = self.input
         return d

@@ -235,6 +235,8 @@ def render_detection_html(docs: Sequence[tuple[str, Any, bool]], title: str = "r
                      f"<th></th></tr></thead><tbody>{rows}</tbody></table>")
     for i, (name, d, spun) in enumerate(docs, 1):
         verdict = '<span class="spun">spun</span>' if spun else "clean"
+        if getattr(d, "skipped", None) is not None:
+            verdict = _esc("not checked: " + d.skipped)
         parts.append(f'<section class="doc" id="doc{i}"><h2>{_esc(name)}</h2>'
                      f'<p class="meta">spun_score {d.spun_score:.2f} ({verdict}), {len(d.spans)} '
                      f'span{"s" if len(d.spans) != 1 else ""}</p>\n'

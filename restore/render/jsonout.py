@@ -33,17 +33,22 @@ def result_record(result: Result, include_input: bool = False) -> dict[str, Any]
         "signature": result.signature,
         "changed": result.changed,
     }
+    if result.skipped is not None:
+        d["skipped"] = result.skipped
     if include_input:
         d["input"] = result.input
     return d
 
 
 def detection_record(detection: Detection) -> dict[str, Any]:
-    return {
+    d: dict[str, Any] = {
         "spans": [span_record(s) for s in detection.spans],
         "spun_score": detection.spun_score,
         "signature": detection.signature,
     }
+    if detection.skipped is not None:
+        d["skipped"] = detection.skipped
+    return d
 
 
 def diff_record(segments: Sequence[Segment]) -> dict[str, Any]:
