@@ -26,11 +26,12 @@ Three signs, each strong on its own, and nothing else (when in doubt, a text is 
 3. **Another script.** Most of at least ``MIN_LETTERS`` letters are not Latin (Cyrillic, Greek,
    Arabic, Hebrew, CJK, Devanagari ...).
 
-Otherwise a text of fewer than ``MIN_WORDS`` words is too short to tell and counts as English. Tables of
-figures ("Shr 14 cts vs 13 cts / Net 2,867,000 vs 2,723,000") have almost no function words of any
-language and stay English: the Reuters earnings tables in the training corpus are spun like the
-rest. Measured in docs/history.md (session 26): no English document of the corpus splits, the
-evaluation sets or the tortured-phrases set is called not English.
+Sign 3 is looked at first; then a text of fewer than ``MIN_WORDS`` words is too short to tell and
+counts as English. The Reuters earnings tables of the training corpus ("Shr 14 cts vs 13 cts / Net
+2,867,000 vs 2,723,000") have almost no function words of any language and are spun like the rest:
+they stay English. Measured in docs/history.md and the README (session 26): no English document of
+the shared corpus, the evaluation sets, the out-of-domain sets or the tortured-phrases set is
+called not English.
 
 Pure Python; no model.
 """
