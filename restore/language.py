@@ -20,7 +20,7 @@ Three signs, each strong on its own, and nothing else (when in doubt, a text is 
    ``MAX_EN_SHARE`` of them English function words, under ``MAX_NUMBER_SHARE`` of its tokens
    numbers, fewer than ``MIN_KNOWN_SHARE`` of its words (of two letters or more) are in the
    English word counts that ship with symspellpy (:mod:`restore.ngrams`). This catches languages
-   the lists do not have (Finnish, Hungarian, Swahili, Welsh, Turkish, Vietnamese ...). Tables of
+   the lists do not have (Finnish, Swahili, Welsh, Tagalog, Turkish, Vietnamese ...). Tables of
    figures have few function words too, but many numbers; and a list of foreign names is called
    not English by it, which does no harm (nothing in it to restore).
 3. **Another script.** Most of at least ``MIN_LETTERS`` letters are not Latin (Cyrillic, Greek,
