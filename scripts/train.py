@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -70,10 +71,48 @@ def detector_runs(spun: str, original: str, edits) -> list[tuple[int, int, int, 
     return [(r[0].spun_start, r[-1].spun_end, r[0].orig_start, r[-1].orig_end) for r in runs if len(r) > 1]
 
 
+_LEFT_WORD = re.compile(r"(\w+) $")
+_RIGHT_WORD = re.compile(r" (\w+)")
+
+
+def widened(spun: str, original: str, span: tuple[int, int, int, int], edits, rng: random.Random
+            ) -> tuple[int, int, int, int] | None:
+    """``span`` (spun_start, spun_end, orig_start, orig_end) taken one or two words further to the
+    left, the right or both, over words the spinner left as they were (the same text on both sides,
+    a single space between, in no edit): the region a detector reports when it also flags an
+    unspun neighbour ("rightly comprehended" for "rightly understood"). None when no neighbour fits."""
+    ss, se, os_, oe = span
+    sides = rng.choice((("left",), ("left",), ("right",), ("right",), ("left", "right")))
+    k = 1 if rng.random() < 0.75 else 2
+    busy = [(e.spun_start, e.spun_end) for e in edits if e.spun_end > e.spun_start]
+    grown = False
+    for side in sides:
+        for _ in range(k):
+            if side == "left":
+                m = _LEFT_WORD.search(spun, max(0, ss - 40), ss)
+                if not m or m.end() != ss:
+                    break
+                a, n = m.start(1), ss - m.start(1)
+                if os_ < n or original[os_ - n:os_] != spun[a:ss] or any(x < ss and a < y for x, y in busy):
+                    break
+                ss, os_ = a, os_ - n
+            else:
+                m = _RIGHT_WORD.match(spun, se)
+                if not m:
+                    break
+                b, n = m.end(), m.end() - se
+                if original[oe:oe + n] != spun[se:b] or any(x < b and se < y for x, y in busy):
+                    break
+                se, oe = b, oe + n
+            grown = True
+    return (ss, se, os_, oe) if grown else None
+
+
 def doc_examples(spinner, text: str, preset: str, seed: int, rng: random.Random, neg_frac: float,
-                 max_pos: int, merge_runs: bool = False) -> list[tuple[str, str, str, str, int]]:
+                 max_pos: int, merge_runs: bool = False, widen: float = 0.0) -> list[tuple[str, str, str, str, int]]:
     """(left, span, right, target, is_positive) examples of one spun document; ``merge_runs``: runs
-    of adjacent edits (``detector_runs``) are positive spans too, besides each edit alone."""
+    of adjacent edits (``detector_runs``) are positive spans too, besides each edit alone;
+    ``widen``: the share of positive spans taken over unspun neighbour words too (``widened``)."""
     r = spinner.spin(text, preset, seed)
     spun = r.spun
     sents = sentences(spun)
@@ -85,7 +124,10 @@ def doc_examples(spinner, text: str, preset: str, seed: int, rng: random.Random,
         runs = detector_runs(spun, r.original, edits)
         rng.shuffle(runs)
         spans = runs[:max_pos // 2] + spans
-    for ss, se, os_, oe in spans[:max_pos]:
+    for span in spans[:max_pos]:
+        if widen and rng.random() < widen:
+            span = widened(spun, r.original, span, edits, rng) or span
+        ss, se, os_, oe = span
         left, right = S.context_of(spun, ss, se, sents)
         out.append((left, spun[ss:se], right, r.original[os_:oe].lower(), 1))
     n_pos = len(out)
@@ -112,7 +154,7 @@ def doc_examples(spinner, text: str, preset: str, seed: int, rng: random.Random,
 
 
 def build_examples(docs: list[str], rounds: int, seed: int, neg_frac: float, max_pos: int, limit: int,
-                   merge_runs: bool = False):
+                   merge_runs: bool = False, widen: float = 0.0):
     from restore.spin import Spinner
 
     spinner = Spinner()
@@ -124,7 +166,7 @@ def build_examples(docs: list[str], rounds: int, seed: int, neg_frac: float, max
         for i in order:
             preset = rng.choice(PRESETS)
             exs.extend(doc_examples(spinner, docs[i], preset, seed * 1_000_003 + rd * 100_000 + i, rng, neg_frac,
-                                    max_pos, merge_runs))
+                                    max_pos, merge_runs, widen))
             if len(exs) >= limit:
                 return exs
     return exs
@@ -156,16 +198,16 @@ def get_data(args, tok, out: Path):
     t0 = time.time()
     train_docs = load_docs(ROOT / "data/splits/train.jsonl")
     dev_docs = load_docs(ROOT / "data/splits/dev.jsonl")
-    mr = args.merge_runs
-    tr = build_examples(train_docs, args.rounds, args.seed, args.neg_frac, args.max_pos, args.n_train, mr)
+    mr, wd = args.merge_runs, args.widen
+    tr = build_examples(train_docs, args.rounds, args.seed, args.neg_frac, args.max_pos, args.n_train, mr, wd)
     random.Random(args.seed).shuffle(tr)
-    dv = build_examples(dev_docs, 1, args.seed + 7, args.neg_frac, 3, args.n_dev, mr)
+    dv = build_examples(dev_docs, 1, args.seed + 7, args.neg_frac, 3, args.n_dev, mr, wd)
     random.Random(args.seed + 1).shuffle(dv)
-    cal = build_examples(dev_docs, 1, args.seed + 11, 0.5, 2, args.n_cal, mr)
+    cal = build_examples(dev_docs, 1, args.seed + 11, 0.5, 2, args.n_cal, mr, wd)
     enc, tgt = tokenize_examples(tok, tr)
     d = {"train_enc": enc, "train_tgt": tgt, "train_pos": [e[4] for e in tr], "dev": dv[:args.n_dev],
          "cal": cal[:args.n_cal], "meta": {"rounds": args.rounds, "seed": args.seed, "neg_frac": args.neg_frac,
-                                            "max_pos": args.max_pos, "merge_runs": mr, "n_train": len(tr),
+                                            "max_pos": args.max_pos, "merge_runs": mr, "widen": wd, "n_train": len(tr),
                                             "n_docs": len(train_docs)}}
     import torch
 
@@ -293,6 +335,9 @@ def main(argv=None) -> int:
     ap.add_argument("--max-pos", type=int, default=4, help="spun spans per document and round")
     ap.add_argument("--merge-runs", action="store_true",
                     help="runs of adjacent spun edits are training spans too (as the detector reports them)")
+    ap.add_argument("--widen", type=float, default=0.0,
+                    help="share of spun training spans taken over one or two unspun neighbour words too "
+                         "(as a detector reports a region wider than the edit)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=None, help="peak lr (default 2e-4 warm, 5e-4 scratch)")

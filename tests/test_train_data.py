@@ -56,3 +56,42 @@ def test_merged_examples_are_exact_and_optional():
 
 def _texts(r):
     return r.spun, r.original, r.edits
+
+
+def test_widened_spans_take_unspun_neighbours_on_both_sides():
+    spun = "The caller claimed that the clam also benefitted dug."
+    orig = "The company said that the bank also gained ground."
+    a, b = spun.index("clam"), orig.index("bank")
+    clam = SpinEdit(a, a + 4, b, b + 4)
+    ben = spun.index("benefitted")
+    edits = [clam, SpinEdit(ben, ben + len("benefitted dug"), orig.index("gained"), orig.index("gained") + 13)]
+    seen = set()
+    for k in range(200):
+        w = train.widened(spun, orig, (clam.spun_start, clam.spun_end, clam.orig_start, clam.orig_end),
+                          edits, random.Random(k))
+        assert w is not None
+        ss, se, os_, oe = w
+        seen.add((spun[ss:se], orig[os_:oe]))
+    # "also" is free on the right, but "benefitted" (an edit) is not; "that the" on the left
+    assert seen == {("the clam", "the bank"), ("that the clam", "that the bank"), ("clam also", "bank also"),
+                    ("the clam also", "the bank also"), ("that the clam also", "that the bank also")}
+    # nothing to take: the span starts the text and an edit follows it
+    first = SpinEdit(0, 3, 0, 3)
+    assert train.widened("The caller", "The company", (0, 3, 0, 3), [first, SpinEdit(4, 10, 4, 11)],
+                         random.Random(0)) is None
+
+
+def test_widen_zero_leaves_the_examples_as_they_were():
+    spinner = Spinner()
+    plain = train.doc_examples(spinner, TEXT, "heavy", 3, random.Random(0), 0.35, 8, merge_runs=True)
+    same = train.doc_examples(spinner, TEXT, "heavy", 3, random.Random(0), 0.35, 8, merge_runs=True, widen=0.0)
+    assert plain == same
+    wide = train.doc_examples(spinner, TEXT, "heavy", 3, random.Random(0), 0.35, 8, merge_runs=True, widen=1.0)
+    r = spinner.spin(TEXT, "heavy", 3)
+    longer = 0
+    for (l0, s0, r0, t0, p0), (left, span, right, target, pos) in zip(plain, wide):
+        if not pos:
+            continue
+        assert left + span + right in r.spun
+        longer += len(span) > len(s0)
+    assert longer >= 1
