@@ -31,6 +31,7 @@ from .io import (DEFAULT_MAX_BYTES, STDIN_NAME, Document, InputWarning, Source, 
                  iter_inputs, output_path_for, read_text_source, same_file, severity)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+ANY_LANGUAGE_HINT = "--any-language checks it anyway"
 REPORT_URL_HINT = ("this is a bug in restore: please report it with the command line; "
                    "RESTORE_DEBUG=1 shows the traceback")
 
@@ -498,7 +499,8 @@ def _batched(items: Iterable, cfg: Config, batch_fn, jobs: int = 1) -> Iterator[
 def _processed(items: Iterable, cfg: Config, batch_fn, rep: Reporter, jobs: int = 1) -> Iterator[tuple[Document, Any]]:
     """``(document, result)`` in input order (see ``_batched``); a bad record, or a document its
     run rejects, is reported (naming its file and line) and skipped, and the batch goes on. A
-    document that was not checked (not English) is yielded as it came back, with a warning."""
+    document that was not checked (not English) is yielded as it came back, with a warning, and so
+    is each paragraph of a document that was not checked."""
     for item, result in _batched(items, cfg, batch_fn, jobs):
         if isinstance(item, InputError):
             rep.input_problem(item)
@@ -507,7 +509,15 @@ def _processed(items: Iterable, cfg: Config, batch_fn, rep: Reporter, jobs: int 
         else:
             if result.skipped is not None:
                 rep.input_problem(InputWarning(f"not checked: {result.skipped}", item.path, item.line,
-                                               hint="--any-language checks it anyway"))
+                                               hint=ANY_LANGUAGE_HINT))
+            for start, _end, why in result.unchecked:
+                line = item.text.count("\n", 0, start) + 1
+                if item.line is None:  # a text file: the paragraph's own line
+                    rep.input_problem(InputWarning(f"paragraph not checked: {why}", item.path, line,
+                                                   hint=ANY_LANGUAGE_HINT))
+                else:
+                    rep.input_problem(InputWarning(f"paragraph at line {line} of its text not checked: {why}",
+                                                   item.path, item.line, hint=ANY_LANGUAGE_HINT))
             yield item, result
 
 

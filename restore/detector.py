@@ -394,18 +394,23 @@ class SpanDetector:
 
     # ---- spans
     def read(self, text: str, tokens: Sequence[Token] | None = None, dictionary: Iterable[Edit] = (),
-             logits: Logits | None = None) -> "Reading":
+             logits: Logits | None = None, ignore: Sequence[tuple[int, int]] = ()) -> "Reading":
         """What the detector makes of ``text`` before any threshold: calibrated token probabilities,
         sentence groups, the tokens and confidence of each dictionary edit's span (``dictionary``:
         the dictionary's edits, which count as evidence) and the document score. ``logits``: this
         text's ``token_logits`` if already computed. One reading gives spans at any threshold
-        (:meth:`spans`), with no second pass over the text."""
+        (:meth:`spans`), with no second pass over the text. ``ignore``: character ranges not to
+        judge (paragraphs that are not English): their words get probability 0 and the document
+        score counts only the other words."""
         dict_edits = [e for e in dictionary if e.end > e.start]
         if not text.strip():
             return Reading(text, [], [], ([], [], []), [], [], (), 0.0)
         if logits is None:
             logits = self.token_logits(text, tokens)
         toks, probs = self.token_probs(text, tokens, logits)
+        ignored = [any(a <= t.start and t.end <= b for a, b in ignore) for t in toks] if ignore else None
+        if ignored:
+            probs = [0.0 if skip else p for p, skip in zip(probs, ignored)]
         sent_of = [0] * len(toks)
         for g, grp in enumerate(sentence_groups(text, toks)):
             for i in grp:
@@ -425,7 +430,7 @@ class SpanDetector:
             dict_conf.append((e, round(max(e.confidence, max((probs[i] for i in inside), default=0.0)), 4)))
         # the document score counts spans at the calibrated operating point, whatever threshold the
         # spans use (as in calibration: dictionary-covered words count too)
-        words = [probs[i] for i, t in enumerate(toks) if t.is_word]
+        words = [probs[i] for i, t in enumerate(toks) if t.is_word and not (ignored and ignored[i])]
         n_model = count_runs(probs, toks, sent_of, self.threshold)
         score = self.doc_score(words, len(words), n_model, len(dict_edits))
         return Reading(text, toks, probs, logits, sent_of, taken, tuple(dict_conf), score)

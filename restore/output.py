@@ -138,8 +138,8 @@ def _document_record(doc: Document, fields: dict) -> dict:
 
 
 def _skipped(record: dict) -> dict:
-    """``{"skipped": reason}`` for a text that was not checked (not English), else nothing."""
-    return {"skipped": record["skipped"]} if "skipped" in record else {}
+    """``skipped`` and ``unchecked`` of a text or paragraphs not checked (not English), else nothing."""
+    return {k: record[k] for k in ("skipped", "unchecked") if k in record}
 
 
 def fix_record(doc: Document, result, output_field: str = "restored") -> dict:

@@ -16,7 +16,7 @@ from .config import Config, signature
 from .detector import dictionary_spans, load_detector  # no torch: it is imported only to load a model
 from .edits import apply_edits
 from .errors import InputError
-from .language import check_language
+from .language import check_language, foreign_paragraphs
 from .lexicon import Lexicon, load_lexicon
 from .segment import Token, count_words, protected_ranges, tokenize
 from .types import Detection, Edit, Result, Span
@@ -146,6 +146,7 @@ class _Work:
     todo: list[Span]
     sub: list[Span] = field(default_factory=list)
     skipped: str | None = None  # why the text is not checked (not English)
+    unchecked: list[tuple[int, int, str]] = field(default_factory=list)  # its paragraphs not English
 
 
 def sub_runs(spans: Sequence[Span], finer: Sequence[Span]) -> list[Span]:
@@ -218,11 +219,14 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det, chang
         if i in skipped:
             out.append(_Work(text, [], [], 0.0, [], skipped=skipped[i]))
             continue
-        candidates = dictionary_edits(text, tokens[i], lex, cfg)
+        unchecked = foreign_paragraphs(text) if cfg.check_language else []
+        ignore = [(a, b) for a, b, _ in unchecked]
+        candidates = [e for e in dictionary_edits(text, tokens[i], lex, cfg)
+                      if not any(a < e.end and e.start < b for a, b in ignore)]
         spans: list[Span] = []
         doc_score = None
         regions: list[Span] = []
-        reading = det.read(text, tokens[i], candidates, logits[i]) if i in logits else None
+        reading = det.read(text, tokens[i], candidates, logits[i], ignore) if i in logits else None
         if reading is not None:
             spans = regions = det.spans(reading, cfg.detect_threshold)
             doc_score = reading.score
@@ -233,7 +237,7 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det, chang
         sub: list[Span] = []
         if reading is not None and cfg.refine_threshold is not None and todo:
             sub = sub_runs(todo, det.spans(reading, cfg.refine_threshold))
-        out.append(_Work(text, candidates, spans, doc_score, todo, sub))
+        out.append(_Work(text, candidates, spans, doc_score, todo, sub, unchecked=unchecked))
     return out
 
 
@@ -250,7 +254,7 @@ def _finish(w: _Work, cfg: Config, sig: str) -> Result:
     if doc_score is None:
         doc_score = _doc_score([e for e in edits if e.applied], (), count_words(w.text))
     return Result(input=w.text, text=out, edits=tuple(edits), spun_score=doc_score, signature=sig,
-                  spans=tuple(w.spans), skipped=w.skipped)
+                  spans=tuple(w.spans), skipped=w.skipped, unchecked=tuple(w.unchecked))
 
 
 # ---------------------------------------------------------------- public API
@@ -305,11 +309,13 @@ def detect_batch(texts: Sequence[str], config: Config | None = None) -> list[Det
         if isinstance(w, InputError):
             out.append(w)
         elif w.doc_score is not None:  # the detector looked at it, or the text is not checked
-            out.append(Detection(w.text, tuple(w.spans), w.doc_score, sig, skipped=w.skipped))
+            out.append(Detection(w.text, tuple(w.spans), w.doc_score, sig, skipped=w.skipped,
+                                 unchecked=tuple(w.unchecked)))
         else:
             spans = tuple(s for e in w.candidates if e.end > e.start
                           for s in dictionary_spans(w.text, e, e.confidence, changed_only=True))
-            out.append(Detection(w.text, spans, _doc_score(w.candidates, (), count_words(w.text)), sig))
+            out.append(Detection(w.text, spans, _doc_score(w.candidates, (), count_words(w.text)), sig,
+                                 unchecked=tuple(w.unchecked)))
     return out
 
 

@@ -13,6 +13,17 @@ from typing import Any
 SOURCES = ("dictionary", "model", "lm", "user")
 
 
+def not_checked_fields(r: Any) -> dict[str, Any]:
+    """The JSON fields of what a Result or Detection did not check, present only when there is some:
+    ``skipped`` (the whole text, why) and ``unchecked`` (paragraphs: start, end, reason)."""
+    d: dict[str, Any] = {}
+    if r.skipped is not None:
+        d["skipped"] = r.skipped
+    if r.unchecked:
+        d["unchecked"] = [{"start": a, "end": b, "reason": why} for a, b, why in r.unchecked]
+    return d
+
+
 @dataclass(frozen=True)
 class Edit:
     """One replacement: ``text[start:end] == original`` becomes ``replacement``.
@@ -77,6 +88,7 @@ class Detection:
     spun_score: float
     signature: str = ""
     skipped: str | None = None  # why the text was not checked (not English), else None
+    unchecked: tuple[tuple[int, int, str], ...] = ()  # (start, end, reason): paragraphs not English
 
     def to_dict(self, include_text: bool = False) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -84,8 +96,7 @@ class Detection:
             "spun_score": self.spun_score,
             "signature": self.signature,
         }
-        if self.skipped is not None:
-            d["skipped"] = self.skipped
+        d.update(not_checked_fields(self))
         if include_text:
             d["text"] = self.text
         return d
@@ -94,7 +105,9 @@ class Detection:
 @dataclass(frozen=True)
 class Result:
     """What restoration produced: the output text, every edit (applied or only reported).
-    ``skipped``: why the text was not checked and came back as it was (it is not English), else None."""
+    ``skipped``: why the text was not checked and came back as it was (it is not English), else None;
+    ``unchecked``: the paragraphs of an English text that are not English, left as they were, as
+    ``(start, end, reason)``."""
 
     input: str
     text: str
@@ -103,6 +116,7 @@ class Result:
     signature: str = ""
     spans: tuple[Span, ...] = field(default=())
     skipped: str | None = None
+    unchecked: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def applied(self) -> tuple[Edit, ...]:
@@ -144,8 +158,7 @@ class Result:
             "spun_score": self.spun_score,
             "signature": self.signature,
         }
-        if self.skipped is not None:
-            d["skipped"] = self.skipped
+        d.update(not_checked_fields(self))
         if include_input:
             d["input"] = self.input
         return d

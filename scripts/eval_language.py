@@ -7,7 +7,9 @@ it catches other languages, and what the models did to those texts before it exi
         [--models] [--json FILE]
 
 ``--english``: JSONL files of English documents (text in ``text``, else ``spun``); every one the
-check calls not English is a false alarm, and the first few are printed. ``--labelled``: JSONL
+check calls not English is a false alarm, and the first few are printed; so is every paragraph of
+the others that ``foreign_paragraphs`` leaves unchecked (with the spinner's edits in it, for gold
+records). ``--labelled``: JSONL
 records with ``text`` and ``english`` (true/false; missing means false); per file, how many of each
 kind the check gets right, with the misses. ``--models``: also run ``restore detect`` and
 ``restore fix`` (the shipped models) over the labelled texts that are not English, with the check
@@ -26,7 +28,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from restore.language import check_language  # noqa: E402
+from restore.language import check_language, foreign_paragraphs  # noqa: E402
 
 
 def records(path: str):
@@ -50,15 +52,23 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     out: dict = {"english": {}, "labelled": {}}
     for path in args.english:
-        n, bad = 0, []
+        n, bad, paras, gold_in = 0, [], [], 0
         for rec in records(path):
             n += 1
-            c = check_language(text_of(rec))
+            text = text_of(rec)
+            c = check_language(text)
             if not c.english:
-                bad.append({"id": rec.get("id"), "reason": c.reason, "text": text_of(rec)[:80]})
-        out["english"][path] = {"documents": n, "called_not_english": len(bad), "examples": bad[:5]}
-        print(f"{path}: {len(bad)} of {n} English documents called not English")
-        for b in bad[:5]:
+                bad.append({"id": rec.get("id"), "reason": c.reason, "text": text[:80]})
+                continue
+            for a, b, why in foreign_paragraphs(text):
+                paras.append({"id": rec.get("id"), "reason": why, "text": text[a:b][:80]})
+                gold_in += sum(1 for e in rec.get("edits", ()) if a <= e[0] < b)  # spinner edits left alone
+        out["english"][path] = {"documents": n, "called_not_english": len(bad), "examples": bad[:5],
+                                "paragraphs_not_checked": len(paras), "gold_edits_in_them": gold_in,
+                                "paragraph_examples": paras[:5]}
+        print(f"{path}: {len(bad)} of {n} English documents called not English; {len(paras)} paragraphs "
+              f"of the others not checked ({gold_in} spinner edits in them)")
+        for b in bad[:5] + paras[:3]:
             print(f"    {b['id']}: {b['reason']}: {b['text']!r}")
     others: list[str] = []
     for path in args.labelled:

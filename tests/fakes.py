@@ -23,7 +23,7 @@ class FakeDetector:
     def token_logits_many(self, texts, tokens):
         return [None for _ in texts]
 
-    def read(self, text, tokens=None, dictionary=(), logits=None):
+    def read(self, text, tokens=None, dictionary=(), logits=None, ignore=()):
         return SimpleNamespace(text=text, score=self.score)
 
     def spans(self, reading, threshold=None, changed_only=False):

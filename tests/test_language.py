@@ -149,3 +149,57 @@ def test_no_document_of_the_shared_corpus_is_called_not_english(shared):
                     text = json.loads(line)["text"]
                     assert L.check_language(text).english, (path.name, text[:80])
     assert n > 20_000
+
+
+# ---------------------------------------------------------------- paragraphs of an English text
+BILINGUAL = ("The federal government announced new support for farmers on Tuesday, the agriculture minister "
+             "said in Ottawa.\n\n"
+             "Le gouvernement fédéral a annoncé mardi de nouvelles mesures pour soutenir les agriculteurs "
+             "touchés par la sécheresse, a déclaré le ministre à Ottawa.\n\n"
+             "The minister said the money would be paid before the end of the month, and banks had agreed "
+             "to delay loan payments.\n")
+FR_START = BILINGUAL.index("Le gouvernement")
+FR_END = BILINGUAL.index("Ottawa.\n\nThe minister") + len("Ottawa.")
+
+
+def test_foreign_paragraphs_are_found_only_in_texts_of_several_paragraphs():
+    assert [(a, b) for a, b, _ in L.foreign_paragraphs(BILINGUAL)] == [(FR_START, FR_END)]
+    assert L.foreign_paragraphs(FRENCH) == []  # one paragraph: judged whole by check_language
+    assert L.foreign_paragraphs("First English paragraph here.\n\nSecond English paragraph, also here.") == []
+
+
+def test_a_paragraph_that_is_not_english_is_left_alone_and_the_rest_is_checked():
+    on = detect(BILINGUAL)
+    off = detect(BILINGUAL, Config(check_language=False, use_model=False))
+    assert on.skipped is None
+    assert [(a, b) for a, b, _ in on.unchecked] == [(FR_START, FR_END)]
+    assert not [s for s in on.spans if FR_START <= s.start < FR_END]
+    assert [s for s in off.spans if FR_START <= s.start < FR_END], "the detector no longer flags the French"
+    assert on.spun_score < off.spun_score
+    assert on.to_dict()["unchecked"] == [{"start": FR_START, "end": FR_END, "reason": on.unchecked[0][2]}]
+    r = restore_and_explain(BILINGUAL)
+    assert r.unchecked == on.unchecked
+    assert not [e for e in r.edits if FR_START <= e.start < FR_END]
+    assert r.text[FR_START:FR_END] == BILINGUAL[FR_START:FR_END]
+
+
+def test_english_texts_read_the_same_with_the_check_on_or_off():
+    text = (FIX / "spun.txt").read_text(encoding="utf-8")
+    on, off = detect(text, Config(use_model=False)), detect(text, Config(check_language=False, use_model=False))
+    assert on.unchecked == () and on.spans == off.spans and on.spun_score == off.spun_score
+    assert "unchecked" not in on.to_dict()
+
+
+def test_cli_names_the_paragraphs_line(tmp_path):
+    runner = CliRunner()
+    txt = tmp_path / "bi.txt"
+    txt.write_text(BILINGUAL, encoding="utf-8")
+    res = runner.invoke(app, ["detect", "--no-detector", str(txt)])
+    assert res.exit_code == 0
+    assert f"restore: warning: {txt}:3: paragraph not checked: not English" in res.stderr
+    src = tmp_path / "bi.jsonl"
+    src.write_text(json.dumps({"text": BILINGUAL}) + "\n", encoding="utf-8")
+    res = runner.invoke(app, ["fix", "--no-detector", "--no-model", str(src)])
+    assert f"{src}:1: paragraph at line 3 of its text not checked" in res.stderr
+    rec = json.loads(res.stdout)
+    assert rec["unchecked"][0]["start"] == FR_START and rec["restored"] == BILINGUAL

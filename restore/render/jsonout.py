@@ -6,7 +6,7 @@ from typing import Any, Sequence
 
 from ..align import Segment
 from ..edits import output_offsets
-from ..types import Detection, Edit, Result
+from ..types import Detection, Edit, Result, not_checked_fields
 
 
 def edit_record(edit: Edit, out_span: tuple[int, int] | None) -> dict[str, Any]:
@@ -33,8 +33,7 @@ def result_record(result: Result, include_input: bool = False) -> dict[str, Any]
         "signature": result.signature,
         "changed": result.changed,
     }
-    if result.skipped is not None:
-        d["skipped"] = result.skipped
+    d.update(not_checked_fields(result))
     if include_input:
         d["input"] = result.input
     return d
@@ -46,8 +45,7 @@ def detection_record(detection: Detection) -> dict[str, Any]:
         "spun_score": detection.spun_score,
         "signature": detection.signature,
     }
-    if detection.skipped is not None:
-        d["skipped"] = detection.skipped
+    d.update(not_checked_fields(detection))
     return d
 
 
