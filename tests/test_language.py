@@ -197,6 +197,8 @@ def test_cli_names_the_paragraphs_line(tmp_path):
     res = runner.invoke(app, ["detect", "--no-detector", str(txt)])
     assert res.exit_code == 0
     assert f"restore: warning: {txt}:3: paragraph not checked: not English" in res.stderr
+    page = runner.invoke(app, ["detect", "--no-detector", "--format", "html", str(txt)]).stdout
+    assert "(clean; 1 paragraph not English, not checked)" in page
     src = tmp_path / "bi.jsonl"
     src.write_text(json.dumps({"text": BILINGUAL}) + "\n", encoding="utf-8")
     res = runner.invoke(app, ["fix", "--no-detector", "--no-model", str(src)])

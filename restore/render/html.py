@@ -237,6 +237,9 @@ def render_detection_html(docs: Sequence[tuple[str, Any, bool]], title: str = "r
         verdict = '<span class="spun">spun</span>' if spun else "clean"
         if getattr(d, "skipped", None) is not None:
             verdict = _esc("not checked: " + d.skipped)
+        n_unchecked = len(getattr(d, "unchecked", ()))
+        if n_unchecked:
+            verdict += f"; {n_unchecked} paragraph{'s' if n_unchecked != 1 else ''} not English, not checked"
         parts.append(f'<section class="doc" id="doc{i}"><h2>{_esc(name)}</h2>'
                      f'<p class="meta">spun_score {d.spun_score:.2f} ({verdict}), {len(d.spans)} '
                      f'span{"s" if len(d.spans) != 1 else ""}</p>\n'
