@@ -512,12 +512,10 @@ def _processed(items: Iterable, cfg: Config, batch_fn, rep: Reporter, jobs: int 
                                                hint=ANY_LANGUAGE_HINT))
             for start, _end, why in result.unchecked:
                 line = item.text.count("\n", 0, start) + 1
-                if item.line is None:  # a text file: the paragraph's own line
-                    rep.input_problem(InputWarning(f"paragraph not checked: {why}", item.path, line,
-                                                   hint=ANY_LANGUAGE_HINT))
-                else:
-                    rep.input_problem(InputWarning(f"paragraph at line {line} of its text not checked: {why}",
-                                                   item.path, item.line, hint=ANY_LANGUAGE_HINT))
+                # a text file names the paragraph's own line; a JSONL record its line, then the paragraph's
+                where, what = ((line, "paragraph") if item.line is None
+                               else (item.line, f"paragraph at line {line} of its text"))
+                rep.input_problem(InputWarning(f"{what} not checked: {why}", item.path, where, hint=ANY_LANGUAGE_HINT))
             yield item, result
 
 

@@ -108,14 +108,20 @@ class LanguageCheck:
     reason: str = ""
 
 
-def _letters(text: str) -> tuple[int, int]:
-    """(letters, letters of a script other than Latin) in ``text``."""
+def _letters(words: list[str]) -> tuple[int, int]:
+    """(letters, letters of a script other than Latin) in ``words`` (``_WORD`` matches, which hold
+    every letter of their text): an ASCII word is all Latin letters, so only the others are looked
+    at letter by letter."""
     letters = other = 0
-    for ch in text:
-        if ch.isalpha():
-            letters += 1
-            if ch > "\u024f" and not unicodedata.name(ch, "").startswith("LATIN"):
-                other += 1
+    for w in words:
+        if w.isascii():
+            letters += len(w)
+            continue
+        for ch in w:
+            if ch.isalpha():
+                letters += 1
+                if ch > "\u024f" and not unicodedata.name(ch, "").startswith("LATIN"):
+                    other += 1
     return letters, other
 
 
@@ -127,7 +133,7 @@ def check_language(text: str) -> LanguageCheck:
     # a lower-case "i" is a word of Danish, Swedish, Polish, Italian ..., not the English pronoun
     en = sum(w in ENGLISH and r != "i" for w, r in zip(ws, raw))
     fx = sum(w in OTHER for w in ws)
-    letters, other = _letters(text)
+    letters, other = _letters(raw)
     if letters >= MIN_LETTERS and other > MAX_OTHER_SCRIPT_SHARE * letters:
         return LanguageCheck(False, n, en, fx, f"not English: {other / letters:.0%} of its letters are not Latin")
     numbers = len(_NUMBER.findall(text))

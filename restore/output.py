@@ -137,7 +137,7 @@ def _document_record(doc: Document, fields: dict) -> dict:
     return rec
 
 
-def _skipped(record: dict) -> dict:
+def _not_checked(record: dict) -> dict:
     """``skipped`` and ``unchecked`` of a text or paragraphs not checked (not English), else nothing."""
     return {k: record[k] for k in ("skipped", "unchecked") if k in record}
 
@@ -152,7 +152,7 @@ def fix_record(doc: Document, result, output_field: str = "restored") -> dict:
     rr = result_record(result)
     return _document_record(doc, {output_field: rr["restored"], "edits": rr["edits"],
                                   "unrestored_spans": rr["unrestored_spans"], "spun_score": rr["spun_score"],
-                                  "signature": rr["signature"], **_skipped(rr)})
+                                  "signature": rr["signature"], **_not_checked(rr)})
 
 
 def detect_record(doc: Document, detection) -> dict:
@@ -162,4 +162,4 @@ def detect_record(doc: Document, detection) -> dict:
 
     dr = detection_record(detection)
     return _document_record(doc, {"spans": dr["spans"], "spun_score": dr["spun_score"],
-                                  "signature": dr["signature"], **_skipped(dr)})
+                                  "signature": dr["signature"], **_not_checked(dr)})

@@ -235,9 +235,9 @@ def render_detection_html(docs: Sequence[tuple[str, Any, bool]], title: str = "r
                      f"<th></th></tr></thead><tbody>{rows}</tbody></table>")
     for i, (name, d, spun) in enumerate(docs, 1):
         verdict = '<span class="spun">spun</span>' if spun else "clean"
-        if getattr(d, "skipped", None) is not None:
+        if d.skipped is not None:
             verdict = _esc("not checked: " + d.skipped)
-        n_unchecked = len(getattr(d, "unchecked", ()))
+        n_unchecked = len(d.unchecked)
         if n_unchecked:
             verdict += f"; {n_unchecked} paragraph{'s' if n_unchecked != 1 else ''} not English, not checked"
         parts.append(f'<section class="doc" id="doc{i}"><h2>{_esc(name)}</h2>'
