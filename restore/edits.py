@@ -1,6 +1,8 @@
 """Apply edits to text, check them, and map offsets from the input to the output."""
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Iterable, Sequence
 
 from .types import Edit
@@ -17,6 +19,46 @@ def check_edits(text: str, edits: Sequence[Edit]) -> None:
         if text[e.start:e.end] != e.original:
             raise ValueError(f"edit [{e.start}, {e.end}) says {e.original!r}, text has {text[e.start:e.end]!r}")
         prev_end = e.end
+
+
+_GAP_RE = re.compile(r"\s+")
+
+
+def keep_layout(original: str, replacement: str) -> str:
+    """``replacement`` spaced as ``original`` was: a span the spinner's words broke across lines
+    ("human legal\nrights") is restored across lines too ("human\nrights"), so that a hard-wrapped
+    text keeps its lines, and a tab between the words stays a tab.
+
+    The replacement's gaps take the original's separators in order. When it has fewer gaps, the
+    separators that are not one space (line breaks first) are the ones kept; a one-word
+    replacement has no gap to keep a line break in. A replacement of single-spaced words is
+    returned as it is when the original is single-spaced too.
+    """
+    seps = _GAP_RE.findall(original.strip())
+    if all(s == " " for s in seps):
+        return replacement
+    words = replacement.split(" ")
+    gaps = len(words) - 1
+    if gaps <= 0:
+        return replacement
+    if gaps >= len(seps):
+        use = seps + [" "] * (gaps - len(seps))
+    else:
+        keep = sorted(range(len(seps)), key=lambda i: ("\n" not in seps[i], seps[i] == " ", i))[:gaps]
+        use = [seps[i] for i in sorted(keep)]
+    return words[0] + "".join(s + w for s, w in zip(use, words[1:]))
+
+
+def with_layout(edits: Iterable[Edit]) -> list[Edit]:
+    """``edits`` with :func:`keep_layout` applied to each replacement; an edit that changed only
+    the spacing of its words is dropped."""
+    out = []
+    for e in edits:
+        rep = keep_layout(e.original, e.replacement)
+        if rep == e.original:
+            continue
+        out.append(e if rep == e.replacement else replace(e, replacement=rep))
+    return out
 
 
 def apply_edits(text: str, edits: Iterable[Edit], only_applied: bool = True) -> str:

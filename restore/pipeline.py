@@ -14,7 +14,7 @@ from .align import changed_parts
 from .casing import transfer_case, wants_an
 from .config import Config, signature
 from .detector import dictionary_spans, load_detector  # no torch: it is imported only to load a model
-from .edits import apply_edits
+from .edits import apply_edits, with_layout
 from .errors import InputError
 from .language import check_language, foreign_paragraphs
 from .lexicon import Lexicon, load_lexicon
@@ -249,6 +249,7 @@ def _finish(w: _Work, cfg: Config, sig: str) -> Result:
 
         edits = quality.rerank_edits(w.text, w.spans, edits, cfg)
     # --- end quality="best" ---
+    edits = with_layout(edits)
     out = apply_edits(w.text, edits)
     doc_score = w.doc_score
     if doc_score is None:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from restore import Config, Edit, apply_edits, restore_and_explain, restore_text
 from restore.align import changed_parts, diff, edits_from_diff, rebuild, segments_from_edits
 from restore.casing import transfer_case
-from restore.edits import output_offsets
+from restore.edits import keep_layout, output_offsets, with_layout
 from restore.lexicon import Lexicon, load_lexicon
 from restore.segment import sentences, tokenize
 
@@ -115,6 +115,44 @@ def test_apply_edits_rejects_bad_edits():
 ])
 def test_transfer_case(src, rep, want):
     assert transfer_case(src, rep) == want
+
+
+@pytest.mark.parametrize("original, replacement, want", [
+    ("human legal rights", "human rights", "human rights"),          # single-spaced: as it is
+    ("human legal\nrights", "human rights", "human\nrights"),        # the line break is kept
+    ("very\nlast 7 days", "last week", "last\nweek"),                # line break before plain spaces
+    ("very last\r\n7 days", "last week", "last\r\nweek"),
+    ("enterprise\tstated", "company said", "company\tsaid"),         # as many gaps: in order
+    ("a\nb", "one two three", "one\ntwo three"),                    # more gaps: then one space
+    ("very\nlast", "last", "last"),                                  # no gap to keep it in
+    ("in  accordance to", "according to", "according  to"),
+    ("lender\nbank", "", ""),                                        # a deletion
+])
+def test_keep_layout(original, replacement, want):
+    assert keep_layout(original, replacement) == want
+
+
+def test_with_layout_drops_an_edit_that_only_respaces():
+    text = "human\nrights and a\nvery last"
+    same = Edit(0, 12, "human\nrights", "human rights", source="model", confidence=0.9)
+    real = Edit(19, 28, "very last", "last", source="model", confidence=0.9)
+    assert with_layout([same, real]) == [real]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["human legal rights", "very last 7 days", "White Dwelling", "said", "the", "x"]),
+                max_size=12).map(lambda ps: ["very last 7 days"] + ps),
+       st.lists(st.sampled_from([" ", "\n", "\t", "\r\n", "  "]), min_size=12, max_size=12))
+def test_dictionary_restoration_keeps_the_line_breaks(phrases, seps):
+    words = " ".join(phrases).split(" ")
+    text = words[0] + "".join(s + w for s, w in zip(seps, words[1:]))
+    r = restore_and_explain(text, DICT_ONLY)
+    check_result(text, r)
+    assert r.edits
+    for e in r.edits:
+        breaks = e.original.count("\n")
+        if e.replacement.count(" ") + e.replacement.count("\n") + e.replacement.count("\t") >= breaks:
+            assert e.replacement.count("\n") == breaks, e  # a line break in the span is kept
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
