@@ -13,7 +13,7 @@ from restore.align import changed_parts, diff, edits_from_diff, rebuild, segment
 from restore.casing import transfer_case
 from restore.edits import keep_layout, output_offsets, with_layout
 from restore.lexicon import Lexicon, load_lexicon
-from restore.segment import sentences, tokenize
+from restore.segment import protected_ranges, sentences, tokenize
 
 DICT_ONLY = Config(use_model=False, use_detector=False)
 CASES = [json.loads(l) for l in (Path(__file__).parent / "cases" / "golden.jsonl").read_text().splitlines() if l.strip()]
@@ -153,6 +153,20 @@ def test_dictionary_restoration_keeps_the_line_breaks(phrases, seps):
         breaks = e.original.count("\n")
         if e.replacement.count(" ") + e.replacement.count("\n") + e.replacement.count("\t") >= breaks:
             assert e.replacement.count("\n") == breaks, e  # a line break in the span is kept
+
+
+@pytest.mark.parametrize("text, want", [
+    ("see @NBCInformation now", ["@NBCInformation"]),
+    ("tag #HumanLegalRights now", ["#HumanLegalRights"]),
+    ("open C:\\docs\\report now", ["C:\\docs\\report"]),
+    ("in /usr/share/mythes and ~/notes", ["/usr/share/mythes", "~/notes"]),
+    ("the file human-legal-rights.pdf now", ["human-legal-rights.pdf"]),
+    ("run `NBC Information` now", ["`NBC Information`"]),
+    ("and/or, km/h, e.g. the U.S. and a C# or F# program", []),  # ordinary words stay open
+    ("24/7 at 5%", ["24/7", "5"]),
+])
+def test_protected_ranges(text, want):
+    assert [text[a:b] for a, b in protected_ranges(text)] == want
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
