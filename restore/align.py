@@ -7,6 +7,7 @@ source and confidence. Invariant: ``"".join(s.a_text for s in segs) == a`` and t
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -118,6 +119,12 @@ def segments_from_edits(text: str, edits: Sequence[Edit], output: str | None = N
         for sub in diff(e.original, e.replacement):
             a_end, b_end = e.start + sub.a_end, e.start + shift + sub.b_end
             if sub.op == "equal" and sub.a_text == sub.b_text:
+                bld.equal_to(a_end, b_end)
+            elif sub.op == "equal":  # the same words, spaced otherwise ("last " / "last\n"): only the space changed
+                pre = len(os.path.commonprefix([sub.a_text, sub.b_text]))
+                post = len(os.path.commonprefix([sub.a_text[pre:][::-1], sub.b_text[pre:][::-1]]))
+                bld.equal_to(bld.ap + pre, bld.bp + pre)
+                bld.change(a_end - post, b_end - post, e)
                 bld.equal_to(a_end, b_end)
             else:
                 bld.change(a_end, b_end, e)

@@ -132,6 +132,14 @@ def test_keep_layout(original, replacement, want):
     assert keep_layout(original, replacement) == want
 
 
+def test_segments_show_only_the_space_that_changed():
+    text = "a letter very\nlast 7 days by"
+    r = restore_and_explain(text, DICT_ONLY)
+    segs = segments_from_edits(text, r.edits)
+    assert rebuild(segs) == (text, r.text) == (text, "a letter last\nweek by")
+    assert [(s.a_text, s.b_text) for s in segs if s.op != "equal"] == [("very\n", ""), (" ", "\n"), ("7 days", "week")]
+
+
 def test_with_layout_drops_an_edit_that_only_respaces():
     text = "human\nrights and a\nvery last"
     same = Edit(0, 12, "human\nrights", "human rights", source="model", confidence=0.9)
