@@ -31,8 +31,8 @@ def keep_layout(original: str, replacement: str) -> str:
 
     The replacement's gaps take the original's separators in order. When it has fewer gaps, the
     separators that are not one space (line breaks first) are the ones kept; a one-word
-    replacement has no gap to keep a line break in. A replacement of single-spaced words is
-    returned as it is when the original is single-spaced too.
+    replacement has no gap to keep a line break in. When the original's words are one space
+    apart, the replacement is returned as it is.
     """
     seps = _GAP_RE.findall(original.strip())
     if all(s == " " for s in seps):
