@@ -14,16 +14,18 @@ from functools import lru_cache
 _CLITIC = r"['’](?:s|t|re|ve|ll|d|m)\b"
 TOKEN_RE = re.compile(rf"\w+(?:-\w+)*(?:(?!{_CLITIC})['’]\w+(?:-\w+)*)*|{_CLITIC}|[^\w\s]", re.UNICODE | re.IGNORECASE)
 WORD_RE = re.compile(r"\w", re.UNICODE)
-# text the pipeline must never touch: numbers, URLs, e-mail addresses, <TICKER>s, @handles and
-# #hashtags, file paths ("C:\\docs\\x", "/usr/share/x", "~/notes") and file names with a common
-# extension ("human-legal-rights.pdf"), and `inline code`
+# text the pipeline must never touch: numbers, URLs, e-mail addresses, <TICKER>s and HTML/XML tags
+# (with their attributes), <script>/<style> blocks and <!-- comments -->, @handles and #hashtags,
+# file paths ("C:\\docs\\x", "/usr/share/x", "~/notes") and file names with a common extension
+# ("human-legal-rights.pdf"), and `inline code`
 PROTECTED_RE = re.compile(
-    r"https?://\S+|www\.\S+|\S+@\S+\.\w+|<[^<>\n]{1,40}>|\b\d[\d,.:/%-]*\b"
+    r"<(?i:script|style)\b.*?</(?i:script|style)\s*>|<!--.*?-->|</?[A-Za-z!][^<>]{0,2000}>"
+    r"|https?://\S+|www\.\S+|\S+@\S+\.\w+|<[^<>\n]{1,40}>|\b\d[\d,.:/%-]*\b"
     r"|(?<![\w@#])[@#][A-Za-z_]\w*"
     r"|\b[A-Za-z]:\\\S*|(?<![\w/~.])(?:~|\.{1,2})?/[\w.-]+(?:/[\w.-]*)+|~/[\w.-]+"
     r"|[\w-]+\.(?:pdf|docx?|txt|md|rtf|odt|csv|tsv|xlsx?|json|jsonl|xml|html?|jpe?g|png|gif|svg|mp[34]|wav|zip|gz|tar|py|js|exe)\b"
     r"|`[^`\n]{1,200}`",
-    re.UNICODE,
+    re.UNICODE | re.DOTALL,
 )
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sen rep gov gen col lt sgt st jr sr inc corp co ltd bros vs etc no jan feb mar apr "

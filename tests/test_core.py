@@ -172,6 +172,9 @@ def test_dictionary_restoration_keeps_the_line_breaks(phrases, seps):
     ("run `NBC Information` now", ["`NBC Information`"]),
     ("and/or, km/h, e.g. the U.S. and a C# or F# program", []),  # ordinary words stay open
     ("24/7 at 5%", ["24/7", "5"]),
+    ("a <p class=\"human legal\"> b </p> <IBM> <Stet - Societa Finanziaria Telfonica P.A.>",
+     ["<p class=\"human legal\">", "</p>", "<IBM>", "<Stet - Societa Finanziaria Telfonica P.A.>"]),
+    ("x <SCRIPT>f(\"a > b\")\n</script> <!-- very\nlast --> y", ["<SCRIPT>f(\"a > b\")\n</script>", "<!-- very\nlast -->"]),
 ])
 def test_protected_ranges(text, want):
     assert [text[a:b] for a, b in protected_ranges(text)] == want
