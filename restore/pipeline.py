@@ -18,7 +18,7 @@ from .edits import apply_edits, with_layout
 from .errors import InputError
 from .language import check_language, foreign_paragraphs
 from .lexicon import Lexicon, load_lexicon
-from .segment import Token, count_words, protected_ranges, tokenize
+from .segment import Token, count_words, not_prose_ranges, protected_ranges, tokenize
 from .types import Detection, Edit, Result, Span
 
 DEFAULT = Config()
@@ -226,7 +226,8 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det, chang
         spans: list[Span] = []
         doc_score = None
         regions: list[Span] = []
-        reading = det.read(text, tokens[i], candidates, logits[i], ignore) if i in logits else None
+        reading = (det.read(text, tokens[i], candidates, logits[i], ignore + not_prose_ranges(text))
+                   if i in logits else None)
         if reading is not None:
             spans = regions = det.spans(reading, cfg.detect_threshold)
             doc_score = reading.score
