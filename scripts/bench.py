@@ -92,7 +92,7 @@ def maybe_spin(docs: list[Document], preset: str | None, seed: int) -> list[Docu
     if not preset:
         return docs
     try:
-        from restore.spin import Spinner
+        from restore_dev.spin import Spinner
     except ImportError:
         sys.exit("bench: --spin needs restore.spin (not available)")
     sp = Spinner()

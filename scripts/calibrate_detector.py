@@ -47,7 +47,7 @@ from restore.detector import DOC_FEATURES, SpanDetector, count_runs, doc_feature
 from restore.lexicon import load_lexicon  # noqa: E402
 from restore.pipeline import dictionary_edits  # noqa: E402
 from restore.segment import tokenize  # noqa: E402
-from restore.spin import SpinEdit  # noqa: E402
+from restore_dev.spin import SpinEdit  # noqa: E402
 from train_detector import edit_parts  # noqa: E402  (scripts/train_detector.py: the three-class labels)
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json")
@@ -114,7 +114,7 @@ def make_dev(dev_path: Path, p_clean: float, seed: int, limit: int | None, short
     ``short`` excerpts of random dev documents (``spin.snippet``: 1-3 sentences or their first
     words), clean or spun the same way, so that the document score also learns what a headline or
     a lone sentence looks like instead of extrapolating from articles."""
-    from restore.spin import Spinner
+    from restore_dev.spin import Spinner
     from spin import snippet  # scripts/spin.py
 
     spinner = Spinner()

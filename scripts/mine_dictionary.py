@@ -61,7 +61,7 @@ sys.path.insert(0, ROOT)
 from wordfreq import zipf_frequency  # noqa: E402
 
 from restore.segment import tokenize  # noqa: E402
-from restore.spin import Spinner  # noqa: E402
+from restore_dev.spin import Spinner  # noqa: E402
 from restore.metrics import read_jsonl as iter_docs  # noqa: E402  (names the file and line of a bad record)
 
 # Modern names and collocations (mostly after 2006, so missing from the corpus) that spun news

@@ -155,7 +155,7 @@ def doc_examples(spinner, text: str, preset: str, seed: int, rng: random.Random,
 
 def build_examples(docs: list[str], rounds: int, seed: int, neg_frac: float, max_pos: int, limit: int,
                    merge_runs: bool = False, widen: float = 0.0):
-    from restore.spin import Spinner
+    from restore_dev.spin import Spinner
 
     spinner = Spinner()
     rng = random.Random(seed)

@@ -272,7 +272,7 @@ def main(argv=None) -> int:
     base = args.base or base_model_path()
     tok = load_tokenizer(base)
     docs = [json.loads(line)["text"] for line in open(args.train, encoding="utf-8") if line.strip()]
-    from restore.spin import Spinner
+    from restore_dev.spin import Spinner
 
     spinner = Spinner()
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from restore.spin import (PRESETS, SpinEdit, Spinner, SpinResult, apply_spin_edits,
+from restore_dev.spin import (PRESETS, SpinEdit, Spinner, SpinResult, apply_spin_edits,
                           invert_spin_edits, spin_text)
 
 PARA = (
@@ -231,7 +231,7 @@ def test_speed(spinner):
 def test_no_torch_import():
     import subprocess
     import sys
-    code = "import sys, restore.spin as s; s.spin_text('The company said.'); print('torch' in sys.modules)"
+    code = "import sys, restore_dev.spin as s; s.spin_text('The company said.'); print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=str(__import__('pathlib').Path(__file__).resolve().parent.parent))
     assert out.returncode == 0, out.stderr

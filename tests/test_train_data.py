@@ -5,7 +5,7 @@ import random
 import sys
 from pathlib import Path
 
-from restore.spin import SpinEdit, Spinner
+from restore_dev.spin import SpinEdit, Spinner
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))

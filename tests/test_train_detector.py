@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from restore import detector as D
-from restore.spin import SpinEdit
+from restore_dev.spin import SpinEdit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))

@@ -1,0 +1,1 @@
+"""Development-only code."""

@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Behaviour check: the JSONL that ``restore fix`` and ``restore detect`` write is byte-identical to
+a committed record of it.
+
+    python scripts/eval/unchanged.py --record    # write tests/fixtures/unchanged/expected.json
+    python scripts/eval/unchanged.py             # compare; exit 1 and name each record that differs
+    python scripts/eval/unchanged.py --test-docs 40 --sets samples,real,test
+
+The inputs come from ../shared (nothing of it is copied into the project): the shared samples, every
+row of ../shared/data/real/*.jsonl and N spun documents of the test split (the corpus's test side
+in its hash order, cut to 400 words, spun with the mixture preset, seed 5). Every input goes into
+one JSONL file, run through the installed ``restore`` in a subprocess (one thread, as CI runs it);
+each output line is kept as its SHA-256, keyed by the command and the record's id.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = Path(os.environ.get("RESTORE_SHARED", ROOT.parent / "shared"))
+EXPECTED = ROOT / "tests" / "fixtures" / "unchanged" / "expected.json"
+REAL_FIELDS = {"pairs.jsonl": "spun", "spun_pages.jsonl": "text", "clean_news.jsonl": "text"}
+SETS = ("samples", "real", "test")
+
+
+def _split_of(doc_id: str, seed: int = 13) -> str:
+    u = int.from_bytes(hashlib.sha1(f"{seed}:{doc_id}".encode()).digest()[:8], "big") / 2**64
+    return "train" if u < 0.90 else "dev" if u < 0.95 else "test"
+
+
+def _truncate(text: str, max_words: int) -> str:
+    kept, n = [], 0
+    for p in text.split("\n\n"):
+        w = len(p.split())
+        if kept and n + w > max_words:
+            break
+        kept.append(p)
+        n += w
+    return "\n\n".join(kept)
+
+
+def test_docs(n: int) -> list[dict]:
+    """``n`` spun documents of the test split (deterministic)."""
+    from restore_dev.spin import Spinner
+
+    docs = []
+    for path in sorted((SHARED / "data" / "corpus").glob("*.jsonl.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            docs += [r for r in map(json.loads, filter(str.strip, f)) if _split_of(str(r["id"])) == "test"]
+    docs.sort(key=lambda r: hashlib.sha1(f"order:13:{r['id']}".encode()).digest())
+    spinner, out = Spinner(None), []
+    for r in docs:
+        text = _truncate(str(r["text"]), 400)
+        if not text.strip():
+            continue
+        seed = int.from_bytes(hashlib.sha1(f"5:{r['id']}:0".encode()).digest()[:8], "big")
+        out.append({"id": f"test/{r['id']}", "text": spinner.spin(text, "mixture", random.Random(seed)).spun})
+        if len(out) >= n:
+            break
+    return out
+
+
+def inputs(sets: tuple[str, ...], n_test: int) -> list[dict]:
+    recs: list[dict] = []
+    if "samples" in sets:
+        for p in sorted((SHARED / "samples").glob("*.txt")):
+            recs.append({"id": f"samples/{p.name}", "text": p.read_text(encoding="utf-8")})
+    if "real" in sets:
+        for name, field in REAL_FIELDS.items():
+            with open(SHARED / "data" / "real" / name, encoding="utf-8") as f:
+                recs += [{"id": f"real/{r['id']}", "text": r[field]} for r in map(json.loads, filter(str.strip, f))]
+    if "test" in sets:
+        recs += test_docs(n_test)
+    return recs
+
+
+def run(command: str, path: str) -> list[str]:
+    env = dict(os.environ, OMP_NUM_THREADS="1", RESTORE_THREADS="1")
+    p = subprocess.run([sys.executable, "-m", "restore", command, path, "--format", "jsonl", "--quiet",
+                        "--no-progress"], capture_output=True, env=env)
+    if p.returncode not in (0, 1):
+        raise SystemExit(f"restore {command} exited {p.returncode}: {p.stderr.decode()[-2000:]}")
+    return p.stdout.decode("utf-8").splitlines()
+
+
+def digests(recs: list[dict]) -> dict[str, str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "inputs.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in recs)
+        out: dict[str, str] = {}
+        for command in ("fix", "detect"):
+            lines = run(command, path)
+            if len(lines) != len(recs):
+                raise SystemExit(f"restore {command}: {len(lines)} output lines for {len(recs)} inputs")
+            for r, line in zip(recs, lines):
+                out[f"{command} {r['id']}"] = hashlib.sha256(line.encode("utf-8")).hexdigest()
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--record", action="store_true", help="write the expected digests instead of comparing")
+    ap.add_argument("--sets", default=",".join(SETS), help="which inputs: samples, real, test")
+    ap.add_argument("--test-docs", type=int, default=200, help="how many spun test documents")
+    args = ap.parse_args(argv)
+    sets = tuple(s for s in args.sets.split(",") if s)
+    got = digests(inputs(sets, args.test_docs))
+    if args.record:
+        EXPECTED.parent.mkdir(parents=True, exist_ok=True)
+        EXPECTED.write_text(json.dumps(got, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"{EXPECTED}: {len(got)} digests", file=sys.stderr)
+        return 0
+    want = json.loads(EXPECTED.read_text(encoding="utf-8"))
+    missing = [k for k in got if k not in want]
+    differ = [k for k in got if k in want and want[k] != got[k]]
+    for k in missing:
+        print(f"no recorded output: {k}")
+    for k in differ:
+        print(f"differs: {k}")
+    print(f"{len(got) - len(missing) - len(differ)} of {len(got)} outputs identical", file=sys.stderr)
+    return 1 if missing or differ else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
