@@ -8,13 +8,13 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .align import Segment, diff, segments_from_edits  # noqa: E402
-from .config import Config  # noqa: E402
-from .edits import apply_edits  # noqa: E402
-from .errors import ConfigError, InputError, LexiconError, ModelError, RestoreError  # noqa: E402
-from .pipeline import (detect, detect_batch, restore_and_explain, restore_batch, restore_text,  # noqa: E402
+from restore.edits.diff import Segment, diff, segments_from_edits  # noqa: E402
+from restore.config import Config  # noqa: E402
+from restore.edits.apply import apply_edits  # noqa: E402
+from restore.errors import ConfigError, InputError, LexiconError, ModelError, RestoreError  # noqa: E402
+from restore.pipeline import (detect, detect_batch, restore_and_explain, restore_batch, restore_text,  # noqa: E402
                        signature_of)
-from .types import Detection, Edit, Result, Span  # noqa: E402
+from restore.types import Detection, Edit, Result, Span  # noqa: E402
 
 __all__ = [
     "__version__", "Config", "Detection", "Edit", "Result", "Segment", "Span",

@@ -1,7 +1,6 @@
 """Shared set-up for the transformers-based stages (imported only by them, never at package import)."""
 from __future__ import annotations
 
-import hashlib
 import os
 
 
@@ -14,16 +13,6 @@ def quiet_transformers():
     transformers.utils.logging.set_verbosity_error()
     transformers.utils.logging.disable_progress_bar()
     return transformers
-
-
-def file_sha256(path) -> str:
-    """The hex sha256 of a file, read in 1 MiB blocks: the first 8 characters of a weights file's
-    are the model's signature (``detector@…``, ``restorer@…``)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def set_threads(torch) -> None:

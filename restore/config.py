@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .errors import ConfigError
+from restore.errors import ConfigError
 
 QUALITIES = ("fast", "best")
 
@@ -14,8 +14,8 @@ class Config:
     """Settings of one run. ``threshold``: edits below it are reported, not applied.
 
     ``model_threshold`` applies on top of it to edits from the seq2seq model, which must clear both;
-    with ``models/restorer/evidence.json`` fitted for the loaded detector and restorer, a model
-    edit's confidence is the evidence's probability that it is right (``restore.evidence``).
+    with ``restore/models/restorer/evidence.json`` fitted for the loaded detector and restorer, a model
+    edit's confidence is the evidence's probability that it is right (``restore.fix.evidence``).
     ``detect_threshold`` is the calibrated span probability a detector span needs (None: the shipped
     detector's own operating point, chosen on dev data to keep clean text silent).
     ``refine_threshold`` (None: off): when the model has no confident wording for a detector span,
@@ -25,7 +25,7 @@ class Config:
     ``detect_suggest`` (``restore detect --suggest``): the model is asked about the detector's spans
     as in restoration, and a span it has a wording for (applied or not) narrows to the words that
     wording changes, with it as the suggestion; ~5x slower than detection alone.
-    ``check_language``: a text that is clearly not English (``restore.language``) is not checked:
+    ``check_language``: a text that is clearly not English (``restore.text.language``) is not checked:
     it comes back unchanged, with spun_score 0 and the reason in ``skipped``; False checks every
     text as English.
     ``lexicons`` are user TSV files, earlier ones take precedence over later ones and over the
@@ -69,30 +69,3 @@ class Config:
 
     def replace(self, **changes) -> "Config":
         return replace(self, **changes)
-
-
-def signature(cfg: Config, lexicon_sig: str, model_sig: str, detector_sig: str) -> str:
-    """sacrebleu-style: every input that decides the output, in one line."""
-    from . import __version__
-
-    parts = [
-        f"restore:{__version__}",
-        f"dict:{lexicon_sig or 'none'}",
-        f"thr:{cfg.threshold:.2f}",
-        f"detector:{detector_sig if cfg.use_detector else 'off'}",
-        f"model:{model_sig if cfg.use_model else 'off'}",
-    ]
-    if cfg.use_model:
-        parts.append(f"mthr:{cfg.model_threshold:.2f}")
-        if cfg.refine_threshold is not None and cfg.use_detector:
-            parts.append(f"refine:{cfg.refine_threshold:.2f}")
-        if cfg.detect_suggest and cfg.use_detector:
-            parts.append("suggest")
-    if not cfg.check_language:
-        parts.append("lang:any")
-    parts.append(f"quality:{cfg.quality}")
-    if cfg.quality == "best":
-        from .quality import signature as lm_signature
-
-        parts.append(lm_signature(cfg))
-    return "|".join(parts)

@@ -155,7 +155,7 @@ def read_jsonl(path: str) -> Iterable[dict]:
                 try:
                     yield json.loads(line)
                 except json.JSONDecodeError as exc:
-                    from .errors import InputError
+                    from restore.errors import InputError
 
                     raise InputError(f"malformed JSON: {exc.msg}", str(path), n) from None
 

@@ -10,16 +10,17 @@ import math
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .align import changed_parts
-from .casing import transfer_case, wants_an
-from .config import Config, signature
-from .detector import dictionary_spans, load_detector  # no torch: it is imported only to load a model
-from .edits import apply_edits, with_layout
-from .errors import InputError
-from .language import check_language, foreign_paragraphs
-from .lexicon import Lexicon, load_lexicon
-from .segment import Token, count_words, not_prose_ranges, protected_ranges, tokenize
-from .types import Detection, Edit, Result, Span
+from restore.edits.diff import changed_parts
+from restore.text.casing import transfer_case, wants_an
+from restore.config import Config
+from restore.detect.detector import dictionary_spans, load_detector  # no torch: it is imported only to load a model
+from restore.edits.apply import apply_edits, with_layout
+from restore.errors import InputError
+from restore.text.language import check_language, foreign_paragraphs
+from restore.fix.dictionary import Lexicon, load_lexicon
+from restore.text.tokenize import Token, count_words, tokenize
+from restore.text.protect import not_prose_ranges, protected_ranges
+from restore.types import Detection, Edit, Result, Span
 
 DEFAULT = Config()
 REPORT_FLOOR = 0.3  # model proposals below this are not even reported
@@ -43,7 +44,7 @@ def _detector(cfg: Config):
 def _restorer(cfg: Config):
     if not cfg.use_model:
         return None
-    from .seq2seq import load_restorer
+    from restore.fix.restorer import load_restorer
 
     return load_restorer(cfg.models_dir)
 
@@ -59,15 +60,10 @@ def doc_threshold_of(config: Config | None = None) -> float:
 
 
 def signature_of(config: Config | None = None) -> str:
-    cfg = config or DEFAULT
-    lex = load_lexicon(cfg.lexicons, cfg.builtin)
-    det = _detector(cfg)
-    res = _restorer(cfg)
-    rsig = res.signature if res else "none"
-    ev = res.evidence_for(det.signature if det else None) if res else None
-    if ev is not None:
-        rsig += "+" + ev.signature
-    return signature(cfg, lex.signature, rsig, det.run_signature if det else "none")
+    """The signature of a run with ``config`` (``restore.signature``); loads no model."""
+    from restore.signature import run_signature
+
+    return str(run_signature(config or DEFAULT))
 
 
 # ---------------------------------------------------------------- dictionary stage
@@ -137,7 +133,7 @@ class _Work:
     model's are added to them), the detector's spans and score (None: no detector looked), the
     spans left for the model and (``Config.refine_threshold``) their sub-runs, asked about when
     the model has no confident wording for a whole span; ``skipped``: why the text is not checked
-    (``restore.language``), and then it has no proposals, spans or todo and its score is 0."""
+    (``restore.text.language``), and then it has no proposals, spans or todo and its score is 0."""
 
     text: str
     candidates: list[Edit]
@@ -244,9 +240,9 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det, chang
 
 def _finish(w: _Work, cfg: Config, sig: str) -> Result:
     edits = decide(w.candidates)
-    # --- quality="best": the LM reranks the least certain choices (restore/quality.py) ---
+    # --- quality="best": the LM reranks the least certain choices (restore/fix/rerank.py) ---
     if cfg.quality == "best" and w.text.strip() and w.skipped is None:
-        from . import quality
+        from restore.fix import rerank as quality
 
         edits = quality.rerank_edits(w.text, w.spans, edits, cfg)
     # --- end quality="best" ---

@@ -13,17 +13,6 @@ from typing import Any
 SOURCES = ("dictionary", "model", "lm", "user")
 
 
-def not_checked_fields(r: Any) -> dict[str, Any]:
-    """The JSON fields of what a Result or Detection did not check, present only when there is some:
-    ``skipped`` (the whole text, why) and ``unchecked`` (paragraphs: start, end, reason)."""
-    d: dict[str, Any] = {}
-    if r.skipped is not None:
-        d["skipped"] = r.skipped
-    if r.unchecked:
-        d["unchecked"] = [{"start": a, "end": b, "reason": why} for a, b, why in r.unchecked]
-    return d
-
-
 @dataclass(frozen=True)
 class Edit:
     """One replacement: ``text[start:end] == original`` becomes ``replacement``.
@@ -91,15 +80,10 @@ class Detection:
     unchecked: tuple[tuple[int, int, str], ...] = ()  # (start, end, reason): paragraphs not English
 
     def to_dict(self, include_text: bool = False) -> dict[str, Any]:
-        d: dict[str, Any] = {
-            "spans": [s.to_dict() for s in self.spans],
-            "spun_score": self.spun_score,
-            "signature": self.signature,
-        }
-        d.update(not_checked_fields(self))
-        if include_text:
-            d["text"] = self.text
-        return d
+        """The record of ``restore detect --format json`` (``restore.io.records``)."""
+        from restore.io.records import detection_record
+
+        return detection_record(self, include_text)
 
 
 @dataclass(frozen=True)
@@ -151,14 +135,7 @@ class Result:
         return tuple(sorted((s for s in self.spans if not touched(s)), key=lambda s: (s.start, s.end)))
 
     def to_dict(self, include_input: bool = False) -> dict[str, Any]:
-        d: dict[str, Any] = {
-            "restored": self.text,
-            "edits": [e.to_dict() for e in self.edits],
-            "unrestored_spans": [s.to_dict() for s in self.unrestored],
-            "spun_score": self.spun_score,
-            "signature": self.signature,
-        }
-        d.update(not_checked_fields(self))
-        if include_input:
-            d["input"] = self.input
-        return d
+        """The record of ``restore fix --format json`` without the document's id (``restore.io.records``)."""
+        from restore.io.records import result_record
+
+        return result_record(self, include_input)

@@ -7,7 +7,7 @@ Writes ``--out/model.safetensors`` = (1 - w) * A + w * B, element by element, in
 copies A's other files (config, tokenizer, calibration) beside it; ``training.json`` records both
 parents and the weight. Fine-tuning runs that start from the same weights (``train.py
 --init-from``) stay in one basin, where the mean of two runs can beat both: the restorer shipped
-this way (models/restorer/README.md). An ``evidence.json`` is not copied: it belongs to the pair of
+this way (restore/models/restorer/README.md). An ``evidence.json`` is not copied: it belongs to the pair of
 models it was fitted for, so refit it (scripts/fit_evidence.py) for the new weights.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from restore._hf import file_sha256  # noqa: E402  (no torch at import)
+from restore.signature import file_sha256  # noqa: E402  (no torch at import)
 
 WEIGHTS = "model.safetensors"
 NOT_COPIED = {WEIGHTS, "evidence.json", "README.md", "training.json"}

@@ -11,7 +11,7 @@ With the models, restoration and detection are timed one document per call and, 
 (default 16, as the CLI does for several inputs), with ``restore_batch``/``detect_batch`` on
 windows of N documents. ``--threads N`` gives torch N threads in this process (default 1);
 ``--jobs N`` also times ``restore fix --jobs N`` / ``restore detect --jobs N``: the same windows in N
-one-thread worker processes (``restore.parallel``), worker start-up and model loading included.
+one-thread worker processes (``restore.batch``), worker start-up and model loading included.
 """
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from restore import Config, detect, detect_batch, restore_and_explain, restore_batch  # noqa: E402
-from restore.io import Document, iter_inputs  # noqa: E402
-from restore.parallel import map_windows  # noqa: E402
-from restore.segment import count_words  # noqa: E402
+from restore.io.read import Document, iter_inputs  # noqa: E402
+from restore.batch import map_windows  # noqa: E402
+from restore.text.tokenize import count_words  # noqa: E402
 
 
 def machine_info() -> dict:
@@ -94,7 +94,7 @@ def maybe_spin(docs: list[Document], preset: str | None, seed: int) -> list[Docu
     try:
         from restore_dev.spin import Spinner
     except ImportError:
-        sys.exit("bench: --spin needs restore.spin (not available)")
+        sys.exit("bench: --spin needs restore_dev.spin (not available)")
     sp = Spinner()
     return [Document(d.id, sp.spin(d.text, preset, seed + i).spun, d.path, d.line) for i, d in enumerate(docs)]
 
@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--field", default="text")
     ap.add_argument("--max-words", type=int, default=None, help="cut each document to this many words")
     ap.add_argument("--no-model", action="store_true", help="skip the full (model) configuration")
-    ap.add_argument("--spin", default=None, metavar="PRESET", help="spin the documents first (restore.spin)")
+    ap.add_argument("--spin", default=None, metavar="PRESET", help="spin the documents first (restore_dev.spin)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--repeat", type=int, default=1, help="timed passes (the best one is reported)")
     ap.add_argument("--json", default=None, metavar="FILE", help="also write the figures as JSON")

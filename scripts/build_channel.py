@@ -14,7 +14,7 @@ originals that list it. Sources (all offline; scripts/install_thesauri.sh instal
 - word-level substitutions mined by aligning the tortured-phrase pairs (real spinner output) word
   by word, from the TRAIN part only (``split_of``: md5 of the expected phrase, 80/20); the
   held-out 20% is what scripts/channel_coverage.py measures on;
-- the spinner's hand-written idioms and expansions (restore.spin, or the HAND table of
+- the spinner's hand-written idioms and expansions (restore_dev.spin, or the HAND table of
   scripts/build_spin_table.py), inverted: "very last" <- "last", "7 days" <- "week".
 
 Lemma pairs are re-inflected with simple English rules plus WordNet's exception lists, so that

@@ -5,7 +5,7 @@
    directory, with the tokenizer files; inference loads them back as float32, so calibration
    sees exactly what ships.
 2. Builds a dev set from data/splits/dev.jsonl: ~40% of documents left clean, the rest spun with
-   restore.spin (presets light/medium/heavy/mixture) with seeds the training never used, plus
+   restore_dev.spin (presets light/medium/heavy/mixture) with seeds the training never used, plus
    --short excerpts of them (headlines, lone sentences, fragments), clean or spun the same way. It
    is written in the scorer's gold format to dev_gold.jsonl beside --stage.
 3. Token calibration: Platt scaling (logistic regression of the gold label on the model's logit
@@ -13,7 +13,7 @@
 4. Threshold, doc-score gate and (three-class detector) the kept threshold: the best token F1
    against the words the spinner changed (the shared scorer's spun words) among the settings at
    which clean dev documents get at most --max-clean-fp flagged words per 1,000 words.
-5. Document score: logistic regression (numpy) on restore.detector.doc_features (top-5 mean word
+5. Document score: logistic regression (numpy) on restore.detect.detector.doc_features (top-5 mean word
    probability, mean word probability, spans and dictionary hits per 1k words, length and the
    absolute amount of evidence; see DOC_FEATURES), fitted on the dev documents plus --long
    documents made of 3 to --long-parts whole dev documents of one kind end to end (dev has few
@@ -43,10 +43,10 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from restore.config import Config  # noqa: E402
-from restore.detector import DOC_FEATURES, SpanDetector, count_runs, doc_features, sentence_groups  # noqa: E402
-from restore.lexicon import load_lexicon  # noqa: E402
+from restore.detect.detector import DOC_FEATURES, SpanDetector, count_runs, doc_features, sentence_groups  # noqa: E402
+from restore.fix.dictionary import load_lexicon  # noqa: E402
 from restore.pipeline import dictionary_edits  # noqa: E402
-from restore.segment import tokenize  # noqa: E402
+from restore.text.tokenize import tokenize  # noqa: E402
 from restore_dev.spin import SpinEdit  # noqa: E402
 from train_detector import edit_parts  # noqa: E402  (scripts/train_detector.py: the three-class labels)
 

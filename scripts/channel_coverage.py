@@ -7,7 +7,7 @@
 Substitutions are mined word by word (scripts/build_channel.align_pair, replaced runs only) from
 the HELD-OUT 20% of the tortured pairs (build_channel.split_of), which the shipped table never saw.
 For each, is the original among the top-k candidates of the spun side (k = 1, 5, 20)?
-Rows: the shipped table (restore.channel), and ablations rebuilt in memory with the same pruning:
+Rows: the shipped table (restore.fix.channel), and ablations rebuilt in memory with the same pruning:
 without the mined pairs (thesauri + the spinner's idioms), and thesauri only.
 """
 from __future__ import annotations
@@ -58,7 +58,7 @@ def main(argv=None) -> int:
     one = [(s, o) for s, o in items if " " not in s and " " not in o]
     print(f"held-out substitutions: {len(items)} ({len(one)} one word -> one word)")
 
-    from restore.channel import candidates
+    from restore.fix.channel import candidates
 
     rows = [("shipped table (thesauri + idioms + mined train pairs)", candidates)]
     if not args.no_ablation:

@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from restore.segment import split_phrase, tokenize
+from restore.text.tokenize import split_phrase, tokenize
 
 
 def iter_corpus_texts(corpus: str | Path) -> Iterator[str]:

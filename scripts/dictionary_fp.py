@@ -4,7 +4,7 @@
     python scripts/dictionary_fp.py --lexicon restore/data/news_mined.tsv --docs data/splits/test.jsonl
         [--docs data/splits/dev.jsonl] [--limit N] [--show 50]
 
-Matches with restore.lexicon's matcher (longest-first, on word boundaries), exactly as the
+Matches with restore.fix.dictionary's matcher (longest-first, on word boundaries), exactly as the
 pipeline's dictionary stage would, over each document's title and text. Prints words, matches,
 matches per 1,000 words, and the entries that fired (with counts and an example).
 """
@@ -19,8 +19,8 @@ from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from restore.lexicon import Lexicon, read_lexicon_file  # noqa: E402
-from restore.segment import count_words  # noqa: E402
+from restore.fix.dictionary import Lexicon, read_lexicon_file  # noqa: E402
+from restore.text.tokenize import count_words  # noqa: E402
 
 
 def iter_texts(path: str, limit: int | None = None):

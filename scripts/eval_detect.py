@@ -33,7 +33,7 @@ from restore.metrics import read_jsonl, span_reliability  # noqa: E402  (read_js
 
 def make_detect(args):
     import restore
-    from restore.detector import load_detector
+    from restore.detect.detector import load_detector
 
     det = load_detector(args.models_dir)
     if det is None and not args.allow_no_model:
@@ -81,7 +81,7 @@ def main(argv=None) -> int:
 
         torch.set_num_threads(1)
 
-    from restore.segment import count_words
+    from restore.text.tokenize import count_words
 
     det, thr, run = make_detect(args)
     if args.text:

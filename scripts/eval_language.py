@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The language check (restore.language): how often it calls English text not English, how often
+"""The language check (restore.text.language): how often it calls English text not English, how often
 it catches other languages, and what the models did to those texts before it existed.
 
     python3 scripts/eval_language.py --english ../shared/data/corpus/*.jsonl.gz data/eval/*.jsonl \\
@@ -28,7 +28,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from restore.language import check_language, foreign_paragraphs  # noqa: E402
+from restore.text.language import check_language, foreign_paragraphs  # noqa: E402
 
 
 def records(path: str):

@@ -55,7 +55,8 @@ def gold_spans(d: dict) -> list[tuple[int, int, str]]:
 
 
 def neg_spans(text: str, busy, k: int, rng: random.Random):
-    from restore.segment import protected_ranges, tokenize
+    from restore.text.protect import protected_ranges
+    from restore.text.tokenize import tokenize
 
     busy = list(busy) + protected_ranges(text)
     words = [t for t in tokenize(text) if t.is_word]
@@ -89,8 +90,8 @@ def main(argv=None) -> int:
 
     torch.set_num_threads(args.threads)
     from restore.config import Config
-    from restore.seq2seq import load_restorer
-    from restore.segment import count_words
+    from restore.fix.restorer import load_restorer
+    from restore.text.tokenize import count_words
     from restore.types import Span
 
     cfg = Config(models_dir=args.models_dir)

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 import shared_scorer  # noqa: E402  (scripts/shared_scorer.py)
 from restore.metrics import read_jsonl  # noqa: E402  (names the file and line of a bad record)
-from restore.quality import option_scores  # noqa: E402  (the stage's own scoring rule)
+from restore.fix.rerank import option_scores  # noqa: E402  (the stage's own scoring rule)
 
 
 class Settings:
@@ -73,7 +73,7 @@ def main(argv=None) -> int:
         return tune(a.tune, a.gold, a.out)
 
     from restore import Config, restore_and_explain, signature_of
-    from restore.segment import count_words
+    from restore.text.tokenize import count_words
 
     extra: dict = {}
     if a.max_spans is not None:
@@ -103,8 +103,8 @@ def main(argv=None) -> int:
     stats: dict = {}
     scorer = None
     if a.quality == "best":
-        from restore import quality
-        from restore.lm import load_scorer
+        from restore.fix import rerank as quality
+        from restore.fix.lm import load_scorer
 
         t = time.time()
         scorer = load_scorer()
@@ -136,7 +136,7 @@ def main(argv=None) -> int:
                 if ft:
                     ft.write(json.dumps({"id": d["id"], "fast": fast_edits, "units": tr}, ensure_ascii=False) + "\n")
                     ft.flush()
-            from restore.edits import apply_edits as _apply
+            from restore.edits.apply import apply_edits as _apply
 
             restored = _apply(text, edits)
             fo.write(json.dumps({"id": d["id"], "restored": restored}, ensure_ascii=False) + "\n")
@@ -180,7 +180,7 @@ def gold_edits(g: dict) -> list[tuple[int, int, str]]:
         return [(ss, se, g["original"][os_:oe]) for ss, se, os_, oe in g["edits"]]
     if g["spun"] == g["original"]:
         return []
-    from restore.align import edits_from_diff
+    from restore.edits.diff import edits_from_diff
 
     return [(e.start, e.end, e.replacement) for e in edits_from_diff(g["spun"], g["original"])]
 

@@ -9,7 +9,7 @@ Writes ``{id, restored}`` per gold record, then runs
 ``python3 ../shared/eval/score.py restore GOLD SYSTEM --json`` and prints its figures.
 
 --builtin-extra NAME (repeatable; default: news_mined) inserts restore/data/NAME.tsv among the
-built-in dictionaries right after "news", as the lead is asked to do in restore/lexicon.py
+built-in dictionaries right after "news", as the lead is asked to do in restore/fix/dictionary.py
 (`BUILTIN = ("news", "news_mined", "tortured")`); pass --builtin-extra none for the built-ins as
 they are. --lexicon adds user dictionaries (they take precedence over the built-ins).
 --exclude-tortured-phrases drops the built-in "tortured" entries whose spun side is any gold
@@ -33,8 +33,8 @@ from restore.metrics import read_jsonl  # noqa: E402  (names the file and line o
 def exclude_tortured_phrases(gold: list[dict]) -> None:
     """Drop the gold records' tortured phrases from the built-in ``tortured`` dictionary (for this
     process), so that a restorer must generalise to them; callers clear the lexicon cache."""
-    from restore import lexicon as lexmod
-    from restore.segment import split_phrase
+    from restore.fix import dictionary as lexmod
+    from restore.text.tokenize import split_phrase
 
     drop = {split_phrase(g["phrase"]) for g in gold if g.get("phrase")}
     orig_text = lexmod.builtin_text
@@ -74,7 +74,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     import restore
-    from restore import lexicon as lexmod
+    from restore.fix import dictionary as lexmod
     from restore.config import Config
 
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Fit the pipeline-level confidence of model edits (restore/evidence.py) on held-out gold documents.
+"""Fit the pipeline-level confidence of model edits (restore/fix/evidence.py) on held-out gold documents.
 
     python3 scripts/fit_evidence.py --gold data/eval/dev_mixture.jsonl data/eval/dev_clean_mixed.jsonl \\
         data/eval/dev_light.jsonl data/eval/dev_heavy.jsonl --offset 100 --limit 100 \\
-        --cache runs/evidence/rows.json --out models/restorer/evidence.json
+        --cache runs/evidence/rows.json --out restore/models/restorer/evidence.json
 
 Runs the pipeline's own stages on each gold document (dictionary, detector, restorer) and records,
-for every model proposal on a detector span, the features of ``restore.evidence.features`` and a
+for every model proposal on a detector span, the features of ``restore.fix.evidence.features`` and a
 label: 1 when replacing the span with the proposal gives exactly the original's wording there
 (the span's ends map to the original through the gold edits; an end inside a gold edit is wrong).
 Then a logistic regression (L2, standardised features) is fitted; 5-fold cross-validation grouped
@@ -57,9 +57,9 @@ def collect(files: list[str], offset: int, limit: int | None) -> tuple[list[dict
 
     torch.set_num_threads(int(os.environ.get("RESTORE_THREADS", "1")))
     from restore import Config
-    from restore.lexicon import load_lexicon
+    from restore.fix.dictionary import load_lexicon
     from restore.pipeline import _detector, _prepare_many, _restorer
-    from restore.seq2seq import proposal_features
+    from restore.fix.restorer import proposal_features
 
     cfg = Config()
     det, res = _detector(cfg), _restorer(cfg)
@@ -162,12 +162,12 @@ def main(argv=None) -> int:
     ap.add_argument("--target-precision", type=float, default=0.90,
                     help="suggest the lowest threshold whose cross-validated precision reaches this")
     ap.add_argument("--cache", default=None, help="rows JSON: read if it exists, else written")
-    ap.add_argument("--out", default=None, help="write the fitted weights here (e.g. models/restorer/evidence.json)")
+    ap.add_argument("--out", default=None, help="write the fitted weights here (e.g. restore/models/restorer/evidence.json)")
     args = ap.parse_args(argv)
 
     import numpy as np
 
-    from restore.evidence import FEATURES
+    from restore.fix.evidence import FEATURES
 
     if args.cache and Path(args.cache).is_file():
         saved = json.loads(Path(args.cache).read_text())

@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from spin import main as spin_main  # noqa: E402  (scripts/spin.py, which puts the repo on the path)
 
-from restore.io import atomic_write  # noqa: E402
+from restore.io.write import atomic_write  # noqa: E402
 
 MIN_WORDS = 40
 # spin.py --seed for each gold set; a clean share of 1.0 spins nothing

@@ -6,12 +6,12 @@
 
 1. Originals: frequent 2-4 word phrases of the TRAIN split's clean text (names, idioms,
    collocations: "White House", "according to", "human rights", "prime minister"), counted over
-   contiguous word tokens (restore.segment.tokenize, as the matcher sees them), that neither start
+   contiguous word tokens (restore.text.tokenize.tokenize, as the matcher sees them), that neither start
    nor end with a function word (the spinner's stop list) unless the spinner has an idiom for the
    whole phrase ("last week", "according to"); plus SEEDED below: modern names and collocations
    that the 1987-2006 corpus lacks.
 2. Variants: each original with one word (or two) swapped for the spinner's forward substitutes
-   (restore.spin.Spinner().substitutes: its thesaurus table, idioms, re-inflected forms), and
+   (restore_dev.spin.Spinner().substitutes: its thesaurus table, idioms, re-inflected forms), and
    with a sub-phrase swapped when the spinner has a phrase entry for it ("last week" -> "very last
    7 days").
 3. A variant is kept only if clean English does not use it:
@@ -42,7 +42,7 @@
    rest are ranked by how often a spinner would produce them from news (confidence x count of the
    original x prod 1 / (1 + rank of the substitute among the spinner's)) and capped at --cap.
 
-Output (restore.lexicon format): ``spun<TAB>canonical<TAB>mined:<evidence><TAB>confidence`` with a
+Output (restore.fix.dictionary format): ``spun<TAB>canonical<TAB>mined:<evidence><TAB>confidence`` with a
 header line and a comment line crediting the sources; spun side lower-cased, canonical in its
 most frequent corpus casing.
 """
@@ -60,7 +60,7 @@ sys.path.insert(0, ROOT)
 
 from wordfreq import zipf_frequency  # noqa: E402
 
-from restore.segment import tokenize  # noqa: E402
+from restore.text.tokenize import tokenize  # noqa: E402
 from restore_dev.spin import Spinner  # noqa: E402
 from restore.metrics import read_jsonl as iter_docs  # noqa: E402  (names the file and line of a bad record)
 

@@ -23,7 +23,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from restore.segment import sentences, tokenize  # noqa: E402
+from restore.text.tokenize import sentences, tokenize  # noqa: E402
 from restore_dev.spin import PRESETS, Spinner  # noqa: E402
 from restore.metrics import read_jsonl  # noqa: E402  (names the file and line of a bad record)
 

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Train the seq2seq span restorer (restore/seq2seq.py) from the shared corpus and ship it.
+"""Train the seq2seq span restorer (restore/fix/restorer.py) from the shared corpus and ship it.
 
 One command trains, exports and calibrates the shipped model:
 
-    python3 scripts/train.py --max-minutes 55            # -> runs/restorer/, then models/restorer/
+    python3 scripts/train.py --max-minutes 55            # -> runs/restorer/, then restore/models/restorer/
 
-Data: documents of data/splits/train.jsonl spun by restore.spin.Spinner (presets light/medium/heavy
+Data: documents of data/splits/train.jsonl spun by restore_dev.spin.Spinner (presets light/medium/heavy
 drawn per document, a new seed per document and round). Each example is one marked span in its
 (spun) sentence: positive = the spun side of a SpinEdit, target = the original side (lower case);
 negative (--neg-frac) = an untouched 1-3 word span, target = the same words ("keep").
@@ -35,8 +35,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from restore import seq2seq as S  # noqa: E402
-from restore.segment import protected_ranges, sentences, tokenize  # noqa: E402
+from restore.fix import restorer as S  # noqa: E402
+from restore.text.protect import protected_ranges  # noqa: E402
+from restore.text.tokenize import sentences, tokenize
 from restore._hf import use_bf16  # noqa: E402
 
 PRESETS = ("light", "medium", "heavy")

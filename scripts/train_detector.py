@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Train the span detector: MiniLM (BERT) token classifier, spun word = 1, clean word = 0.
 
-Data: documents of data/splits/train.jsonl spun on the fly with restore.spin.Spinner (presets
+Data: documents of data/splits/train.jsonl spun on the fly with restore_dev.spin.Spinner (presets
 light/medium/heavy, a fresh seed per document), ~10% of documents left fully clean and ~15% of
 chunks of spun documents put back to their original text (negatives in context). Gold: a token
 of the spun text is 1 if it overlaps a SpinEdit's [spun_start, spun_end). Each chunk is <= 128
@@ -31,8 +31,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from restore.detector import CASE_TYPES, MAX_LEN, Chunk, load_tokenizer, pack, sentence_groups  # noqa: E402
-from restore.segment import tokenize  # noqa: E402
+from restore.detect.detector import CASE_TYPES, MAX_LEN, Chunk, load_tokenizer, pack, sentence_groups  # noqa: E402
+from restore.text.tokenize import tokenize  # noqa: E402
 from restore._hf import use_bf16  # noqa: E402
 
 PRESETS = ("light", "medium", "heavy")

@@ -1,4 +1,4 @@
-"""The spinner's inverse channel (restore/channel.py, table restore/data/channel.tsv.gz)."""
+"""The spinner's inverse channel (restore/fix/channel.py, table restore/data/channel.tsv.gz)."""
 from __future__ import annotations
 
 import gzip
@@ -6,8 +6,8 @@ from importlib import resources
 
 import pytest
 
-from restore import channel
-from restore.channel import candidates, known
+from restore.fix import channel
+from restore.fix.channel import candidates, known
 
 
 def originals(spun: str, k: int | None = None) -> list[str]:

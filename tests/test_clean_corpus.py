@@ -27,8 +27,8 @@ def test_dictionary_leaves_clean_paragraphs_unchanged(shared):
 
 
 def test_full_pipeline_leaves_clean_paragraphs_unchanged(shared):
-    from restore.detector import load_detector
-    from restore.seq2seq import load_restorer
+    from restore.detect.detector import load_detector
+    from restore.fix.restorer import load_restorer
 
     if load_detector() is None or load_restorer() is None:
         pytest.skip("no shipped models")

@@ -10,7 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from restore import cli
+from restore.cli import _util as cli_util
+from restore.cli import detect as cli_detect
+from restore.cli import fix as cli_fix
+from restore.cli.detect import lint_lines
+from restore.io.read import Document
 from restore.cli import app
 from restore.types import Detection, Span
 
@@ -67,7 +71,8 @@ def test_fix_show_diff_without_terminal_uses_markers(run):
 
 
 def test_fix_on_a_terminal_shows_a_coloured_diff(run, monkeypatch):
-    monkeypatch.setattr(cli, "_isatty", lambda stream: True)
+    for mod in (cli_util, cli_fix, cli_detect):
+        monkeypatch.setattr(mod, "isatty", lambda stream: True)
     monkeypatch.setattr("restore.render.terminal.use_color", lambda stream=None: not os.environ.get("NO_COLOR"))
     r = run("fix", FIX / "spun.txt")
     assert r.exit_code == 0
@@ -101,7 +106,8 @@ def test_fix_empty_input_warns_and_exits_0(run, tmp_path):
 
 
 def test_no_input_on_a_terminal_is_a_usage_error(run, monkeypatch):
-    monkeypatch.setattr(cli, "_isatty", lambda stream: stream is sys.stdin)
+    for mod in (cli_util, cli_fix, cli_detect):
+        monkeypatch.setattr(mod, "isatty", lambda stream: stream is sys.stdin)
     r = run("fix")
     assert r.exit_code == 2 and "no input" in r.stderr
 
@@ -520,8 +526,8 @@ def test_lint_line_suggestion_forms():
     text = "one\ntwo three"
     det = Detection(text, (Span(4, 7, "two", 0.91, ""), Span(8, 13, "three", 0.5, None),
                            Span(0, 3, "one", 0.7, "1")), 0.93)
-    doc = cli.Document(id="d", text=text, path="p.txt")
-    assert cli._lint_lines(doc, det, True).splitlines() == [
+    doc = Document(id="d", text=text, path="p.txt")
+    assert lint_lines(doc, det, True).splitlines() == [
         'p.txt:2:1: spun(0.91) "two" -> (delete)',
         'p.txt:2:5: spun(0.50) "three"',
         'p.txt:1:1: spun(0.70) "one" -> "1"',
@@ -605,7 +611,7 @@ def test_usage_errors_exit_2(run):
 
 
 def test_jsonl_is_restored_in_windows_in_order(run, tmp_path, monkeypatch):
-    import restore.cli as cli
+    import restore.batch as cli
 
     monkeypatch.setattr(cli, "BATCH_DOCS", 2)  # windows of 2 records: 1-2, 3 (bad), 4-5
     lines = [json.dumps({"id": f"d{i}", "text": "NBC Information said so"}) for i in range(1, 6)]

@@ -8,12 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from restore.paths import PACKAGE_MODELS
 from restore import Config, Edit, apply_edits, restore_and_explain, restore_text
-from restore.align import changed_parts, diff, edits_from_diff, rebuild, segments_from_edits
-from restore.casing import transfer_case
-from restore.edits import keep_layout, output_offsets, with_layout
-from restore.lexicon import Lexicon, load_lexicon
-from restore.segment import protected_ranges, sentences, tokenize
+from restore.edits.diff import changed_parts, diff, edits_from_diff, rebuild, segments_from_edits
+from restore.text.casing import transfer_case
+from restore.edits.apply import keep_layout, output_offsets, with_layout
+from restore.fix.dictionary import Lexicon, load_lexicon
+from restore.text.protect import protected_ranges
+from restore.text.tokenize import sentences, tokenize
 
 DICT_ONLY = Config(use_model=False, use_detector=False)
 CASES = [json.loads(l) for l in (Path(__file__).parent / "cases" / "golden.jsonl").read_text().splitlines() if l.strip()]
@@ -255,7 +257,7 @@ def test_batch_gives_each_text_its_own_result_in_order():
         restore_and_explain(42, cfg)  # type: ignore[arg-type]
 
 
-@pytest.mark.skipif(not (Path(__file__).resolve().parent.parent / "models" / "restorer" / "model.safetensors").is_file(),
+@pytest.mark.skipif(not (PACKAGE_MODELS / "restorer" / "model.safetensors").is_file(),
                     reason="models/restorer not shipped")
 def test_batch_with_the_model_matches_one_text_at_a_time():
     from restore import restore_batch

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from restore import detector as D
-from restore.segment import Token, tokenize
+from restore.paths import PACKAGE_MODELS
+from restore.detect import detector as D
+from restore.text.tokenize import Token, tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
-MODELS = Path(os.environ.get("RESTORE_MODELS") or ROOT / "models")  # the models root under test
+MODELS = Path(os.environ.get("RESTORE_MODELS") or PACKAGE_MODELS)  # the models root under test
 SHIPPED = MODELS / "detector"
 HAVE_MODEL = (SHIPPED / "model.safetensors").is_file() and (SHIPPED / "tokenizer.json").is_file()
 needs_model = pytest.mark.skipif(not HAVE_MODEL, reason="models/detector not shipped")
@@ -140,7 +141,7 @@ def test_no_weights_means_no_detector(tmp_path, monkeypatch):
 
 
 def test_importing_the_package_does_not_import_torch():
-    code = "import sys, restore, restore.detector; print('torch' in sys.modules)"
+    code = "import sys, restore, restore.detect.detector; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -1,4 +1,4 @@
-"""restore/evidence.py (pipeline-level confidence of model edits) and scripts/fit_evidence.py."""
+"""restore/fix/evidence.py (pipeline-level confidence of model edits) and scripts/fit_evidence.py."""
 from __future__ import annotations
 
 import json
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from restore import evidence as ev
-from restore.evidence import FEATURES, Evidence, load_evidence
+from restore.fix import evidence as ev
+from restore.fix.evidence import FEATURES, Evidence, load_evidence
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -85,7 +85,7 @@ def test_logistic_fit_separates_a_signal():
 
 
 def test_usage_features_prefer_the_usual_wording_next_to_its_neighbours():
-    from restore import ngrams
+    from restore.fix import ngrams
 
     # "the company" and "said it" join their neighbours far better than "the caller" and "claimed it"
     left, right = ngrams.neighbours("The ", " it expects more.")
@@ -101,8 +101,8 @@ def test_usage_features_prefer_the_usual_wording_next_to_its_neighbours():
 
 
 def test_neighbours_stop_at_a_sentence_end():
-    from restore import ngrams
-    from restore.seq2seq import context_of
+    from restore.fix import ngrams
+    from restore.fix.restorer import context_of
 
     text = "It ended. Tranquil protesters met; then they left"
     a = text.index("Tranquil")

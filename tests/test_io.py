@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from restore.errors import InputError
-from restore.io import (AtomicWriter, Document, InputWarning, atomic_write, expand_paths, iter_inputs,
-                        output_path_for, read_text_source, same_file, severity)
+from restore.io.write import AtomicWriter, atomic_write, output_path_for, same_file
+from restore.io.read import Document, InputWarning, expand_paths, iter_inputs, read_text_source, severity
 
 FIX = Path(__file__).parent / "fixtures"
 

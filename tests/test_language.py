@@ -1,4 +1,4 @@
-"""restore.language: a text that is clearly not English is not checked (left as it is, with a reason);
+"""restore.text.language: a text that is clearly not English is not checked (left as it is, with a reason);
 English text, including tables of figures, foreign names and quoted phrases, always is."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from restore import language as L
+from restore.text import language as L
 from restore.cli import app
 from restore.config import Config
 from restore.pipeline import detect, restore_and_explain, signature_of

@@ -16,8 +16,8 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
 from restore import Config, Edit, Span, apply_edits, restore_and_explain  # noqa: E402
-from restore.edits import check_edits  # noqa: E402
-from restore import lm, quality  # noqa: E402
+from restore.edits.apply import check_edits  # noqa: E402
+from restore.fix import lm, rerank as quality  # noqa: E402
 
 WORDS = ("the a an of to in on and said guards revolutionary innovative iran iran's tehran sunday "
          "human rights legal white house dwelling news information nbc last week very 7 days tanker "
@@ -382,7 +382,7 @@ def test_option_scores_is_the_rule_the_tuner_replays():
     import sys as _sys
     from pathlib import Path as _Path
 
-    from restore.quality import option_scores
+    from restore.fix.rerank import option_scores
 
     _sys.path.insert(0, str(_Path(__file__).resolve().parent.parent / "scripts"))
     import eval_quality

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from restore import Config, detect, restore_and_explain
-from restore.segment import not_prose_ranges, protected_ranges
+from restore.text.protect import not_prose_ranges, protected_ranges
 
 PAGE = """<!DOCTYPE html>
 <html><head><title>Human legal rights groups say the enterprise stated too much</title>

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from restore.lexicon import Lexicon
-from restore.segment import split_phrase
+from restore.fix.dictionary import Lexicon
+from restore.text.tokenize import split_phrase
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

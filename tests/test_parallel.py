@@ -6,11 +6,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from restore.paths import PACKAGE_MODELS
 from restore import Config, LexiconError, RestoreError, restore_batch, restore_text
-from restore import cli
+import restore.batch as cli
 from restore.cli import app
 from restore.errors import ConfigError
-from restore.parallel import map_windows, resolve_jobs
+from restore.batch import map_windows, resolve_jobs
 
 FIX = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,7 +22,7 @@ TEXTS = ["Officials told NBC Information about the plan.", "The weather was mild
 
 
 def test_resolve_jobs(monkeypatch):
-    from restore import parallel
+    from restore import batch as parallel
 
     assert resolve_jobs(1) == 1 and resolve_jobs(3) == 3
     monkeypatch.setattr(parallel, "usable_cpus", lambda: 8)
@@ -70,7 +71,7 @@ def test_cli_jobs_gives_the_same_output_and_reports_bad_records(command, monkeyp
     assert f"{FIX / 'bad_line3.jsonl'}:3: malformed JSON" in two.stderr
 
 
-@pytest.mark.skipif(not (ROOT / "models" / "restorer" / "model.safetensors").is_file(),
+@pytest.mark.skipif(not (PACKAGE_MODELS / "restorer" / "model.safetensors").is_file(),
                     reason="models/restorer not shipped")
 def test_workers_with_the_models_give_the_same_edits_and_confidences():
     texts = ["The firm claimed on Tuesday that its quarterly profits rose 12 pct on higher sales.",

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from restore.align import diff, rebuild, segments_from_edits
-from restore.edits import apply_edits
+from restore.edits.diff import diff, rebuild, segments_from_edits
+from restore.edits.apply import apply_edits
 from restore.render import (FORMATS, detection_record, diff_record, dumps, edit_record, render_edit_list,
                             render_html, render_segments, render_terminal, render_unified, result_record,
                             use_color)

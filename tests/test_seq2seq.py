@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from restore import seq2seq as S
+from restore.paths import PACKAGE_MODELS
+from restore.fix import restorer as S
 from restore.config import Config
 from restore.types import Span
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = ROOT / "models" / "restorer" / S.WEIGHTS
+SHIPPED = PACKAGE_MODELS / "restorer" / S.WEIGHTS
 
 
 # ---------------------------------------------------------------- no model needed
@@ -144,7 +145,7 @@ def test_shipped_restores_clearly_spun_spans():
 @shipped
 def test_shipped_leaves_a_clean_sentence_alone():
     from restore import restore_and_explain
-    from restore.detector import load_detector
+    from restore.detect.detector import load_detector
 
     det = load_detector()
     res = S.load_restorer()
@@ -184,13 +185,13 @@ def test_shipped_pipeline_does_not_gender_a_neutral_word():
 def test_shipped_evidence_was_fitted_for_the_shipped_models():
     import warnings
 
-    from restore.detector import load_detector
+    from restore.detect.detector import load_detector
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a stale evidence.json warns: fail here instead
         res = S.SpanRestorer(SHIPPED.parent)
     det = load_detector()
-    assert res.evidence is not None, "models/restorer/evidence.json is missing"
+    assert res.evidence is not None, "restore/models/restorer/evidence.json is missing"
     assert res.evidence_for(det.signature) is res.evidence, (
         f"evidence.json was fitted for {res.evidence.detector} + {res.evidence.restorer}, not "
         f"{det.signature} + {res.signature}: refit it with scripts/fit_evidence.py")
@@ -199,7 +200,7 @@ def test_shipped_evidence_was_fitted_for_the_shipped_models():
 @shipped
 def test_shipped_is_loaded_once():
     assert S.load_restorer() is S.load_restorer()
-    assert S.load_restorer(ROOT / "models") is S.load_restorer()
+    assert S.load_restorer(PACKAGE_MODELS) is S.load_restorer()
 
 
 def test_greedy_decoding_equals_generate_and_forced_scoring(tiny_dir):
@@ -252,7 +253,7 @@ def test_forced_scores_equal_the_whole_decoder_on_padded_targets():
 
 
 def test_evidence_sets_the_confidence_only_with_its_detector(tiny_dir):
-    from restore.evidence import FEATURES, Evidence
+    from restore.fix.evidence import FEATURES, Evidence
 
     d, _ = tiny_dir
     res = S.load_restorer(d)
@@ -326,7 +327,7 @@ def test_a_wording_that_says_a_word_twice_is_reported_not_applied(tiny_dir, monk
 
 
 def test_word_count_rule():
-    from restore.seq2seq import word_count_ok
+    from restore.fix.restorer import word_count_ok
 
     assert word_count_ok("countless numbers", "thousands")
     assert word_count_ok("products and solutions", "products")
@@ -336,7 +337,7 @@ def test_word_count_rule():
 
 
 def test_shape_problem():
-    from restore.seq2seq import shape_problem
+    from restore.fix.restorer import shape_problem
 
     assert shape_problem("countless numbers", "thousands") is None
     assert shape_problem("raised", "raised up") == "1 words -> 2"
@@ -368,7 +369,7 @@ def test_shape_problem():
 def test_an_evidence_file_with_other_features_is_set_aside_with_a_warning(tiny_dir, tmp_path):
     import shutil
 
-    from restore.evidence import FILE
+    from restore.fix.evidence import FILE
 
     d, _ = tiny_dir
     copy = tmp_path / "models"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from restore import detector as D
+from restore.detect import detector as D
 from restore_dev.spin import SpinEdit
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,4 +1,4 @@
-"""Renderers: pure functions of the one diff structure (``restore.align.Segment`` lists).
+"""Renderers: pure functions of the one diff structure (``restore.edits.diff.Segment`` lists).
 
 No torch here, and rich is imported only when coloured terminal output is rendered.
 """
@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from ..align import Segment
-from .html import render_detection_html, render_html
-from .jsonout import detection_record, diff_record, dumps, edit_record, result_record
-from .terminal import render_edit_list, render_terminal, use_color
-from .unified import render_unified
+from restore.edits.diff import Segment
+from restore.render.html import render_detection_html, render_html
+from restore.io.records import detection_record, diff_record, dumps, edit_record, result_record
+from restore.render.terminal import render_edit_list, render_terminal, use_color
+from restore.render.unified import render_unified
 
 FORMATS = ("text", "json", "jsonl", "html", "diff")
 

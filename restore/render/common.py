@@ -1,6 +1,6 @@
 """What every renderer walks: a segment list as equal text and changes.
 
-``restore.align.diff`` may give an ``equal`` segment whose two sides differ in whitespace only
+``restore.edits.diff.diff`` may give an ``equal`` segment whose two sides differ in whitespace only
 (e.g. ``"the"`` vs ``" the"``); renderers must still rebuild both texts, so such a segment is split
 here, character by character, into equal runs and whitespace changes.
 """
@@ -11,8 +11,8 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
-from ..align import Segment
-from ..types import Edit
+from restore.edits.diff import Segment
+from restore.types import Edit
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ import json
 import re
 from typing import Any, Callable, Mapping, Sequence
 
-from ..align import Segment
-from .common import Piece, SpanIndex, pieces
+from restore.edits.diff import Segment
+from restore.render.common import Piece, SpanIndex, pieces
 
 _PARA = re.compile(r"\n[^\S\n]*\n\s*")  # a blank line (and the whitespace around it)
 _LEAD = re.compile(r"\s*\n\s*")  # newlines that start the text

@@ -1,6 +1,6 @@
 """Terminal renderings of a diff: coloured (rich -> ANSI) or plain wdiff-style markers.
 
-Pure functions of a ``restore.align.Segment`` list. ``rich`` is imported only when colour is
+Pure functions of a ``restore.edits.diff.Segment`` list. ``rich`` is imported only when colour is
 actually rendered, so importing this module (and the CLI) stays cheap.
 """
 from __future__ import annotations
@@ -11,9 +11,9 @@ import os
 import sys
 from typing import IO, Any, Iterable, Iterator, Sequence
 
-from ..align import Segment
-from ..types import Edit, Result, Span
-from .common import SpanIndex, pieces
+from restore.edits.diff import Segment
+from restore.types import Edit, Result, Span
+from restore.render.common import SpanIndex, pieces
 
 DEL_OPEN, DEL_CLOSE = "[-", "-]"
 INS_OPEN, INS_CLOSE = "{+", "+}"

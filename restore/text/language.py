@@ -14,7 +14,7 @@ Three signs, each strong on its own, and nothing else (when in doubt, a text is 
    and the parts of English contractions ("ve" of "I've"). A text with at
    least ``MIN_FOREIGN`` of them, more of them than English function words, and under
    ``MAX_KNOWN_SHARE_FOREIGN`` of its words (of two letters or more) in the English word counts
-   that ship with symspellpy (:mod:`restore.ngrams`) is not English. English text quotes names and
+   that ship with symspellpy (:mod:`restore.fix.ngrams`) is not English. English text quotes names and
    phrases ("Charles de Gaulle", "Los Angeles", "Le Monde"), but its own function words ("the",
    "of", "and", "to" ...) are 30-50% of its words, so they outnumber the foreign ones many times
    over; the word-count condition keeps a short English paragraph of French names
@@ -155,7 +155,7 @@ def check_language(text: str) -> LanguageCheck:
 
 def _known(ws: list[str]) -> tuple[int, int]:
     """(words of two letters or more in the English word counts, words of two letters or more)."""
-    from .ngrams import log_count  # the counts load once, and only for texts that get this far
+    from restore.fix.ngrams import log_count  # the counts load once, and only for texts that get this far
 
     longer = [w for w in ws if len(w) > 1]
     return sum(log_count(w) > 0 for w in longer), len(longer)

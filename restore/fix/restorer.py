@@ -4,13 +4,13 @@ Span infilling: the encoder (a MiniLM/BERT, uncased WordPiece) reads the sentenc
 marked, ``left [unused0] span [unused1] right``; a small BERT decoder with cross-attention (its
 word embeddings shared with the encoder's) generates only the span's original wording, lower case,
 or the span itself when it was not spun ("keep"). Case is transferred afterwards with
-``restore.casing.transfer_case``. The same model generates (greedy with a key/value cache by
+``restore.text.casing.transfer_case``. The same model generates (greedy with a key/value cache by
 default, ``RESTORE_BEAMS=N`` for beam search) and scores candidates by forced decoding (summed
 log-probability). In the pipeline, an edit's confidence combines the model's scores with the
 detector's probability and the channel when ``evidence.json`` was fitted for this pair of models
-(``restore.evidence``).
+(``restore.fix.evidence``).
 
-``load_restorer(models_dir)`` returns None while ``models/restorer/`` holds no weights. torch and
+``load_restorer(models_dir)`` returns None while ``restore/models/restorer/`` holds no weights. torch and
 transformers are imported only when a model is actually loaded, and it is loaded once per process.
 """
 from __future__ import annotations
@@ -23,18 +23,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
-from .casing import transfer_case
-from .evidence import FEATURES as EVIDENCE_FEATURES
-from .evidence import Evidence, load_evidence
-from .evidence import features as evidence_features
-from .ngrams import neighbours
-from .segment import protected_ranges, sentences
-from .types import Edit, Span
+from restore.text.casing import transfer_case
+from restore.fix.evidence import FEATURES as EVIDENCE_FEATURES
+from restore.fix.evidence import Evidence, load_evidence
+from restore.fix.evidence import features as evidence_features
+from restore.fix.ngrams import neighbours
+from restore.text.protect import protected_ranges
+from restore.text.tokenize import sentences
+from restore.paths import WEIGHTS, model_dir
+from restore.signature import weights_signature
+from restore.types import Edit, Span
 
 # ---------------------------------------------------------------- constants shared with scripts/train.py
 PAD, OPEN, CLOSE, CLS, SEP = 0, 1, 2, 101, 102  # [PAD] [unused0] [unused1] [CLS] [SEP]
 MAX_LEFT, MAX_RIGHT, MAX_SPAN, MAX_TARGET = 32, 24, 16, 16
-WEIGHTS = "model.safetensors"
 # tensors shared with the encoder's word embeddings: not stored, re-tied on load
 TIED_KEYS = ("decoder.bert.embeddings.word_embeddings.weight", "decoder.cls.predictions.decoder.weight")
 # an ALL-CAPS word ("SOS", "NBC") is a name: a model edit must keep it (thesauri have no entries
@@ -105,21 +107,12 @@ def shape_problem(span_text: str, replacement: str, left: str = "", right: str =
 
 
 def proposal_features(span: Span, r: dict) -> list[float]:
-    """The evidence features (``restore.evidence.features``) of the best wording of an infill
+    """The evidence features (``restore.fix.evidence.features``) of the best wording of an infill
     result ``r`` for the detector span ``span``: the one place the pipeline and
     ``scripts/fit_evidence.py`` compute them. The span's words and neighbours come from the
     context the model read (``r["left"]``, ``r["span"]``, ``r["right"]``)."""
     return evidence_features(r["lps"][r["best"]], r["keep_lp"], r["span"], r["best_text"],
                              span.confidence, *neighbours(r["left"], r["right"]))
-
-
-def default_models_dir() -> Path:
-    env = os.environ.get("RESTORE_MODELS")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "models"
-
-
-def _restorer_dir(models_dir) -> Path:
-    return Path(models_dir) / "restorer" if models_dir is not None else default_models_dir() / "restorer"
 
 
 # ---------------------------------------------------------------- encoding (no torch needed)
@@ -260,7 +253,7 @@ def load_model(model_dir: Path):
     missing, unexpected = model.load_state_dict(sd, strict=False)
     missing = [k for k in missing if k not in TIED_KEYS]
     if missing or unexpected:
-        from .errors import ModelError
+        from restore.errors import ModelError
 
         raise ModelError(f"restorer weights in {model_dir} do not fit the model: missing {missing[:5]}, "
                          f"unexpected {unexpected[:5]}")
@@ -278,7 +271,7 @@ class SpanRestorer:
     def __init__(self, model_dir: Path, threads: int | None = None):
         import torch
 
-        from ._hf import file_sha256, quiet_transformers, set_threads, use_bf16
+        from restore._hf import quiet_transformers, set_threads, use_bf16
 
         BertTokenizerFast = quiet_transformers().BertTokenizerFast
         self.torch = torch
@@ -291,27 +284,15 @@ class SpanRestorer:
         self.model = load_model(self.dir)
         cal_path = self.dir / "calibration.json"
         self.calibration = json.loads(cal_path.read_text()) if cal_path.exists() else dict(DEFAULT_CALIBRATION)
-        self.signature = f"restorer@{file_sha256(self.dir / WEIGHTS)[:8]}"
         self.batch_size = 32
-        # beams per span (RESTORE_BEAMS). Greedy is the default: on dev_mixture (100 docs) beams
-        # 1, 2 and 4 gave identical output (the forced-decoding rescoring picks the same wording)
-        # and greedy runs the pipeline 1.7x faster; more beams only add "also:" alternatives.
-        self.num_beams = max(1, int(os.environ.get("RESTORE_BEAMS", str(DEFAULT_BEAMS)) or DEFAULT_BEAMS))
-        if self.num_beams != DEFAULT_BEAMS:
-            self.signature += f",beams{self.num_beams}"
+        self.num_beams = num_beams()
+        self.signature = _weights_and_beams(self.dir)
         # bf16 weights where the CPU computes bf16 natively: ~1.8x faster than fp32 there, log-probs
         # within ~0.05; on an AVX2-only CPU bf16 is emulated and ~6x slower, so float32 (RESTORE_BF16=0/1)
         self.bf16 = use_bf16(torch, "RESTORE_BF16")
         if self.bf16:
             self.model.to(torch.bfloat16)
-        try:
-            self.evidence = load_evidence(self.dir)
-        except ValueError as exc:  # fitted with other features (an older file): it does not apply
-            import warnings
-
-            warnings.warn(f"{exc}; model edits keep the model's own confidence "
-                          "(refit it with scripts/fit_evidence.py)", stacklevel=2)
-            self.evidence = None
+        self.evidence = _evidence(self.dir, warn=True)
         # the decoder's key/value cache argument: "cache" in transformers 5.x, "past_key_values" before
         import inspect
 
@@ -319,7 +300,7 @@ class SpanRestorer:
         self._cache_arg = "cache" if "cache" in params else "past_key_values"
 
     def evidence_for(self, detector_signature: str | None) -> Evidence | None:
-        """The pipeline-level evidence weights (``restore.evidence``) when they were fitted with this
+        """The pipeline-level evidence weights (``restore.fix.evidence``) when they were fitted with this
         restorer and this detector, else None (the model's own confidence is used)."""
         ev = self.evidence
         if ev is None or not detector_signature or not ev.applies_to(detector_signature, self.signature):
@@ -499,7 +480,7 @@ class SpanRestorer:
 
         ``detector``: the signature of the detector that found ``spans`` (their ``confidence`` is its
         probability). When the evidence weights were fitted with it, the confidence combines the
-        model's scores with the detector's probability and the channel (``restore.evidence``)."""
+        model's scores with the detector's probability and the channel (``restore.fix.evidence``)."""
         return self.propose_with_details(text, spans, cfg, detector)[0]
 
     def propose_with_details(self, text: str, spans: Sequence[Span], cfg,
@@ -578,7 +559,7 @@ class SpanRestorer:
 
     def candidates(self, text: str, spans: Sequence[Span], k: int = 4) -> list[list[tuple[str, float]]]:
         """For each span: up to ``k`` beam candidates other than the span itself, case transferred,
-        with their forced-decoding log-probs, best first (for restore.quality)."""
+        with their forced-decoding log-probs, best first (for restore.fix.rerank)."""
         sents = sentences(text)
         items = [(*context_of(text, s.start, s.end, sents),) for s in spans]
         items = [(l, text[s.start:s.end], r) for (l, r), s in zip(items, spans)]
@@ -602,14 +583,52 @@ class SpanRestorer:
         return self._forced(hidden, mask, [0] * len(targets), targets)
 
 
+def num_beams() -> int:
+    """Beams per span (RESTORE_BEAMS). Greedy is the default: on dev_mixture (100 docs) beams 1, 2
+    and 4 gave identical output (the forced-decoding rescoring picks the same wording) and greedy
+    runs the pipeline 1.7x faster; more beams only add "also:" alternatives."""
+    return max(1, int(os.environ.get("RESTORE_BEAMS", str(DEFAULT_BEAMS)) or DEFAULT_BEAMS))
+
+
+def _weights_and_beams(d: Path) -> str:
+    sig = weights_signature("restorer", d / WEIGHTS)
+    return sig if num_beams() == DEFAULT_BEAMS else f"{sig},beams{num_beams()}"
+
+
+def _evidence(d: Path, warn: bool = False) -> Evidence | None:
+    try:
+        return load_evidence(d)
+    except ValueError as exc:  # fitted with other features (an older file): it does not apply
+        if warn:
+            import warnings
+
+            warnings.warn(f"{exc}; model edits keep the model's own confidence "
+                          "(refit it with scripts/train/fit_evidence.py)", stacklevel=3)
+        return None
+
+
+def restorer_signature(d: Path, detector_weights: str | None) -> str:
+    """``restorer@<weights>[,beamsN]`` of the restorer in ``d``, ``+evidence@<id>`` when its evidence
+    weights were fitted with it and with the detector whose weights signature is ``detector_weights``."""
+    sig = _weights_and_beams(d)
+    ev = _evidence(d)
+    if ev is not None and detector_weights and ev.applies_to(detector_weights, sig):
+        sig += "+" + ev.signature
+    return sig
+
+
+def restorer_dir(models_dir=None) -> Path | None:
+    """The shipped restorer's directory (``restore.paths``), or None when it has no weights."""
+    d = model_dir("restorer", models_dir)
+    return d if (d / WEIGHTS).is_file() else None
+
+
 @lru_cache(maxsize=4)
 def _load(path: str) -> SpanRestorer:
     return SpanRestorer(Path(path))
 
 
 def load_restorer(models_dir=None) -> SpanRestorer | None:
-    """The shipped restorer (loaded once per directory) or None when ``models/restorer/`` has no weights."""
-    d = _restorer_dir(models_dir)
-    if not (d / WEIGHTS).is_file():
-        return None
-    return _load(str(d.resolve()))
+    """The shipped restorer (loaded once per directory) or None when there are no weights."""
+    d = restorer_dir(models_dir)
+    return None if d is None else _load(str(d.resolve()))

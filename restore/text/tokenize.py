@@ -14,23 +14,6 @@ from functools import lru_cache
 _CLITIC = r"['’](?:s|t|re|ve|ll|d|m)\b"
 TOKEN_RE = re.compile(rf"\w+(?:-\w+)*(?:(?!{_CLITIC})['’]\w+(?:-\w+)*)*|{_CLITIC}|[^\w\s]", re.UNICODE | re.IGNORECASE)
 WORD_RE = re.compile(r"\w", re.UNICODE)
-# Stretches that are not prose: HTML/XML markup, addresses, handles, paths, code. The detector
-# does not read them as text (``not_prose_ranges``) and no edit may touch them.
-_SCRIPT = r"<(?i:script|style)\b.*?</(?i:script|style)\s*>|<!--.*?-->"
-_HTML_TAG = (r"</?(?i:html|head|body|title|meta|link|div|span|p|a|img|br|hr|ul|ol|li|table|thead|tbody|tr|td|th"
-             r"|h[1-6]|em|strong|b|i|u|small|sup|sub|blockquote|pre|code|section|article|header|footer|nav"
-             r"|aside|main|figure|figcaption|form|input|button|label|select|option|iframe|noscript|source|video"
-             r"|audio|picture|time|abbr|cite|q|dl|dt|dd|svg|path|\?xml|!doctype)(?=[\s/>])[^<>]{0,2000}>")
-_ADDRESS = r"https?://\S+|www\.\S+|\S+@\S+\.\w+"
-_HANDLE = r"(?<![\w@#])[@#][A-Za-z_]\w*"
-_PATH = r"\b[A-Za-z]:\\\S*|(?<![\w/~.])(?:~|\.{1,2})?/[\w.-]+(?:/[\w.-]*)+|~/[\w.-]+"
-_FILE = (r"[\w-]+\.(?:pdf|docx?|txt|md|rtf|odt|csv|tsv|xlsx?|json|jsonl|xml|html?|jpe?g|png|gif|svg|mp[34]|wav"
-         r"|zip|gz|tar|py|js|exe)\b")
-_CODE = r"`[^`\n]{1,200}`"
-NOT_PROSE_RE = re.compile("|".join((_SCRIPT, _HTML_TAG, _ADDRESS, _HANDLE, _PATH, _FILE, _CODE)), re.UNICODE | re.DOTALL)
-# text the pipeline must never touch: the above, any tag (Reuters' <TICKER>s too) and numbers
-PROTECTED_RE = re.compile("|".join((_SCRIPT, r"</?[A-Za-z!][^<>]{0,2000}>", _ADDRESS, r"<[^<>\n]{1,40}>",
-                                    r"\b\d[\d,.:/%-]*\b", _HANDLE, _PATH, _FILE, _CODE)), re.UNICODE | re.DOTALL)
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sen rep gov gen col lt sgt st jr sr inc corp co ltd bros vs etc no jan feb mar apr "
     "jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e a.m p.m mt ft".split()
@@ -54,17 +37,6 @@ class Token:
 
 def tokenize(text: str) -> list[Token]:
     return [Token(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
-
-
-def protected_ranges(text: str) -> list[tuple[int, int]]:
-    """Spans (numbers, URLs, e-mails, <TICKERS>, markup, handles, paths, code) that restoration must leave alone."""
-    return [(m.start(), m.end()) for m in PROTECTED_RE.finditer(text)]
-
-
-def not_prose_ranges(text: str) -> list[tuple[int, int]]:
-    """Spans that are not prose (HTML markup, addresses, handles, paths, code): the detector gives
-    their words no probability and leaves them out of the document score."""
-    return [(m.start(), m.end()) for m in NOT_PROSE_RE.finditer(text)]
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -99,21 +71,6 @@ def strip_range(text: str, a: int, b: int) -> tuple[int, int]:
     while b > a and text[b - 1].isspace():
         b -= 1
     return a, b
-
-
-def sentence_tokens(text: str) -> list[tuple[tuple[int, int], list[Token]]]:
-    """Each sentence span with its tokens."""
-    toks = tokenize(text)
-    out = []
-    i = 0
-    for a, b in sentences(text):
-        sent = []
-        while i < len(toks) and toks[i].start < b:
-            if toks[i].start >= a:
-                sent.append(toks[i])
-            i += 1
-        out.append(((a, b), sent))
-    return out
 
 
 def count_words(text: str) -> int:

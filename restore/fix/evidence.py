@@ -1,6 +1,6 @@
 """Pipeline-level confidence of a model edit: does the evidence say the proposed wording is right?
 
-The seq2seq model's own calibration (``models/restorer/calibration.json``) is fitted on gold spans.
+The seq2seq model's own calibration (``restore/models/restorer/calibration.json``) is fitted on gold spans.
 In the pipeline the spans come from the detector instead (boundaries differ, some are not spun at
 all), so that confidence overstates precision there, and it ignores evidence the model does not
 see. This module combines, in one logistic regression fitted on held-out pipeline output
@@ -9,12 +9,12 @@ see. This module combines, in one logistic regression fitted on held-out pipelin
 - the model's scores: log-prob of its best wording, its margin over "keep", the span's words;
 - the detector's calibrated probability that the span is spun;
 - the channel: whether the span is a known spinner substitute of the proposed wording
-  (``restore.channel``), and whether that wording is the channel's first candidate;
-- English usage (``restore.ngrams``): how much better the proposal joins its neighbour words than
+  (``restore.fix.channel``), and whether that wording is the channel's first candidate;
+- English usage (``restore.fix.ngrams``): how much better the proposal joins its neighbour words than
   the spun wording does (bigram counts), how well it joins them, how much more frequent its words
   are, and how rare the span's rarest word is (spinners swap in rarer synonyms).
 
-The fitted weights live in ``models/restorer/evidence.json`` with the signatures of the detector
+The fitted weights live in ``restore/models/restorer/evidence.json`` with the signatures of the detector
 and restorer they were fitted with; with another detector or restorer they do not apply and the
 model's own confidence is used (a file fitted with other features is refused). Pure Python: no
 torch, no numpy.
@@ -26,7 +26,7 @@ import math
 from pathlib import Path
 from typing import Sequence
 
-from . import channel, ngrams
+from restore.fix import channel, ngrams
 
 FILE = "evidence.json"
 FEATURES = ("lp_best", "margin", "n_words", "detector_logit", "channel_any", "channel_top", "channel_known",
@@ -46,7 +46,7 @@ def _mean(xs: list[float]) -> float:
 def features(lp_best: float, lp_keep: float, span_text: str, replacement: str, detector_p: float,
              left: str | None = None, right: str | None = None) -> list[float]:
     """The feature vector of one proposal, in ``FEATURES`` order; ``left``/``right``: the span's
-    neighbour words (``restore.ngrams.neighbours``)."""
+    neighbour words (``restore.fix.ngrams.neighbours``)."""
     cands = [c.lower() for c, _ in channel.candidates(span_text, CHANNEL_K)]
     rep = " ".join(replacement.lower().split())
     rank = cands.index(rep) if rep in cands else -1

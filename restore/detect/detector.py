@@ -4,7 +4,7 @@ A MiniLM (BERT, 6 layers, uncased WordPiece) token classifier fine-tuned on spin
 model is uncased, so each wordpiece also carries its word's *case class* through the token-type
 embedding (0 lower, 1 Capitalised, 2 ALL CAPS, 3 no letters): "Innovative Guards" looks different
 from "innovative guards". Text is cut into sentences, sentences are packed into chunks of at most
-``MAX_LEN`` wordpieces and the first wordpiece of each token of :func:`restore.segment.tokenize` is
+``MAX_LEN`` wordpieces and the first wordpiece of each token of :func:`restore.text.tokenize.tokenize` is
 classified. Raw probabilities are calibrated (Platt scaling fitted on the dev split) and a
 document score comes from a small logistic regression over a few features (see
 ``models/detector/calibration.json`` and ``scripts/calibrate_detector.py``).
@@ -28,16 +28,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from . import channel
-from .align import changed_parts
-from .segment import Token, sentences, strip_range, tokenize
-from .types import Detection, Edit, Span
+from restore.fix import channel
+from restore.edits.diff import changed_parts
+from restore.text.tokenize import Token, sentences, strip_range, tokenize
+from restore.paths import WEIGHTS, model_dir
+from restore.signature import weights_signature
+from restore.types import Detection, Edit, Span
 
 MAX_LEN = 128          # wordpieces per chunk, [CLS] and [SEP] included
 MAX_PIECES_PER_WORD = 16
 BATCH = 32
 NAME = "detector"
-WEIGHTS = "model.safetensors"
 CASE_TYPES = 4
 
 
@@ -231,35 +232,18 @@ def count_runs(probs: Sequence[float], toks: Sequence[Token], sent_of: Sequence[
 
 
 # ---------------------------------------------------------------- the detector
-def _models_root(models_dir: str | os.PathLike | None) -> Path:
-    if models_dir:
-        return Path(models_dir)
-    env = os.environ.get("RESTORE_MODELS")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parent.parent / "models"
-
-
-def _detector_dir(models_dir) -> Path:
-    root = _models_root(models_dir)
-    # accept either the models root or the detector directory itself
-    if (root / WEIGHTS).is_file() and (root / "config.json").is_file():
-        return root
-    return root / NAME
-
-
 class SpanDetector:
     """Loaded once (see :func:`load_detector`); thread-safe for inference."""
 
     def __init__(self, path: str | Path, dtype: str | None = None):
         import torch  # noqa: F401  (only here: the package never imports torch at import time)
 
-        from ._hf import file_sha256, native_bf16, quiet_transformers, set_threads
+        from restore._hf import native_bf16, quiet_transformers, set_threads
 
         BertForTokenClassification = quiet_transformers().BertForTokenClassification
         self.path = Path(path)
         set_threads(torch)
-        self.signature = f"detector@{file_sha256(self.path / WEIGHTS)[:8]}"
+        self.signature = weights_signature("detector", self.path / WEIGHTS)
         self.model = BertForTokenClassification.from_pretrained(str(self.path), dtype=torch.float32)
         self.model.eval()
         self.tok = load_tokenizer(self.path)
@@ -269,7 +253,7 @@ class SpanDetector:
         self.calibration = json.loads(cal_path.read_text()) if cal_path.is_file() else {}
         # the calibration decides outputs too (probabilities, threshold, gate, document score): a
         # run's signature names it beside the weights (``run_signature``)
-        self.calibration_signature = f"cal@{file_sha256(cal_path)[:8]}" if cal_path.is_file() else "cal@none"
+        self.calibration_signature = _calibration_signature(self.path)
         tc = self.calibration.get("token", {})
         self._a = float(tc.get("a", 1.0))
         self._b = float(tc.get("b", 0.0))
@@ -488,7 +472,7 @@ class SpanDetector:
 def expansion_kept(text: str, toks: Sequence[Token], hit: Sequence[bool], kept: Sequence[bool],
                    sent_of: Sequence[int]) -> list[bool]:
     """``kept`` plus, in each run of adjacent hit words (one sentence, nothing but spaces between
-    them), the words a spinner's edit left as they were (``restore.channel.kept_words``: "officer"
+    them), the words a spinner's edit left as they were (``restore.fix.channel.kept_words``: "officer"
     of "police officer", "more than" of "a lot more than")."""
     out = list(kept)
     run: list[int] = []
@@ -515,7 +499,7 @@ COMPOUND = re.compile(r"(?<![\w-])[^\W_]+(?:-[^\W_]+)+(?![\w-])")  # words joine
 def swapped_parts(text: str, span: Span) -> list[Span]:
     """``span`` without what a spinner left of each hyphenated word in it that the table does not
     list whole (a spinner's hyphenated substitute, "get-up-and-go", is listed): its hyphens, and of
-    a two-part word the half the spinner left as it was (``restore.channel.swapped_part``: "stop" of
+    a two-part word the half the spinner left as it was (``restore.fix.channel.swapped_part``: "stop" of
     "year-stop", neither "year" nor "-"); the pieces keep the span's confidence."""
     cut: list[tuple[int, int]] = []
     for m in COMPOUND.finditer(text, span.start, span.end):
@@ -559,6 +543,24 @@ class Reading:
     score: float
 
 
+def _calibration_signature(d: Path) -> str:
+    cal = d / "calibration.json"
+    return weights_signature("cal", cal) if cal.is_file() else "cal@none"
+
+
+def detector_signature(d: Path) -> str:
+    """``detector@<weights>+cal@<calibration>`` of the detector in ``d``, from its files."""
+    return f"{weights_signature('detector', d / WEIGHTS)}+{_calibration_signature(d)}"
+
+
+def detector_dir(models_dir=None) -> Path | None:
+    """The shipped detector's directory (``restore.paths``), or None when no weights are there."""
+    d = model_dir(NAME, models_dir)
+    if not (d / WEIGHTS).is_file() or not (d / "config.json").is_file() or not (d / "tokenizer.json").is_file():
+        return None
+    return d
+
+
 @lru_cache(maxsize=4)
 def _load(path: str, mtime: float) -> SpanDetector:
     return SpanDetector(path)
@@ -566,8 +568,7 @@ def _load(path: str, mtime: float) -> SpanDetector:
 
 def load_detector(models_dir=None) -> SpanDetector | None:
     """The shipped detector (loaded once per directory), or None when no weights are there."""
-    d = _detector_dir(models_dir)
-    w = d / WEIGHTS
-    if not w.is_file() or not (d / "config.json").is_file() or not (d / "tokenizer.json").is_file():
+    d = detector_dir(models_dir)
+    if d is None:
         return None
-    return _load(str(d.resolve()), w.stat().st_mtime)
+    return _load(str(d.resolve()), (d / WEIGHTS).stat().st_mtime)

@@ -11,8 +11,8 @@ import os
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from .segment import tokenize
-from .types import Edit
+from restore.text.tokenize import tokenize
+from restore.types import Edit
 
 OPS = ("equal", "replace", "delete", "insert")
 
@@ -106,7 +106,7 @@ def changed_parts(a: str, b: str) -> list[tuple[int, int, str]]:
 
 def segments_from_edits(text: str, edits: Sequence[Edit], output: str | None = None) -> list[Segment]:
     """The diff of ``text`` and its restoration, one segment per applied edit, carrying the edit."""
-    from .edits import apply_edits
+    from restore.edits.apply import apply_edits
 
     out = apply_edits(text, edits) if output is None else output
     bld = _Builder(text, out)

@@ -1,4 +1,4 @@
-"""The best-quality stage: a pretrained causal LM (Gemma 3 270M, :mod:`restore.lm`) reranks the
+"""The best-quality stage: a pretrained causal LM (Gemma 3 270M, :mod:`restore.fix.lm`) reranks the
 choices the fast pipeline is least sure about.
 
 ``rerank_edits(text, spans, candidate_edits, cfg, scorer)`` takes the fast stage's output (the
@@ -11,7 +11,7 @@ detector's spans and the edits ``decide`` kept) and returns the final edits:
    and, when no detector is loaded (or ``lm_surprise_units=2``), the words the LM itself finds most
    surprising (>= ``lm_min_surprise`` nats) among those the channel has candidates for.
 2. *Candidates* per unit: the fast proposal, the inverse channel's top ``lm_max_candidates``
-   (``restore.channel.candidates``), the seq2seq restorer's beam (when one is shipped and has
+   (``restore.fix.channel.candidates``), the seq2seq restorer's beam (when one is shipped and has
    ``.candidates``), and always the spun wording itself.
 3. *Scores*: the LM's log-probability of each candidate plus the next ``lm_right_words`` words,
    given the sentence to its left (with the decisions already taken; that shared prefix is
@@ -44,10 +44,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .casing import transfer_case, wants_an
-from .segment import ABBREVIATIONS, Token, protected_ranges, sentences, tokenize
-from .seq2seq import shape_problem
-from .types import Edit, Span
+from restore.text.casing import transfer_case, wants_an
+from restore.text.tokenize import ABBREVIATIONS, Token, sentences, tokenize
+from restore.text.protect import protected_ranges
+from restore.fix.restorer import shape_problem
+from restore.types import Edit, Span
 
 # defaults of the settings (Config fields once the lead adds them; read with getattr until then)
 DEFAULTS = {
@@ -88,7 +89,7 @@ def setting(cfg, name: str):
 
 def signature(cfg) -> str:
     """What decides this stage's output, for the run signature: the LM and the settings."""
-    from .lm import model_signature
+    from restore.fix.lm import model_signature
 
     return (f"lm:{model_signature()},spans{int(setting(cfg, 'lm_max_spans'))},"
             f"cands{int(setting(cfg, 'lm_max_candidates'))},margin{float(setting(cfg, 'lm_margin')):.2f},"
@@ -99,13 +100,13 @@ def signature(cfg) -> str:
 # ---------------------------------------------------------------- candidates from other stages
 class _Channel:
     """The inverse channel: ``candidates(phrase, k)`` (phrases it does not list are composed from
-    their words) and ``known(phrase)`` (the table lists it). ``restore.channel`` when that module
+    their words) and ``known(phrase)`` (the table lists it). ``restore.fix.channel`` when that module
     exists, else a reader of the shipped table."""
 
     def __init__(self) -> None:
         self._cands = self._known = None
         try:
-            from . import channel  # written by another engineer; may not exist yet
+            from restore.fix import channel  # written by another engineer; may not exist yet
 
             self._cands = getattr(channel, "candidates", None)
             self._known = getattr(channel, "known", None)
@@ -177,7 +178,7 @@ def _seq2seq_candidates(text: str, units: Sequence["Unit"], cfg, k: int) -> dict
     if not getattr(cfg, "use_model", True):
         return {}
     try:
-        from .seq2seq import load_restorer
+        from restore.fix.restorer import load_restorer
 
         res = load_restorer(getattr(cfg, "models_dir", None))
     except Exception:
@@ -376,7 +377,7 @@ def rerank_edits(text: str, spans: Sequence[Span], candidate_edits: Sequence[Edi
     """The final edits of ``text`` after the LM reranked the least certain choices.
 
     ``spans``: the detector's spans (may be empty); ``candidate_edits``: the fast stage's edits
-    (non-overlapping, as ``decide`` returns them). ``scorer``: an :class:`restore.lm.LMScorer`
+    (non-overlapping, as ``decide`` returns them). ``scorer``: an :class:`restore.fix.lm.LMScorer`
     (default: the process-wide one; raises ModelError without the ``[lm]`` extra). ``progress(i, n)``
     is called after each unit. ``stats`` (a dict) receives counts and timings; ``trace`` (a list)
     one record per unit with every option's LM score (for tuning the decision offline).
@@ -387,7 +388,7 @@ def rerank_edits(text: str, spans: Sequence[Span], candidate_edits: Sequence[Edi
     if not text.strip():
         return edits
     if scorer is None:
-        from .lm import load_scorer
+        from restore.fix.lm import load_scorer
 
         scorer = load_scorer()
     t0 = time.time()
@@ -472,7 +473,7 @@ def _detector_loaded(cfg) -> bool:
     if not getattr(cfg, "use_detector", True):
         return False
     try:
-        from .detector import load_detector
+        from restore.detect.detector import load_detector
 
         return load_detector(getattr(cfg, "models_dir", None)) is not None
     except Exception:

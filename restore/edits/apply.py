@@ -5,7 +5,7 @@ import re
 from dataclasses import replace
 from typing import Iterable, Sequence
 
-from .types import Edit
+from restore.types import Edit
 
 
 def check_edits(text: str, edits: Sequence[Edit]) -> None:

@@ -3,7 +3,7 @@
 The counts ship inside the ``symspellpy`` package (its English frequency dictionaries: 82,765
 words and 243,342 bigrams, lower case, from Google Books n-grams), read once, lazily. A spinner
 swaps common words for rarer synonyms that fit their neighbours worse ("despatched Wednesday",
-"caller claimed"), so the restorer's evidence (``restore.evidence``) asks whether a proposed
+"caller claimed"), so the restorer's evidence (``restore.fix.evidence``) asks whether a proposed
 wording is more frequent and fits its neighbours better than the spun one. Pure Python.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from .errors import ModelError
+from restore.errors import ModelError
 
 UNIGRAMS = "frequency_dictionary_en_82_765.txt"
 BIGRAMS = "frequency_bigramdictionary_en_243_342.txt"
@@ -72,7 +72,7 @@ def bigram_fit(ws: list[str], left: str | None, right: str | None) -> float:
 def neighbours(left: str, right: str, window: int = 60) -> tuple[str | None, str | None]:
     """The lower-cased word that ends ``left`` and the one that starts ``right`` (None past a
     sentence end, ``;``, ``:`` or a newline, or when there is none): the bigram context of a span
-    whose left and right context (``restore.seq2seq.context_of``) these are."""
+    whose left and right context (``restore.fix.restorer.context_of``) these are."""
     before, after = left[-window:], right[:window]
     lw = rw = None
     m = list(WORD_RE.finditer(before))

@@ -1,6 +1,6 @@
 """The spinner's inverse channel: for a spun word or short phrase, the originals it could come from.
 
-    >>> from restore.channel import candidates
+    >>> from restore.fix.channel import candidates
     >>> candidates("dwelling", k=3)          # doctest: +SKIP
     [('house', 0.17...), ('home', 0.09...), ('living', 0.08...)]
 
@@ -16,7 +16,7 @@ import threading
 from importlib import resources
 from typing import Sequence
 
-from . import ngrams
+from restore.fix import ngrams
 
 TABLE = "channel.tsv.gz"
 
@@ -170,7 +170,7 @@ SWAP_MARGIN = 0.5
 def swapped_part(first: str, second: str, min_gain: float = SWAP_GAIN, margin: float = SWAP_MARGIN) -> int | None:
     """Of the two words of a hyphenated word that looks spun ("year-stop"), the one the spinner
     swapped (0 or 1), or None when English usage does not tell: putting one of a word's candidate
-    originals back must make the pair much more usual (``restore.ngrams`` bigram counts: "year end"
+    originals back must make the pair much more usual (``restore.fix.ngrams`` bigram counts: "year end"
     is common, "year stop" is not, so 1) by at least ``min_gain`` (log counts), and by ``margin``
     more than the other word's best. A hyphenated word the table lists as a whole is left alone."""
     a, b = _norm(first), _norm(second)

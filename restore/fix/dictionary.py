@@ -13,9 +13,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .casing import transfer_case
-from .errors import LexiconError
-from .segment import Token, split_phrase, tokenize
+from restore.text.casing import transfer_case
+from restore.errors import LexiconError
+from restore.text.tokenize import Token, split_phrase, tokenize
 
 BUILTIN = ("news", "news_mined", "tortured")  # in precedence order
 

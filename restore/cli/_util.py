@@ -1,0 +1,214 @@
+"""What every command shares: the Typer app, exit codes, error handling (``guarded``), the
+reporter of input problems, the options several commands take, and input selection.
+
+Data goes to stdout, messages and progress to stderr. Exit codes: 0 ok; 1 findings (``detect``
+found a document at or over ``--doc-threshold``, ``fix --check`` would change something, ``diff
+--exit-code`` texts differ, ``lexicon PHRASE`` not found); 2 usage or input error (a batch goes on
+past bad records and exits 2 at the end); 3 internal error (one line; the traceback with
+``RESTORE_DEBUG=1``). Renderers, rich and the models are imported only when used.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import traceback
+from enum import Enum
+from typing import Any, Callable, Iterable, List, Optional
+
+import click
+import typer
+
+from restore.config import QUALITIES, Config
+from restore.errors import InputError, RestoreError
+from restore.io.read import DEFAULT_MAX_BYTES, Source, expand_paths, severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+REPORT_URL_HINT = ("this is a bug in restore: please report it with the command line; "
+                   "RESTORE_DEBUG=1 shows the traceback")
+
+app = typer.Typer(
+    name="restore",
+    help="Find and undo spun English text (article-spinner output).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class UsageFailure(Exception):
+    """A bad combination of options: one line on stderr, exit 2."""
+
+
+def stderr(msg: str) -> None:
+    sys.stderr.write(msg if msg.endswith("\n") else msg + "\n")
+    sys.stderr.flush()
+
+
+def isatty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def use_color(stream) -> bool:
+    from restore.render.terminal import use_color as wanted
+
+    return wanted(stream)
+
+
+def quoted(s: str) -> str:
+    return json.dumps(s, ensure_ascii=False)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+class Reporter:
+    """Counts problems and prints them: ``restore: error: FILE:LINE: message (hint)``."""
+
+    def __init__(self, quiet: bool = False):
+        self.quiet = quiet
+        self.errors = 0
+        self.warnings = 0
+        self.bad_paths: set[str] = set()
+
+    def input_problem(self, err: InputError) -> None:
+        if severity(err) == "warning":
+            self.warnings += 1
+            if not self.quiet:
+                stderr(f"restore: warning: {err}")
+            return
+        self.errors += 1
+        if err.path:
+            self.bad_paths.add(err.path)
+        stderr(f"restore: error: {err}")
+
+    def info(self, msg: str) -> None:
+        if not self.quiet:
+            stderr(msg)
+
+
+def guarded(fn: Callable) -> Callable:
+    """Turn exceptions into exit codes and one-line messages."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except UsageFailure as exc:
+            stderr(f"restore: error: {exc}")
+            raise typer.Exit(EXIT_USAGE)
+        except RestoreError as exc:
+            stderr(f"restore: error: {exc}")
+            raise typer.Exit(getattr(exc, "exit_code", EXIT_INTERNAL) or EXIT_USAGE)
+        except BrokenPipeError:
+            _silence_stdout()
+            raise typer.Exit(141)
+        except KeyboardInterrupt:
+            stderr("restore: interrupted")
+            raise typer.Exit(130)
+        except Exception as exc:  # noqa: BLE001 - the point of this wrapper
+            if os.environ.get("RESTORE_DEBUG", "") not in ("", "0"):
+                traceback.print_exc(file=sys.stderr)
+            msg = str(exc).splitlines()[0] if str(exc) else ""
+            stderr(f"restore: internal error: {type(exc).__name__}{': ' + msg if msg else ''} ({REPORT_URL_HINT})")
+            raise typer.Exit(EXIT_INTERNAL)
+
+    return wrapper
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def make_config(**kw) -> Config:
+    """A Config of the options given (None: the default); a bad --lexicon file fails here, before any input is read."""
+    cfg = Config(**{k: v for k, v in kw.items() if v is not None})
+    from restore.fix.dictionary import load_lexicon
+
+    load_lexicon(cfg.lexicons, cfg.builtin)
+    return cfg
+
+
+def sources_of(paths: Optional[List[str]], glob: str, recursive: bool, input_format: str) -> list[Source]:
+    if not paths and isatty(sys.stdin):
+        raise UsageFailure("no input: name a file or directory, or pipe text on stdin (use - to read a terminal)")
+    if paths and sum(1 for p in paths if p == "-") > 1:
+        raise UsageFailure("stdin (-) can be read only once")
+    return expand_paths(paths, glob=glob, recursive=recursive, input_format=input_format)
+
+
+def several(sources: list[Source]) -> bool:
+    """True when the input may hold several documents (decides json's object-or-array shape)."""
+    return len(sources) > 1 or any(s.root is not None or s.kind == "jsonl" for s in sources)
+
+
+def progress_total(sources: list[Source]) -> int | None:
+    if any(s.kind == "jsonl" for s in sources):
+        return None
+    return sum(1 for s in sources if s.error is None)
+
+
+def show_progress(sources: list[Source], quiet: bool, no_progress: bool, stdout_free: bool = False) -> bool:
+    """Only for several documents, on a terminal stderr, and never drawn over data going to the same
+    terminal on stdout (``stdout_free``: output goes to files, or nowhere)."""
+    return (several(sources) and not quiet and not no_progress and isatty(sys.stderr)
+            and (stdout_free or not isatty(sys.stdout)))
+
+
+# ------------------------------------------------------------------ shared options
+def choices(name: str, values: Iterable[str]) -> type[Enum]:
+    return Enum(name, {v: v for v in values}, type=str)  # type: ignore[return-value]
+
+
+InputFormat = choices("InputFormat", ["auto", "text", "jsonl"])
+Quality = choices("Quality", list(QUALITIES))
+LexFormat = choices("LexFormat", ["text", "json"])
+
+
+def value(x: Any) -> Any:
+    return x.value if isinstance(x, Enum) else x
+
+
+paths_arg = typer.Argument(None, metavar="PATHS", show_default=False,
+                           help="Files, directories or - (stdin; the default).")
+o_field = typer.Option("text", "--field", help="JSONL: the field that holds the text.")
+o_id_field = typer.Option(None, "--id-field", help="JSONL: the field that holds the id (default: path:line).")
+o_glob = typer.Option("*.txt", "--glob", help="Which files to take from a directory.")
+o_norec = typer.Option(False, "--no-recursive", help="Do not descend into subdirectories.")
+o_infmt = typer.Option("auto", "--input-format",
+                       help="auto: .jsonl/.jsonl.gz files are JSONL, everything else (and stdin) text.")
+o_maxb = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1,
+                      help="Largest text file (or JSONL line) read, in bytes.")
+o_lex = typer.Option(None, "--lexicon", "-l", help="A TSV dictionary (repeatable; earlier ones win).")
+o_nobuiltin = typer.Option(False, "--no-builtin", help="Do not use the built-in dictionaries.")
+o_nomodel = typer.Option(False, "--no-model",
+                         help="Do not use the seq2seq restorer. The span detector still runs (its spans are "
+                              "reported as unrestored); add --no-detector for the dictionary alone, which "
+                              "loads no model at all.")
+o_nodet = typer.Option(False, "--no-detector", help="Do not use the span detector.")
+o_quality = typer.Option("fast", "--quality", help="fast or best.")
+o_models = typer.Option(None, "--models-dir",
+                        help="Where the trained models are (default: $RESTORE_MODELS, else the models shipped "
+                             "inside the package).")
+o_quiet = typer.Option(False, "--quiet", "-q", help="Only errors on stderr.")
+o_noprog = typer.Option(False, "--no-progress", help="No progress bar.")
+o_anylang = typer.Option(False, "--any-language",
+                         help="Check every text as English. By default a text that is clearly not English "
+                              "is not checked: it is left as it is, with spun_score 0 and a warning.")
+o_jobs = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
+                      help="Worker processes, each with the models and one thread (0: one per CPU, as many as "
+                           "the free memory holds at ~1 GB each). "
+                           "1: this process, torch's own threads. The output is that of a one-thread run.")

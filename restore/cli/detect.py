@@ -1,0 +1,141 @@
+"""``restore detect``: lint-style lines of the spans that look spun, a spun_score per document."""
+from __future__ import annotations
+
+import sys
+from typing import Any, List, Optional
+
+import typer
+
+from restore.cli._util import (EXIT_FINDINGS, EXIT_USAGE, InputFormat, Reporter, app, choices, guarded, isatty,
+                               make_config, o_anylang, o_field, o_glob, o_id_field, o_infmt, o_jobs, o_lex,
+                               o_maxb, o_models, o_nobuiltin, o_nodet, o_noprog, o_norec, o_quiet, paths_arg,
+                               progress_total, quoted, several, show_progress, sources_of, stderr, value)
+
+DetectFormat = choices("DetectFormat", ["auto", "text", "json", "jsonl", "html"])
+
+o_format = typer.Option("auto", "--format", "-f",
+                        help="auto: jsonl for JSONL input, else text (lint-style lines). html: one self-contained "
+                             "page, the spans marked by confidence (a table of documents when there are several).")
+o_min_score = typer.Option(0.0, "--min-score", min=0.0, max=1.0,
+                           help="List only documents whose spun_score is at least this.")
+o_doc_threshold = typer.Option(None, "--doc-threshold", min=0.0, max=1.0,
+                               help="A document at or over this spun_score is spun (exit 1); default: the "
+                                    "detector's calibrated gate.")
+o_span_threshold = typer.Option(None, "--span-threshold", min=0.0, max=1.0,
+                                help="The detector reports spans at least this likely; default: its calibrated "
+                                     "operating point.")
+o_suggest = typer.Option(False, "--suggest",
+                         help="Ask the restorer model for the original wording of the detector's spans: a span it "
+                              "has a wording for narrows to the words that wording changes, with it as the "
+                              "suggestion (~5x slower).")
+
+
+@app.command()
+@guarded
+def detect(
+    paths: Optional[List[str]] = paths_arg, fmt: DetectFormat = o_format, field: str = o_field,
+    id_field: Optional[str] = o_id_field, min_score: float = o_min_score,
+    doc_threshold: Optional[float] = o_doc_threshold, span_threshold: Optional[float] = o_span_threshold,
+    suggest: bool = o_suggest, lexicon: Optional[List[str]] = o_lex, no_builtin: bool = o_nobuiltin,
+    no_detector: bool = o_nodet, models_dir: Optional[str] = o_models, quiet: bool = o_quiet,
+    no_progress: bool = o_noprog, max_bytes: int = o_maxb, glob: str = o_glob, no_recursive: bool = o_norec,
+    input_format: InputFormat = o_infmt, any_language: bool = o_anylang, jobs: int = o_jobs,
+) -> None:
+    """Find spun phrases: lint-style lines, a spun_score per document; exit 1 if any is spun."""
+    from restore.batch import processed, resolve_jobs
+    from restore.cli.progress import progress_bar
+    from restore.io.read import iter_inputs
+    from restore.io.records import detect_record, record_json
+    from restore.io.write import write_stdout
+    from restore.pipeline import detect_batch, doc_threshold_of
+
+    fmt = value(fmt)
+    rep = Reporter(quiet)
+    cfg = make_config(lexicons=tuple(lexicon or ()), builtin=not no_builtin, use_detector=not no_detector,
+                      use_model=suggest, detect_suggest=suggest, detect_threshold=span_threshold,
+                      doc_threshold=doc_threshold, models_dir=models_dir, check_language=not any_language)
+    doc_thr = doc_threshold_of(cfg)
+    sources = sources_of(paths, glob, not no_recursive, value(input_format))
+    if fmt == "auto":
+        fmt = "jsonl" if any(s.kind == "jsonl" for s in sources) else "text"
+    kept: list[tuple] = []  # json and html: (document, detection, spun)
+    scores: list[float] = []
+    with progress_bar(progress_total(sources), show_progress(sources, quiet, no_progress)) as prog:
+        items = iter_inputs(field=field, id_field=id_field, max_bytes=max_bytes, sources=sources)
+        for doc, det in processed(items, cfg, detect_batch, rep.input_problem, resolve_jobs(jobs)):
+            prog.advance(doc.id)
+            scores.append(det.spun_score)
+            if det.spun_score < min_score:
+                continue
+            if fmt == "text":
+                write_stdout(lint_lines(doc, det, det.spun_score >= doc_thr))
+            elif fmt == "jsonl":
+                write_stdout(record_json(detect_record(doc, det)) + "\n")
+            else:
+                kept.append((doc, det, det.spun_score >= doc_thr))
+    write_stdout(_whole(fmt, kept, several(sources), doc_thr, min_score))
+    n_spun = sum(s >= doc_thr for s in scores)
+    if len(scores) > 1 and not quiet:
+        _summary_table(len(scores), n_spun, sum(scores) / len(scores))
+    if rep.errors:
+        raise typer.Exit(EXIT_USAGE)
+    if n_spun:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _whole(fmt: str, kept: list[tuple], several_docs: bool, doc_thr: float, min_score: float) -> str:
+    """The json document or the html page of the documents kept ("" for the streamed formats)."""
+    from restore.io.records import detect_record, record_json
+
+    if fmt == "json":
+        records = [detect_record(doc, det) for doc, det, _ in kept]
+        obj: Any = records if several_docs else (records[0] if records else None)
+        return record_json(obj, indent=2) + "\n" if obj is not None else ""
+    if fmt == "html" and kept:
+        from restore.render.html import render_detection_html
+
+        marked = [(doc.path if doc.kind == "text" else doc.id, det, spun) for doc, det, spun in kept]
+        title = f"restore detect: {marked[0][0]}" if len(marked) == 1 else f"restore detect: {len(marked)} documents"
+        meta = {"signature": marked[0][1].signature, "doc_threshold": doc_thr, "min_score": min_score}
+        return render_detection_html(marked, title=title, meta=meta)
+    return ""
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return line, col
+
+
+def lint_lines(doc, det, spun: bool) -> str:
+    """``path:line:col: spun(0.91) "Information" -> "News"`` per span (``-> (delete)`` for a word
+    the suggestion drops: "legal" of "human legal rights"), then the score line.
+    For a JSONL record the location is its id and line:col count inside its text field."""
+    where = doc.path if doc.kind == "text" else doc.id
+    lines = []
+    for s in det.spans:
+        line, col = _line_col(doc.text, s.start)
+        if s.suggestion is None:
+            sug = ""
+        elif s.suggestion == "":
+            sug = " -> (delete)"
+        else:
+            sug = f" -> {quoted(s.suggestion)}"
+        lines.append(f"{where}:{line}:{col}: spun({s.confidence:.2f}) {quoted(s.text)}{sug}\n")
+    verdict = "not checked: " + det.skipped if det.skipped is not None else "spun" if spun else "clean"
+    lines.append(f"{where}: spun_score {det.spun_score:.2f} ({verdict})\n")
+    return "".join(lines)
+
+
+def _summary_table(n: int, n_spun: int, mean: float) -> None:
+    if isatty(sys.stderr):
+        from rich.console import Console
+        from rich.table import Table
+
+        t = Table(title="restore detect", title_justify="left")
+        for c in ("documents", "spun", "mean score"):
+            t.add_column(c, justify="right")
+        t.add_row(str(n), str(n_spun), f"{mean:.2f}")
+        Console(stderr=True).print(t)
+        return
+    stderr(f"{'documents':>9}  {'spun':>5}  {'mean score':>10}\n{n:>9}  {n_spun:>5}  {mean:>10.2f}")

@@ -1,0 +1,146 @@
+"""``restore fix``: print (or write) the texts with the spinner's substitutions undone."""
+from __future__ import annotations
+
+import sys
+from typing import List, Optional
+
+import typer
+
+from restore.cli._util import (EXIT_FINDINGS, EXIT_USAGE, InputFormat, Quality, Reporter, UsageFailure, app,
+                               choices, guarded, isatty, make_config, o_anylang, o_field, o_glob, o_id_field,
+                               o_infmt, o_jobs, o_lex, o_maxb, o_models, o_nobuiltin, o_nodet, o_nomodel,
+                               o_noprog, o_norec, o_quality, o_quiet, paths_arg, plural, progress_total,
+                               several, show_progress, sources_of, stderr, use_color, value)
+from restore.config import Config
+
+FixFormat = choices("FixFormat", ["auto", "text", "json", "jsonl", "html", "diff"])
+Show = choices("Show", ["diff", "text"])
+
+o_format = typer.Option("auto", "--format", "-f",
+                        help="auto: jsonl for JSONL input, else text. text: the restored text "
+                             "(a coloured diff on a terminal, see --show); json; jsonl; html; diff (unified).")
+o_show = typer.Option(None, "--show", help="For --format text: print the word diff or the restored text. "
+                                           "Default: diff on a terminal, text otherwise (and for files).")
+o_output_field = typer.Option("restored", "--output-field", help="JSONL: the field the restored text goes to.")
+o_output = typer.Option(None, "--output", "-o", metavar="FILE|DIR/",
+                        help="A file, or a directory (existing, or ending in /) that mirrors the input tree "
+                             "(each file keeps its format unless --format is given).")
+o_in_place = typer.Option(False, "--in-place", "-i", help="Rewrite the inputs (needs --backup).")
+o_backup = typer.Option(None, "--backup", help="With --in-place: keep the original as PATH+SUFFIX.")
+o_threshold = typer.Option(Config.threshold, "--threshold", min=0.0, max=1.0, help="Apply edits at least this confident.")
+o_model_threshold = typer.Option(Config.model_threshold, "--model-threshold", min=0.0, max=1.0,
+                                 help="Model edits must also clear this.")
+o_refine = typer.Option(None, "--refine-threshold", min=0.0, max=1.0, metavar="P",
+                        help="Off by default. When the model has no confident wording for a detector span, ask it "
+                             "again about the span's sub-runs of words the detector gives at least P (e.g. 0.75): "
+                             "more spun words restored, lower edit precision (docs/usage.md).")
+o_lm_spans = typer.Option(Config.lm_max_spans, "--lm-spans", min=1,
+                          help="--quality best: spans per document the LM reconsiders.")
+o_lm_candidates = typer.Option(Config.lm_max_candidates, "--lm-candidates", min=1,
+                               help="--quality best: candidates per span.")
+o_lm_margin = typer.Option(Config.lm_margin, "--lm-margin", help="--quality best: margin over the spun wording.")
+o_lm_separation = typer.Option(Config.lm_separation, "--lm-separation",
+                               help="--quality best: margin over the runner-up candidate.")
+o_check = typer.Option(False, "--check", help="Write nothing; exit 1 if anything would change.")
+o_explain = typer.Option(False, "--explain", help="Also show the diff and every edit on stderr.")
+
+
+@app.command()
+@guarded
+def fix(
+    paths: Optional[List[str]] = paths_arg, fmt: FixFormat = o_format, show: Optional[Show] = o_show,
+    field: str = o_field, id_field: Optional[str] = o_id_field, output_field: str = o_output_field,
+    output: Optional[str] = o_output, in_place: bool = o_in_place, backup: Optional[str] = o_backup,
+    threshold: float = o_threshold, model_threshold: float = o_model_threshold,
+    refine_threshold: Optional[float] = o_refine, lexicon: Optional[List[str]] = o_lex,
+    no_builtin: bool = o_nobuiltin, no_model: bool = o_nomodel, no_detector: bool = o_nodet,
+    quality: Quality = o_quality, lm_spans: int = o_lm_spans, lm_candidates: int = o_lm_candidates,
+    lm_margin: float = o_lm_margin, lm_separation: float = o_lm_separation, models_dir: Optional[str] = o_models,
+    check: bool = o_check, explain: bool = o_explain, quiet: bool = o_quiet, no_progress: bool = o_noprog,
+    max_bytes: int = o_maxb, glob: str = o_glob, no_recursive: bool = o_norec,
+    input_format: InputFormat = o_infmt, any_language: bool = o_anylang, jobs: int = o_jobs,
+) -> None:
+    """Restore spun text: print (or write) it with the spinner's substitutions undone."""
+    from restore.batch import processed, resolve_jobs
+    from restore.cli.progress import progress_bar
+    from restore.io.outputs import FixOutput
+    from restore.io.read import iter_inputs
+    from restore.pipeline import restore_batch
+
+    fmt, show = value(fmt), value(show)
+    _check_options(fmt, show, in_place, backup, output)
+    rep = Reporter(quiet)
+    cfg = make_config(threshold=threshold, model_threshold=model_threshold, lexicons=tuple(lexicon or ()),
+                      builtin=not no_builtin, use_model=not no_model, use_detector=not no_detector,
+                      refine_threshold=refine_threshold, quality=value(quality), models_dir=models_dir,
+                      lm_max_spans=lm_spans, lm_max_candidates=lm_candidates, lm_margin=lm_margin,
+                      lm_separation=lm_separation, check_language=not any_language)
+    sources = sources_of(paths, glob, not no_recursive, value(input_format))
+    out = FixOutput(sources, fmt=fmt, show=show, output=output, in_place=in_place, backup=backup, check=check,
+                    output_field=output_field, stdout_tty=isatty(sys.stdout), color=lambda: use_color(sys.stdout),
+                    bad_paths=rep.bad_paths, info=rep.info)
+    n_docs = n_changed = n_edits = 0
+    busy = show_progress(sources, quiet, no_progress, stdout_free=check or in_place or output is not None)
+    try:
+        with progress_bar(progress_total(sources), busy) as prog:
+            items = iter_inputs(field=field, id_field=id_field, max_bytes=max_bytes, sources=sources)
+            for doc, result in processed(items, cfg, restore_batch, rep.input_problem, resolve_jobs(jobs)):
+                n_docs, n_edits, n_changed = n_docs + 1, n_edits + len(result.applied), n_changed + result.changed
+                if check and result.changed:
+                    rep.info(f"would change: {doc.id} ({plural(len(result.applied), 'edit')})")
+                out.write(doc, result)
+                if explain:
+                    _explain(doc, result, several(sources) and not out.diff_on_stdout, out.diff_on_stdout)
+                prog.advance(doc.id)
+        written = out.finish()
+    except BaseException:
+        out.abort()
+        raise
+    _summary(rep, check, quiet, n_docs, n_changed, n_edits, written)
+    if rep.errors:
+        raise typer.Exit(EXIT_USAGE)
+    if check and n_changed:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _check_options(fmt: str, show: str | None, in_place: bool, backup: str | None, output: str | None) -> None:
+    if backup is not None and not in_place:
+        raise UsageFailure("--backup works only with --in-place")
+    if in_place and not backup:
+        raise UsageFailure("--in-place needs --backup SUFFIX (e.g. --in-place --backup .orig), "
+                           "so the original is kept")
+    if in_place and output is not None:
+        raise UsageFailure("use either --in-place or --output, not both")
+    if show is not None and fmt not in ("auto", "text"):
+        raise UsageFailure("--show works only with --format text")
+
+
+def _explain(doc, result, several: bool, diff_on_stdout: bool) -> None:
+    """--explain: the word diff (unless it already went to stdout) and every edit, on stderr."""
+    from restore.edits.diff import segments_from_edits
+    from restore.render.terminal import render_edit_list, render_terminal
+
+    parts = []
+    if several:
+        parts.append(f"==> {doc.id} <==\n")
+    if not diff_on_stdout and result.edits:
+        body = render_terminal(segments_from_edits(doc.text, result.edits), color=use_color(sys.stderr),
+                               spans=result.unrestored)
+        parts.append(body if body.endswith("\n") else body + "\n")
+    parts.append(render_edit_list(result))
+    parts.append(f"{plural(len(result.applied), 'edit')} applied, {len(result.reported)} reported, "
+                 f"{plural(len(result.unrestored), 'span')} unrestored; spun_score {result.spun_score:.2f}\n")
+    sys.stderr.write("".join(parts))
+    sys.stderr.flush()
+
+
+def _summary(rep: Reporter, check: bool, quiet: bool, n_docs: int, n_changed: int, n_edits: int,
+             written: list[str]) -> None:
+    """The closing line on stderr."""
+    if check:
+        rep.info(f"restore: {n_changed} of {plural(n_docs, 'document')} would change")
+    elif not quiet and (isatty(sys.stderr) or written) and (n_docs or written):
+        bits = [plural(n_docs, "document"), f"{n_changed} changed", f"{n_edits} edits applied"]
+        if written:
+            bits.append(plural(len(written), "file") + " written")
+        stderr("restore: " + ", ".join(bits))
