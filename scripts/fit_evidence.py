@@ -59,7 +59,7 @@ def collect(files: list[str], offset: int, limit: int | None) -> tuple[list[dict
     from restore import Config
     from restore.fix.dictionary import load_lexicon
     from restore.pipeline import _detector, _prepare_many, _restorer
-    from restore.fix.restorer import proposal_features
+    from restore.fix.wording import proposal_features
 
     cfg = Config()
     det, res = _detector(cfg), _restorer(cfg)

@@ -35,7 +35,10 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from restore.fix import encoding as E
 from restore.fix import restorer as S  # noqa: E402
+from restore.fix import wording as W
+from restore_dev import seq2seq as dev
 from restore.text.protect import protected_ranges  # noqa: E402
 from restore.text.tokenize import sentences, tokenize
 from restore._hf import use_bf16  # noqa: E402
@@ -129,7 +132,7 @@ def doc_examples(spinner, text: str, preset: str, seed: int, rng: random.Random,
         if widen and rng.random() < widen:
             span = widened(spun, r.original, span, edits, rng) or span
         ss, se, os_, oe = span
-        left, right = S.context_of(spun, ss, se, sents)
+        left, right = E.context_of(spun, ss, se, sents)
         out.append((left, spun[ss:se], right, r.original[os_:oe].lower(), 1))
     n_pos = len(out)
     n_neg = int(round(n_pos * neg_frac / (1 - neg_frac))) if n_pos else rng.randint(1, 3)
@@ -147,7 +150,7 @@ def doc_examples(spinner, text: str, preset: str, seed: int, rng: random.Random,
         # only spans within one sentence and of plain words / spaces between them
         if any(spun[ws[j].end:ws[j + 1].start] != " " for j in range(len(ws) - 1)):
             continue
-        left, right = S.context_of(spun, a, b, sents)
+        left, right = E.context_of(spun, a, b, sents)
         out.append((left, spun[a:b], right, spun[a:b].lower(), 0))
         busy.append((a, b))
         n_neg -= 1
@@ -178,8 +181,8 @@ def tokenize_examples(tok, exs):
     B = 4096
     for b in range(0, len(exs), B):
         chunk = exs[b:b + B]
-        enc += S.encode_inputs(tok, [e[0] for e in chunk], [e[1] for e in chunk], [e[2] for e in chunk])
-        tgt += S.encode_targets(tok, [e[3] for e in chunk])
+        enc += E.encode_inputs(tok, [e[0] for e in chunk], [e[1] for e in chunk], [e[2] for e in chunk])
+        tgt += E.encode_targets(tok, [e[3] for e in chunk])
     return enc, tgt
 
 
@@ -225,8 +228,8 @@ def greedy_em(model, tok, exs, bf16: bool, bs: int = 64) -> dict:
     import torch
 
     model.eval()
-    enc = S.encode_inputs(tok, [e[0] for e in exs], [e[1] for e in exs], [e[2] for e in exs])
-    tgt = S.encode_targets(tok, [e[3] for e in exs])
+    enc = E.encode_inputs(tok, [e[0] for e in exs], [e[1] for e in exs], [e[2] for e in exs])
+    tgt = E.encode_targets(tok, [e[3] for e in exs])
     hits = {0: [0, 0], 1: [0, 0]}
     with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
         for b in range(0, len(exs), bs):
@@ -235,13 +238,13 @@ def greedy_em(model, tok, exs, bf16: bool, bs: int = 64) -> dict:
             x = torch.tensor([s + [0] * (n - len(s)) for s in ids])
             m = (x != 0).long()
             g = model.generate(input_ids=x, attention_mask=m, num_beams=1, do_sample=False,
-                               max_new_tokens=S.MAX_TARGET + 1, decoder_start_token_id=S.CLS,
-                               eos_token_id=S.SEP, pad_token_id=S.PAD).tolist()
+                               max_new_tokens=E.MAX_TARGET + 1, decoder_start_token_id=E.CLS,
+                               eos_token_id=E.SEP, pad_token_id=E.PAD).tolist()
             for j, s in enumerate(g):
                 s = s[1:]
-                if S.SEP in s:
-                    s = s[:s.index(S.SEP)]
-                s = [t for t in s if t != S.PAD]
+                if E.SEP in s:
+                    s = s[:s.index(E.SEP)]
+                s = [t for t in s if t != E.PAD]
                 pos = exs[b + j][4]
                 hits[pos][1] += 1
                 hits[pos][0] += int(s == tgt[b + j])
@@ -285,7 +288,7 @@ def calibrate(ship: Path, cal_exs, out: Path, feats=("lp_best", "margin", "n_wor
         if r["best"] == 0:
             n_keep_right += int(e[4] == 0)
             continue
-        f = S.features(r["lps"][r["best"]], r["keep_lp"], len(e[1].split()))
+        f = W.features(r["lps"][r["best"]], r["keep_lp"], len(e[1].split()))
         X.append([f[k] for k in feats])
         right = e[4] == 1 and r["best_text"].lower() == e[3].lower()
         y.append(int(right))
@@ -296,7 +299,7 @@ def calibrate(ship: Path, cal_exs, out: Path, feats=("lp_best", "margin", "n_wor
                         f"{sum(1 - e[4] for e in cal_exs)} untouched) from data/splits/dev.jsonl"}
     (ship / "calibration.json").write_text(json.dumps(cal, indent=2) + "\n")
     # precision / recall of proposals at a few thresholds
-    confs = [S.confidence_of(cal, dict(zip(feats, x))) for x in X]
+    confs = [W.confidence_of(cal, dict(zip(feats, x))) for x in X]
     n_spun = sum(e[4] for e in cal_exs)
     n_clean = len(cal_exs) - n_spun
     table = {}
@@ -379,7 +382,7 @@ def main(argv=None) -> int:
     if args.init_from:
         model = S.load_model(Path(args.init_from))
     else:
-        model = S.build_model(enc_dir, args.decoder_layers, warm=args.variant == "warm")
+        model = dev.build_model(enc_dir, args.decoder_layers, warm=args.variant == "warm")
     freeze = args.freeze if args.freeze is not None else (2 if args.variant == "warm" else -1)
     if freeze >= 0:
         for p in model.encoder.embeddings.parameters():
@@ -463,8 +466,8 @@ def main(argv=None) -> int:
             x = torch.tensor([enc[i] + [0] * (n - len(enc[i])) for i in bidx])
             m = (x != 0).long()
             tl = max(len(tgt[i]) for i in bidx) + 1
-            din = torch.tensor([[S.CLS] + tgt[i] + [0] * (tl - 1 - len(tgt[i])) for i in bidx])
-            lab = torch.tensor([tgt[i] + [S.SEP] + [-100] * (tl - 1 - len(tgt[i])) for i in bidx])
+            din = torch.tensor([[E.CLS] + tgt[i] + [0] * (tl - 1 - len(tgt[i])) for i in bidx])
+            lab = torch.tensor([tgt[i] + [E.SEP] + [-100] * (tl - 1 - len(tgt[i])) for i in bidx])
             dm = (lab != -100).long()
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
                 h = model.encoder(input_ids=x, attention_mask=m).last_hidden_state
@@ -509,7 +512,7 @@ def main(argv=None) -> int:
     ship = Path(args.ship_dir)
     ship_tok = BertTokenizerFast(os.path.join(enc_dir, "vocab.txt"), do_lower_case=True,
                                  model_max_length=512)
-    path = S.save_model(model, ship, ship_tok, extra=summary)
+    path = dev.save_model(model, ship, ship_tok, extra=summary)
     log(out, f"shipped {path} ({path.stat().st_size / 1e6:.1f} MB)")
     calibrate(ship, data["cal"][:args.cal_n], out)
     return 0

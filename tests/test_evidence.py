@@ -102,7 +102,7 @@ def test_usage_features_prefer_the_usual_wording_next_to_its_neighbours():
 
 def test_neighbours_stop_at_a_sentence_end():
     from restore.fix import ngrams
-    from restore.fix.restorer import context_of
+    from restore.fix.encoding import context_of
 
     text = "It ended. Tranquil protesters met; then they left"
     a = text.index("Tranquil")

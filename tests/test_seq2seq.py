@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 from restore.paths import PACKAGE_MODELS
+from restore.fix import encoding as E
 from restore.fix import restorer as S
+from restore.fix import wording as W
+from restore_dev import seq2seq as dev
 from restore.config import Config
 from restore.types import Span
 
@@ -17,17 +20,17 @@ SHIPPED = PACKAGE_MODELS / "restorer" / S.WEIGHTS
 
 # ---------------------------------------------------------------- no model needed
 def test_detokenize_joins_pieces_and_punctuation():
-    assert S.detokenize(["revolutionary", "guards"]) == "revolutionary guards"
-    assert S.detokenize(["once", "-", "a", "-", "year"]) == "once-a-year"
-    assert S.detokenize(["don", "'", "t", "go"]) == "don't go"
-    assert S.detokenize(["em", "##bar", "##go", ","]) == "embargo,"
-    assert S.detokenize(["the", "u", ".", "s", "."]) == "the u.s."
+    assert E.detokenize(["revolutionary", "guards"]) == "revolutionary guards"
+    assert E.detokenize(["once", "-", "a", "-", "year"]) == "once-a-year"
+    assert E.detokenize(["don", "'", "t", "go"]) == "don't go"
+    assert E.detokenize(["em", "##bar", "##go", ","]) == "embargo,"
+    assert E.detokenize(["the", "u", ".", "s", "."]) == "the u.s."
 
 
 def test_context_is_the_sentence_of_the_span():
     text = "First sentence here. The Innovative Guards said so. Last one."
     a = text.index("Innovative Guards")
-    left, right = S.context_of(text, a, a + len("Innovative Guards"))
+    left, right = E.context_of(text, a, a + len("Innovative Guards"))
     assert left == "The "
     assert right == " said so."
 
@@ -40,8 +43,8 @@ def test_no_weights_means_no_restorer(tmp_path):
 
 def test_confidence_is_a_probability_and_monotone_in_margin():
     cal = {"features": ["lp_best", "margin", "n_words"], "weights": [0.3, 0.8, -0.1], "bias": -1.0}
-    lo = S.confidence_of(cal, S.features(-2.0, -3.0, 1))
-    hi = S.confidence_of(cal, S.features(-2.0, -12.0, 1))
+    lo = W.confidence_of(cal, W.features(-2.0, -3.0, 1))
+    hi = W.confidence_of(cal, W.features(-2.0, -12.0, 1))
     assert 0.0 <= lo < hi <= 1.0
 
 
@@ -55,12 +58,12 @@ def _tokenizer():
 
 def test_encode_marks_the_span():
     tok = _tokenizer()
-    (ids,) = S.encode_inputs(tok, ["The "], ["Innovative Guards"], [" said so."])
+    (ids,) = E.encode_inputs(tok, ["The "], ["Innovative Guards"], [" said so."])
     toks = tok.convert_ids_to_tokens(ids)
     assert toks[0] == "[CLS]" and toks[-1] == "[SEP]"
-    o, c = ids.index(S.OPEN), ids.index(S.CLOSE)
+    o, c = ids.index(E.OPEN), ids.index(E.CLOSE)
     assert tok.decode(ids[o + 1:c]) == "innovative guards"
-    assert S.encode_targets(tok, ["Revolutionary Guards"]) == [tok("revolutionary guards", add_special_tokens=False)["input_ids"]]
+    assert E.encode_targets(tok, ["Revolutionary Guards"]) == [tok("revolutionary guards", add_special_tokens=False)["input_ids"]]
 
 
 # ---------------------------------------------------------------- a tiny random model, saved and loaded
@@ -75,9 +78,9 @@ def tiny_dir(tmp_path_factory):
                     intermediate_size=64, max_position_embeddings=128)
     dc = BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
                     intermediate_size=64, max_position_embeddings=64, is_decoder=True, add_cross_attention=True)
-    model = S.build_model(config=EncoderDecoderConfig.from_encoder_decoder_configs(ec, dc))
+    model = dev.build_model(config=EncoderDecoderConfig.from_encoder_decoder_configs(ec, dc))
     d = tmp_path_factory.mktemp("models")
-    S.save_model(model, d / "restorer", tok)
+    dev.save_model(model, d / "restorer", tok)
     (d / "restorer" / "calibration.json").write_text(json.dumps(
         {"features": ["lp_best", "margin", "n_words"], "weights": [0.0, 0.0, 0.0], "bias": 3.0}))
     return d, model
@@ -107,7 +110,7 @@ def test_tiny_model_edits_have_exact_offsets(tiny_dir):
     for e in edits:
         assert text[e.start:e.end] == e.original
         assert e.source == "model" and e.rule.startswith("model:")
-        assert e.confidence >= S.REPORT_FLOOR
+        assert e.confidence >= W.REPORT_FLOOR
         assert e.applied == (e.confidence >= 0.8)
         assert (e.start, e.end) != (text.index("25"), text.index("25") + 2) or "25" in e.replacement
     cands = res.candidates(text, spans[:2], k=2)
@@ -217,7 +220,7 @@ def test_greedy_decoding_of_the_shipped_model_equals_generate_and_forced_scoring
 
 
 def _check_greedy(res):
-    enc = S.encode_inputs(res.tok, ["The ", "In the ", ""], ["Innovative Guards", "dwelling", "firm"],
+    enc = E.encode_inputs(res.tok, ["The ", "In the ", ""], ["Innovative Guards", "dwelling", "firm"],
                           [" said so.", " of commons.", " claimed it"])
     ids, mask = res._pad(enc)
     hidden = res._encode(ids, mask)
@@ -236,19 +239,19 @@ def test_forced_scores_equal_the_whole_decoder_on_padded_targets():
     # (the shipped model: the tiny one needs the [train] extra, which a user's install lacks)
     torch = pytest.importorskip("torch")
     res = S.load_restorer()
-    enc = S.encode_inputs(res.tok, ["The ", "In the "], ["Innovative Guards", "dwelling"], [" said so.", " of commons."])
+    enc = E.encode_inputs(res.tok, ["The ", "In the "], ["Innovative Guards", "dwelling"], [" said so.", " of commons."])
     ids, mask = res._pad(enc)
     hidden = res._encode(ids, mask)
     rows = [0, 1, 1, 0]
     targets = [[5], [7, 8, 9, 10, 11], [12, 13], []]
     got = res._forced(hidden, mask, rows, targets)
     for r, t, g in zip(rows, targets, got):
-        dec_in = torch.tensor([[S.CLS] + t])
+        dec_in = torch.tensor([[E.CLS] + t])
         with torch.inference_mode():
             logits = res.model.decoder(input_ids=dec_in, encoder_hidden_states=hidden[r:r + 1],
                                        encoder_attention_mask=mask[r:r + 1]).logits[0]
         logp = torch.log_softmax(logits.float(), dim=-1)
-        want = sum(logp[i, tok].item() for i, tok in enumerate(t + [S.SEP]))
+        want = sum(logp[i, tok].item() for i, tok in enumerate(t + [E.SEP]))
         assert abs(g - want) < 1e-4, (t, g, want)
 
 
@@ -327,7 +330,7 @@ def test_a_wording_that_says_a_word_twice_is_reported_not_applied(tiny_dir, monk
 
 
 def test_word_count_rule():
-    from restore.fix.restorer import word_count_ok
+    from restore.fix.wording import word_count_ok
 
     assert word_count_ok("countless numbers", "thousands")
     assert word_count_ok("products and solutions", "products")
@@ -337,7 +340,7 @@ def test_word_count_rule():
 
 
 def test_shape_problem():
-    from restore.fix.restorer import shape_problem
+    from restore.fix.wording import shape_problem
 
     assert shape_problem("countless numbers", "thousands") is None
     assert shape_problem("raised", "raised up") == "1 words -> 2"

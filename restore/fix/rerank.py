@@ -47,7 +47,7 @@ from typing import Callable, Sequence
 from restore.text.casing import transfer_case, wants_an
 from restore.text.tokenize import ABBREVIATIONS, Token, sentences, tokenize
 from restore.text.protect import protected_ranges
-from restore.fix.restorer import shape_problem
+from restore.fix.wording import shape_problem
 from restore.types import Edit, Span
 
 # defaults of the settings (Config fields once the lead adds them; read with getattr until then)

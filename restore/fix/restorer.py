@@ -16,200 +16,40 @@ transformers are imported only when a model is actually loaded, and it is loaded
 from __future__ import annotations
 
 import json
-import math
-import os
 import re
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
-from restore.text.casing import transfer_case
+from restore.errors import ModelError
+from restore.fix.encoding import (CLS, MAX_TARGET, PAD, SEP, context_of, detokenize, encode_inputs,
+                                  encode_targets)
 from restore.fix.evidence import FEATURES as EVIDENCE_FEATURES
 from restore.fix.evidence import Evidence, load_evidence
-from restore.fix.evidence import features as evidence_features
-from restore.fix.ngrams import neighbours
-from restore.text.protect import protected_ranges
-from restore.text.tokenize import sentences
+from restore.fix.wording import (ACRONYM_RE, DEFAULT_CALIBRATION, REPORT_FLOOR, confidence_of, features,
+                                 proposal_features, shape_problem)
 from restore.paths import WEIGHTS, model_dir
 from restore.signature import weights_signature
+from restore.text.casing import transfer_case
+from restore.text.protect import protected_ranges
+from restore.text.tokenize import sentences
 from restore.types import Edit, Span
 
-# ---------------------------------------------------------------- constants shared with scripts/train.py
-PAD, OPEN, CLOSE, CLS, SEP = 0, 1, 2, 101, 102  # [PAD] [unused0] [unused1] [CLS] [SEP]
-MAX_LEFT, MAX_RIGHT, MAX_SPAN, MAX_TARGET = 32, 24, 16, 16
+# ---------------------------------------------------------------- the model
 # tensors shared with the encoder's word embeddings: not stored, re-tied on load
 TIED_KEYS = ("decoder.bert.embeddings.word_embeddings.weight", "decoder.cls.predictions.decoder.weight")
-# an ALL-CAPS word ("SOS", "NBC") is a name: a model edit must keep it (thesauri have no entries
-# for acronyms, so a spinner leaves them alone; the uncased model can garble them)
-ACRONYM_RE = re.compile(r"\b[A-Z][A-Z0-9]*[A-Z]\b")
-REPORT_FLOOR = 0.3  # proposals below this confidence are dropped, not even reported
-# Undoing a spin keeps or shortens a span ("countless numbers" -> "thousands", "products and
-# solutions" -> "products"). On the evidence's fitting data (dev documents 100-199, proposals at
-# p >= 0.8) the ones that dropped 3+ words were right 0 of 3 times, the ones that added words 2 of
-# 6, against 91-95% for the rest: such an edit is reported, never applied.
-MAX_WORDS_DROPPED = 2
-
-# without a fitted calibration.json the model proposes nothing (confidence ~0)
-DEFAULT_CALIBRATION = {"features": ["lp_best", "margin", "n_words"], "weights": [0.0, 0.0, 0.0],
-                       "bias": -10.0}
 
 
-def word_count_ok(span_text: str, replacement: str) -> bool:
-    """True when ``replacement`` has as many words as ``span_text`` or up to MAX_WORDS_DROPPED fewer."""
-    drop = len(span_text.split()) - len(replacement.split())
-    return 0 <= drop <= MAX_WORDS_DROPPED
-
-
-# A gender-neutral word ("spokesperson", "chairperson", "salespeople") turned into a gendered one
-# ("spokesman", "chairman") guesses what the text does not say. The training corpus is older news,
-# where "spokesman" outnumbers "spokesperson" 28 to 1 (modern web text: 1.4 to 1, wordfreq), so the
-# model takes the neutral word for a spin; in modern news it is usually what the writer wrote.
-_NEUTRAL_RE = re.compile(r"\b\w*(?:person|persons|people)\b", re.IGNORECASE)
-_GENDERED_RE = re.compile(r"\b\w*(?:man|men)\b", re.IGNORECASE)
-_NOT_GENDERED = {"human", "humans", "german", "germans", "roman", "romans", "norman", "normans"}
-
-
-def _gendered(text: str) -> set[str]:
-    return {w.lower() for w in _GENDERED_RE.findall(text)} - _NOT_GENDERED
-
-
-def _doubled(text: str) -> set[str]:
-    ws = [w.strip(".,;:!?\"'“”‘’()").lower() for w in text.split()]
-    return {a for a, b in zip(ws, ws[1:]) if a and a == b}
-
-
-def shape_problem(span_text: str, replacement: str, left: str = "", right: str = "") -> str | None:
-    """Why a model wording may only be reported, not applied, whatever its confidence: it drops
-    more than MAX_WORDS_DROPPED words or adds words (``word_count_ok``); it says a word twice in
-    a row where the span in its place does not, inside the wording or with the words beside it
-    in its context (``left``, ``right``): "C-levelled footed soldier" -> "C-level subordinated
-    subordinated", "executive [director -> executive] committee", decoding loops (3 of 2,241
-    model proposals on 200 dev and test documents, all wrong); it genders a gender-neutral word of
-    the span ("spokesperson" -> "spokesman", "chairperson" -> "chairwoman"). None when the
-    wording is fine.
-
-    Not a rule: a word missing from English word counts. symspellpy's 82,765 words lack 2,654 of
-    wordfreq's 29,182 most common alphabetic English words ("rumors", "favorite", "labor"), so it
-    held back a right "tells" -> "rumors" on held-out documents as often as it caught a wrong
-    "Xxx" -> "Twentyx"."""
-    if not word_count_ok(span_text, replacement):
-        return f"{len(span_text.split())} words -> {len(replacement.split())}"
-    lw, rw = neighbours(left, right)
-    around = ((lw or "") + " {} " + (rw or "")).format
-    twice = sorted(_doubled(around(replacement)) - _doubled(around(span_text)))
-    if twice:
-        return f'"{twice[0]}" twice in a row'
-    neutral = _NEUTRAL_RE.search(span_text)
-    gendered = sorted(_gendered(replacement) - _gendered(span_text)) if neutral else []
-    if gendered:
-        return f'"{neutral.group(0)}" -> "{gendered[0]}" guesses a gender'
-    return None
-
-
-def proposal_features(span: Span, r: dict) -> list[float]:
-    """The evidence features (``restore.fix.evidence.features``) of the best wording of an infill
-    result ``r`` for the detector span ``span``: the one place the pipeline and
-    ``scripts/fit_evidence.py`` compute them. The span's words and neighbours come from the
-    context the model read (``r["left"]``, ``r["span"]``, ``r["right"]``)."""
-    return evidence_features(r["lps"][r["best"]], r["keep_lp"], r["span"], r["best_text"],
-                             span.confidence, *neighbours(r["left"], r["right"]))
-
-
-# ---------------------------------------------------------------- encoding (no torch needed)
-def encode_inputs(tok, lefts: Sequence[str], spans: Sequence[str], rights: Sequence[str]) -> list[list[int]]:
-    """``[CLS] left[-32:] [unused0] span[:16] [unused1] right[:24] [SEP]`` as wordpiece ids."""
-    kw = dict(add_special_tokens=False)
-    L = tok(list(lefts), **kw)["input_ids"]
-    S = tok(list(spans), **kw)["input_ids"]
-    R = tok(list(rights), **kw)["input_ids"]
-    return [[CLS] + (l[-MAX_LEFT:] if MAX_LEFT else []) + [OPEN] + s[:MAX_SPAN] + [CLOSE] + r[:MAX_RIGHT] + [SEP]
-            for l, s, r in zip(L, S, R)]
-
-
-def encode_targets(tok, targets: Sequence[str]) -> list[list[int]]:
-    """Target wordpieces (no specials; [SEP] ends them in training and scoring)."""
-    return [t[:MAX_TARGET] for t in tok([x.lower() for x in targets], add_special_tokens=False)["input_ids"]]
-
-
-_NO_SPACE_BEFORE = set(".,!?;:)]}%'’-/") | {"'s", "n't"}
-_NO_SPACE_AFTER = set("([{$'’-/")
-
-
-def detokenize(pieces: Sequence[str]) -> str:
-    """Wordpieces -> text: '##' joins, no spaces around hyphens/apostrophes/slashes, none before
-    closing punctuation ("once - a - year" -> "once-a-year", "u . s ." -> "u.s.")."""
-    out = ""
-    prev = None
-    for i, p in enumerate(pieces):
-        if p.startswith("##"):
-            out += p[2:]
-        elif prev is None:
-            out += p
-        elif p in _NO_SPACE_BEFORE or prev in _NO_SPACE_AFTER:
-            out += p
-        elif prev == "." and len(p) == 1 and p.isalpha() and i >= 2 and len(pieces[i - 2]) == 1:
-            out += p  # u.s.
-        else:
-            out += " " + p
-        prev = p
-    return out
-
-
-def context_of(text: str, start: int, end: int, sents: list[tuple[int, int]] | None = None) -> tuple[str, str]:
-    """The left and right context of [start, end) within its sentence(s)."""
-    sents = sents if sents is not None else sentences(text)
-    a, b = start, end
-    for s, e in sents:
-        if s <= start < e or (s < end <= e) or (start <= s and e <= end):
-            a, b = min(a, s), max(b, e)
-    if a == start and b == end:  # not inside any sentence (blank text around it)
-        a, b = max(0, start - 200), min(len(text), end + 200)
-    return text[a:start], text[end:b]
-
-
-# ---------------------------------------------------------------- calibration (numpy-free)
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x)) if x > -60 else 0.0
-
-
-def features(lp_best: float, lp_keep: float, n_words: int) -> dict[str, float]:
-    return {"lp_best": lp_best, "margin": max(-30.0, min(30.0, lp_best - lp_keep)), "n_words": float(n_words),
-            "lp_keep": max(-60.0, lp_keep)}
-
-
-def confidence_of(cal: dict, feats: dict[str, float]) -> float:
-    z = cal["bias"] + sum(w * feats[f] for f, w in zip(cal["features"], cal["weights"]))
-    return min(1.0, max(0.0, _sigmoid(z)))
-
-
-# ---------------------------------------------------------------- the model
-def build_model(encoder_dir: str | None = None, decoder_layers: int = 2, warm: bool = True, config=None):
-    """EncoderDecoderModel: BERT encoder (warm from ``encoder_dir`` or random) + a small BERT decoder
-    with cross-attention whose input and output word embeddings are the encoder's."""
-    from transformers import BertConfig, BertLMHeadModel, BertModel, EncoderDecoderModel
+def assemble(config=None, enc=None, dec=None):
+    """The EncoderDecoderModel of a saved ``config`` (random weights, to load into), or of an encoder
+    and decoder built for training (``restore_dev.seq2seq.build_model``), with the decoder's input
+    and output word embeddings tied to the encoder's."""
+    from transformers import BertLMHeadModel, BertModel, EncoderDecoderModel
 
     if config is not None:
         enc = BertModel(config.encoder, add_pooling_layer=False)
         dec = BertLMHeadModel(config.decoder)
-    else:
-        if warm:
-            enc = BertModel.from_pretrained(encoder_dir, add_pooling_layer=False)
-        else:
-            enc = BertModel(BertConfig.from_pretrained(encoder_dir), add_pooling_layer=False)
-        ec = enc.config
-        dc = BertConfig(vocab_size=ec.vocab_size, hidden_size=ec.hidden_size, num_hidden_layers=decoder_layers,
-                        num_attention_heads=ec.num_attention_heads, intermediate_size=ec.intermediate_size,
-                        max_position_embeddings=64, is_decoder=True, add_cross_attention=True,
-                        hidden_dropout_prob=ec.hidden_dropout_prob,
-                        attention_probs_dropout_prob=ec.attention_probs_dropout_prob)
-        dec = BertLMHeadModel(dc)
-        if warm:  # decoder self-attention + FFN from the encoder's first layers (cross-attention is new)
-            for i in range(decoder_layers):
-                src, dst = enc.encoder.layer[i], dec.bert.encoder.layer[i]
-                dst.attention.load_state_dict(src.attention.state_dict())
-                dst.intermediate.load_state_dict(src.intermediate.state_dict())
-                dst.output.load_state_dict(src.output.state_dict())
-            dec.bert.embeddings.LayerNorm.load_state_dict(enc.embeddings.LayerNorm.state_dict())
     dec.bert.embeddings.word_embeddings = enc.embeddings.word_embeddings
     dec.cls.predictions.decoder.weight = enc.embeddings.word_embeddings.weight
     model = EncoderDecoderModel(encoder=enc, decoder=dec) if config is None else EncoderDecoderModel(
@@ -225,37 +65,18 @@ def build_model(encoder_dir: str | None = None, decoder_layers: int = 2, warm: b
     return model
 
 
-def save_model(model, out_dir: Path, tok=None, extra: dict | None = None) -> Path:
-    """fp16 safetensors (shared embeddings stored once) + config.json (+ tokenizer files)."""
-    from safetensors.torch import save_file
-
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    sd = {k: v.detach().to("cpu").half().contiguous() for k, v in model.state_dict().items() if k not in TIED_KEYS}
-    save_file(sd, str(out_dir / WEIGHTS), metadata={"format": "pt", "tied": ",".join(TIED_KEYS)})
-    model.config.save_pretrained(out_dir)
-    if tok is not None:
-        tok.save_pretrained(out_dir)
-    if extra:
-        (out_dir / "training.json").write_text(json.dumps(extra, indent=2) + "\n")
-    return out_dir / WEIGHTS
-
-
-def load_model(model_dir: Path):
-    """The model from ``save_model`` in float32, embeddings re-tied."""
+def load_model(path: Path):
+    """The model saved by ``restore_dev.seq2seq.save_model`` in float32, embeddings re-tied."""
     import torch
     from safetensors.torch import load_file
     from transformers import EncoderDecoderConfig
 
-    config = EncoderDecoderConfig.from_pretrained(model_dir)
-    model = build_model(config=config)
-    sd = {k: v.float() for k, v in load_file(str(Path(model_dir) / WEIGHTS)).items()}
+    model = assemble(EncoderDecoderConfig.from_pretrained(path))
+    sd = {k: v.float() for k, v in load_file(str(Path(path) / WEIGHTS)).items()}
     missing, unexpected = model.load_state_dict(sd, strict=False)
     missing = [k for k in missing if k not in TIED_KEYS]
     if missing or unexpected:
-        from restore.errors import ModelError
-
-        raise ModelError(f"restorer weights in {model_dir} do not fit the model: missing {missing[:5]}, "
+        raise ModelError(f"restorer weights in {path} do not fit the model: missing {missing[:5]}, "
                          f"unexpected {unexpected[:5]}")
     model.decoder.cls.predictions.decoder.weight = model.encoder.embeddings.word_embeddings.weight
     model.to(torch.float32).eval()

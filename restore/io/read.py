@@ -14,7 +14,6 @@ import gzip
 import json
 import os
 import sys
-import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
