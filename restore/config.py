@@ -1,7 +1,7 @@
-"""Config: every setting of a run, immutable and validated, with a reproducible signature."""
+"""Config: every setting of a run, immutable and validated (the run signature is restore.signature)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from restore.errors import ConfigError
@@ -21,7 +21,7 @@ class Config:
     ``refine_threshold`` (None: off): when the model has no confident wording for a detector span,
     it is asked again about the span's sub-runs of words at least this probable (the detector's
     runs at this higher threshold). More spun words restored, but a fix of one word of a run of
-    adjacent spun words is only part of the scorer's edit, so edit precision falls (README).
+    adjacent spun words is only part of the scorer's edit, so edit precision falls (docs/usage.md).
     ``detect_suggest`` (``restore detect --suggest``): the model is asked about the detector's spans
     as in restoration, and a span it has a wording for (applied or not) narrows to the words that
     wording changes, with it as the suggestion; ~5x slower than detection alone.
@@ -48,9 +48,20 @@ class Config:
     lm_max_candidates: int = 10  # ... and channel candidates per span (plus the spun wording)
     lm_margin: float = 2.0  # ... log-prob margin a candidate needs over the spun wording
     lm_separation: float = 2.0  # ... and over the runner-up candidate (else reported, not applied)
-    models_dir: str | None = None
+    # the rest of the quality="best" decision rule (restore.fix.rerank), chosen on dev traces
+    lm_promote: int = 0  # 1: the LM may apply a fast edit the fast stage held back (measured: P 0.55)
+    lm_scale: float = 1.0  # margin units per logit of confidence
+    lm_prior_weight: float = 2.0  # weight of log(channel weight) in a candidate's score
+    lm_fast_bonus: float = 1.0  # weight of the fast stage's confidence for its own proposal
+    lm_keep_confidence: float = 0.9  # dictionary edits at or above this are not reconsidered
+    lm_surprise_units: int = 1  # LM-surprise suspects: 0 never, 1 only without a detector, 2 always
+    lm_min_surprise: float = 10.0  # nats: less surprising words are not suspects
+    lm_right_words: int = 3  # words of right context scored after each candidate
+    lm_name_margin: float = 2.0  # extra margin for a capitalised word inside a sentence (a name?)
+    lm_doc_min_edits: int = 1  # a document with fewer LM changes than this gets none applied
+    lm_doc_min_rate: float = 0.1  # ... or with fewer than this share of its scored units changed
+    models_dir: str | None = None  # None: $RESTORE_MODELS, else the models shipped in the package (restore.paths)
     max_chars: int = 20_000_000
-    extra: tuple[tuple[str, str], ...] = field(default=())
 
     def __post_init__(self) -> None:
         for name in ("threshold", "model_threshold", "detect_threshold", "doc_threshold", "refine_threshold"):

@@ -6,24 +6,21 @@ imports torch itself.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from restore.edits.diff import changed_parts
-from restore.text.casing import transfer_case, wants_an
 from restore.config import Config
 from restore.detect.detector import dictionary_spans, load_detector  # no torch: it is imported only to load a model
 from restore.edits.apply import apply_edits, with_layout
 from restore.errors import InputError
 from restore.text.language import check_language, foreign_paragraphs
-from restore.fix.dictionary import Lexicon, load_lexicon
-from restore.text.tokenize import Token, count_words, tokenize
-from restore.text.protect import not_prose_ranges, protected_ranges
+from restore.fix.decide import decide, density_score, sub_runs, suggested_spans, unresolved
+from restore.fix.dictionary import Lexicon, dictionary_edits, load_lexicon
+from restore.text.tokenize import count_words, tokenize
+from restore.text.protect import not_prose_ranges
 from restore.types import Detection, Edit, Result, Span
 
 DEFAULT = Config()
-REPORT_FLOOR = 0.3  # model proposals below this are not even reported
 
 
 def _check_text(text: object, cfg: Config) -> str:
@@ -66,67 +63,6 @@ def signature_of(config: Config | None = None) -> str:
     return str(run_signature(config or DEFAULT))
 
 
-# ---------------------------------------------------------------- dictionary stage
-def _article_fixed(text: str, tokens: Sequence[Token], i: int, start: int, replacement: str) -> tuple[int, str]:
-    """If "a"/"an" before the edit no longer fits the replacement, take the article into the edit."""
-    if i == 0 or not replacement:
-        return start, replacement
-    prev = tokens[i - 1]
-    low = prev.text.lower()
-    if low not in ("a", "an"):
-        return start, replacement
-    want = "an" if wants_an(replacement.split()[0]) else "a"
-    if want == low:
-        return start, replacement
-    art = transfer_case(prev.text, want) if prev.text[0].isupper() else want
-    return prev.start, art + text[prev.end:start] + replacement
-
-
-def _in_protected(start: int, end: int, protected: list[tuple[int, int]]) -> bool:
-    """True if [start, end) cuts into a protected range (a number or URL the match does not wholly contain)."""
-    return any(a < end and start < b and not (start <= a and b <= end) for a, b in protected)
-
-
-def dictionary_edits(text: str, tokens: Sequence[Token], lex: Lexicon, cfg: Config) -> list[Edit]:
-    protected = protected_ranges(text)
-    user = {p for p in (s[0] for s in lex.sources[: len(cfg.lexicons)])}
-    out: list[Edit] = []
-    for m in lex.match_tokens(tokens):
-        e = m.entry
-        if e.dictionary not in user and _in_protected(m.start, m.end, protected):
-            continue
-        original = text[m.start:m.end]
-        rep = transfer_case(original, e.canonical)
-        start, rep = _article_fixed(text, tokens, m.start_token, m.start, rep)
-        original = text[start:m.end]
-        if rep == original:
-            continue
-        out.append(Edit(start, m.end, original, rep, source="dictionary", confidence=e.confidence,
-                        rule=f"{e.dictionary}: \"{e.spun}\" -> \"{e.canonical}\"" + (f" ({e.note})" if e.note else ""),
-                        type="R" if rep else "U", applied=e.confidence >= cfg.threshold))
-    return out
-
-
-# ---------------------------------------------------------------- decide
-def decide(candidates: list[Edit]) -> list[Edit]:
-    """At most one edit per stretch of text: dictionary before model, then higher confidence."""
-    rank = {"user": 0, "dictionary": 1, "lm": 2, "model": 3}
-    chosen: list[Edit] = []
-    for e in sorted(candidates, key=lambda e: (rank.get(e.source, 9), not e.applied, -e.confidence, e.start)):
-        if any(c.start < e.end and e.start < c.end or (c.start == e.start == c.end == e.end) for c in chosen):
-            continue
-        chosen.append(e)
-    return sorted(chosen, key=lambda e: (e.start, e.end))
-
-
-def _doc_score(edits: Sequence[Edit], spans: Sequence[Span], words: int) -> float:
-    """Without a calibrated detector: saturating density of evidence per 1,000 words."""
-    ev = sum(e.confidence for e in edits) + sum(s.confidence for s in spans)
-    if not words or not ev:
-        return 0.0
-    return round(1.0 - math.exp(-1000.0 * ev / words / 4.0), 4)
-
-
 @dataclass
 class _Work:
     """One document between the stages of ``restore_batch``: the dictionary's proposals (the
@@ -143,39 +79,6 @@ class _Work:
     sub: list[Span] = field(default_factory=list)
     skipped: str | None = None  # why the text is not checked (not English)
     unchecked: list[tuple[int, int, str]] = field(default_factory=list)  # its paragraphs not English
-
-
-def sub_runs(spans: Sequence[Span], finer: Sequence[Span]) -> list[Span]:
-    """The detector's spans at a higher threshold (``finer``) that lie strictly inside one of
-    ``spans``: the narrower runs of its surest words (``Config.refine_threshold``)."""
-    return [f for f in finer if f.source == "detector" and any(
-        s.start <= f.start and f.end <= s.end and (s.start, s.end) != (f.start, f.end) for s in spans)]
-
-
-def unresolved(subs: Sequence[Span], edits: Sequence[Edit]) -> list[Span]:
-    """The sub-runs that no applied edit already covers."""
-    done = [(e.start, e.end) for e in edits if e.applied]
-    return [f for f in subs if not any(a <= f.start and f.end <= b for a, b in done)]
-
-
-def suggested_spans(spans: Sequence[Span], edits: Sequence[Edit]) -> list[Span]:
-    """``Config.detect_suggest``: a detector span that a model edit (applied or only reported)
-    overlaps becomes the words that edit changes, with the model's wording as its suggestion
-    (source "model", the detector's probability as confidence): "video clip" with the model's
-    "video" gives "clip" -> "". Other spans stay as they are."""
-    model = [e for e in edits if e.source == "model" and e.end > e.start]
-    out: dict[tuple[int, int], Span] = {}
-    for s in spans:
-        hits = [e for e in model if e.start < s.end and s.start < e.end] if s.source == "detector" else []
-        if not hits:
-            out.setdefault((s.start, s.end), s)
-            continue
-        for e in hits:
-            for a, b, rep in changed_parts(e.original, e.replacement) or [(0, e.end - e.start, e.replacement)]:
-                key = (e.start + a, e.start + b)
-                conf = max(s.confidence, out[key].confidence) if key in out else s.confidence
-                out[key] = Span(key[0], key[1], e.original[a:b], conf, rep, source="model")
-    return sorted(out.values(), key=lambda x: (x.start, x.end))
 
 
 def _propose(res, det, cfg: Config, works: Sequence[_Work], spans: Sequence[Sequence[Span]]) -> None:
@@ -250,7 +153,7 @@ def _finish(w: _Work, cfg: Config, sig: str) -> Result:
     out = apply_edits(w.text, edits)
     doc_score = w.doc_score
     if doc_score is None:
-        doc_score = _doc_score([e for e in edits if e.applied], (), count_words(w.text))
+        doc_score = density_score([e for e in edits if e.applied], (), count_words(w.text))
     return Result(input=w.text, text=out, edits=tuple(edits), spun_score=doc_score, signature=sig,
                   spans=tuple(w.spans), skipped=w.skipped, unchecked=tuple(w.unchecked))
 
@@ -312,7 +215,7 @@ def detect_batch(texts: Sequence[str], config: Config | None = None) -> list[Det
         else:
             spans = tuple(s for e in w.candidates if e.end > e.start
                           for s in dictionary_spans(w.text, e, e.confidence, changed_only=True))
-            out.append(Detection(w.text, spans, _doc_score(w.candidates, (), count_words(w.text)), sig,
+            out.append(Detection(w.text, spans, density_score(w.candidates, (), count_words(w.text)), sig,
                                  unchecked=tuple(w.unchecked)))
     return out
 

@@ -45,7 +45,7 @@ import numpy as np  # noqa: E402
 from restore.config import Config  # noqa: E402
 from restore.detect.detector import DOC_FEATURES, SpanDetector, count_runs, doc_features, sentence_groups  # noqa: E402
 from restore.fix.dictionary import load_lexicon  # noqa: E402
-from restore.pipeline import dictionary_edits  # noqa: E402
+from restore.fix.dictionary import dictionary_edits  # noqa: E402
 from restore.text.tokenize import tokenize  # noqa: E402
 from restore_dev.spin import SpinEdit  # noqa: E402
 from train_detector import edit_parts  # noqa: E402  (scripts/train_detector.py: the three-class labels)

@@ -11,7 +11,7 @@ from restore.signature import build as _build
 
 def signature(*a):
     return str(_build(*a))
-from restore.pipeline import suggested_spans
+from restore.fix.decide import suggested_spans
 from restore.types import Edit, Span
 
 TEXT = "They watched a video clip of the talks and a human legal rights film."

@@ -186,7 +186,7 @@ def test_rerank_with_tiny_model_keeps_offsets_exact(tiny):
 
 
 class _Settings:
-    """A Config with extra lm_* settings (what Config will carry once the lead adds the fields)."""
+    """A Config with some lm_* settings changed, without Config's validation (lm_max_spans=0)."""
 
     def __init__(self, cfg, **kw):
         self._cfg, self._kw = cfg, kw
@@ -317,7 +317,7 @@ class _FakeChannel:
     def __init__(self, table):
         self.table = table
 
-    def __call__(self, phrase, k=None):
+    def candidates(self, phrase, k=None):
         got = self.table.get(phrase.lower(), [])
         return got[:k] if k else got
 
@@ -325,23 +325,24 @@ class _FakeChannel:
         return phrase.lower() in self.table
 
 
-def test_two_close_candidates_are_reported_not_applied(monkeypatch):
+def test_two_close_candidates_are_reported_not_applied():
     text = "Officials at the White Dwelling said so."
     a = text.index("Dwelling")
     span = [Span(a, a + 8, "Dwelling", 0.8)]
-    monkeypatch.setattr(quality, "_channel_fn", lambda: _FakeChannel({"dwelling": [("house", 0.5), ("home", 0.5)]}))
+    channel = _FakeChannel({"dwelling": [("house", 0.5), ("home", 0.5)]})
     cfg = _Settings(Config(use_model=False), lm_prior_weight=0.0, lm_doc_min_edits=0)
     # the LM likes both originals alike: it does not know which one it was
-    tie = quality.rerank_edits(text, span, [], cfg, _FakeScorer(good={"House", "Home"}), detector=True)
+    tie = quality.rerank_edits(text, span, [], cfg, _FakeScorer(good={"House", "Home"}), detector=True,
+                               channel=channel)
     assert apply_edits(text, tie) == text
     (e,) = tie
     assert not e.applied and e.confidence < cfg.threshold and "runner-up" in e.rule
     # without the separation rule the first of the two would have been applied
     loose = quality.rerank_edits(text, span, [], _Settings(cfg, lm_separation=0.0),
-                                 _FakeScorer(good={"House", "Home"}), detector=True)
+                                 _FakeScorer(good={"House", "Home"}), detector=True, channel=channel)
     assert apply_edits(text, loose) != text
     # one clear winner is applied
-    clear = quality.rerank_edits(text, span, [], cfg, _FakeScorer(good={"House"}), detector=True)
+    clear = quality.rerank_edits(text, span, [], cfg, _FakeScorer(good={"House"}), detector=True, channel=channel)
     assert apply_edits(text, clear) == "Officials at the White House said so."
 
 
@@ -359,7 +360,7 @@ def test_a_held_back_fast_edit_is_not_promoted_by_default():
     assert p.applied and apply_edits(text, [p]) == "The year ended."
 
 
-def test_the_lm_stage_keeps_the_fast_stage_shape_rules(monkeypatch):
+def test_the_lm_stage_keeps_the_fast_stage_shape_rules():
     """A wording the fast stage may only report (here: one that genders "spokesperson") is neither
     promoted nor applied as the LM's own choice, however much the LM likes it."""
     text = "A spokesperson for the firm said so."
@@ -371,9 +372,9 @@ def test_the_lm_stage_keeps_the_fast_stage_shape_rules(monkeypatch):
     sc = _FakeScorer(good={"spokesman"}, bad={"spokesperson"}, weight=20.0)
     (e,) = quality.rerank_edits(text, [], [held], cfg, sc, detector=True)
     assert not e.applied and "guesses a gender" in e.rule
-    monkeypatch.setattr(quality, "_channel_fn", lambda: _FakeChannel({"spokesperson": [("spokesman", 0.9)]}))
+    channel = _FakeChannel({"spokesperson": [("spokesman", 0.9)]})
     span = [Span(a, a + 12, "spokesperson", 0.9)]
-    out = quality.rerank_edits(text, span, [], _Settings(cfg, lm_promote=0), sc, detector=True)
+    out = quality.rerank_edits(text, span, [], _Settings(cfg, lm_promote=0), sc, detector=True, channel=channel)
     assert apply_edits(text, out) == text
     assert [e.replacement for e in out] == ["spokesman"] and "guesses a gender" in out[0].rule
 

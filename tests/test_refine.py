@@ -7,7 +7,7 @@ import pytest
 from fakes import FakeDetector, FakeRestorer, install
 from restore import Config, apply_edits, restore_and_explain
 from restore.errors import ConfigError
-from restore.pipeline import sub_runs, unresolved
+from restore.fix.decide import sub_runs, unresolved
 from restore.types import Edit, Span
 
 TEXT = "They can draw on subtle video clip surveillance engineering offered by a firm."

@@ -13,8 +13,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from restore.text.casing import transfer_case
+from restore.text.casing import transfer_case, wants_an
+from restore.config import Config
 from restore.errors import LexiconError
+from restore.text.protect import protected_ranges
+from restore.types import Edit
 from restore.text.tokenize import Token, split_phrase, tokenize
 
 BUILTIN = ("news", "news_mined", "tortured")  # in precedence order
@@ -157,3 +160,44 @@ def load_lexicon(user_paths: tuple[str, ...] = (), builtin: bool = True) -> Lexi
         for name in BUILTIN:
             lex.add_tsv(builtin_text(name), name)
     return lex
+
+
+# ---------------------------------------------------------------- the dictionary stage of the pipeline
+def _article_fixed(text: str, tokens: Sequence[Token], i: int, start: int, replacement: str) -> tuple[int, str]:
+    """If "a"/"an" before the edit no longer fits the replacement, take the article into the edit."""
+    if i == 0 or not replacement:
+        return start, replacement
+    prev = tokens[i - 1]
+    low = prev.text.lower()
+    if low not in ("a", "an"):
+        return start, replacement
+    want = "an" if wants_an(replacement.split()[0]) else "a"
+    if want == low:
+        return start, replacement
+    art = transfer_case(prev.text, want) if prev.text[0].isupper() else want
+    return prev.start, art + text[prev.end:start] + replacement
+
+
+def _in_protected(start: int, end: int, protected: list[tuple[int, int]]) -> bool:
+    """True if [start, end) cuts into a protected range (a number or URL the match does not wholly contain)."""
+    return any(a < end and start < b and not (start <= a and b <= end) for a, b in protected)
+
+
+def dictionary_edits(text: str, tokens: Sequence[Token], lex: Lexicon, cfg: Config) -> list[Edit]:
+    protected = protected_ranges(text)
+    user = {p for p in (s[0] for s in lex.sources[: len(cfg.lexicons)])}
+    out: list[Edit] = []
+    for m in lex.match_tokens(tokens):
+        e = m.entry
+        if e.dictionary not in user and _in_protected(m.start, m.end, protected):
+            continue
+        original = text[m.start:m.end]
+        rep = transfer_case(original, e.canonical)
+        start, rep = _article_fixed(text, tokens, m.start_token, m.start, rep)
+        original = text[start:m.end]
+        if rep == original:
+            continue
+        out.append(Edit(start, m.end, original, rep, source="dictionary", confidence=e.confidence,
+                        rule=f"{e.dictionary}: \"{e.spun}\" -> \"{e.canonical}\"" + (f" ({e.note})" if e.note else ""),
+                        type="R" if rep else "U", applied=e.confidence >= cfg.threshold))
+    return out
