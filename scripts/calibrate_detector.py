@@ -13,7 +13,7 @@
 4. Threshold, doc-score gate and (three-class detector) the kept threshold: the best token F1
    against the words the spinner changed (the shared scorer's spun words) among the settings at
    which clean dev documents get at most --max-clean-fp flagged words per 1,000 words.
-5. Document score: logistic regression (numpy) on restore.detect.detector.doc_features (top-5 mean word
+5. Document score: logistic regression (numpy) on restore.detect.document.doc_features (top-5 mean word
    probability, mean word probability, spans and dictionary hits per 1k words, length and the
    absolute amount of evidence; see DOC_FEATURES), fitted on the dev documents plus --long
    documents made of 3 to --long-parts whole dev documents of one kind end to end (dev has few
@@ -43,7 +43,9 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from restore.config import Config  # noqa: E402
-from restore.detect.detector import DOC_FEATURES, SpanDetector, count_runs, doc_features, sentence_groups  # noqa: E402
+from restore.detect.chunks import sentence_groups  # noqa: E402
+from restore.detect.detector import SpanDetector  # noqa: E402
+from restore.detect.document import DOC_FEATURES, count_runs, doc_features  # noqa: E402
 from restore.fix.dictionary import load_lexicon  # noqa: E402
 from restore.fix.dictionary import dictionary_edits  # noqa: E402
 from restore.text.tokenize import tokenize  # noqa: E402

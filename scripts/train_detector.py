@@ -31,7 +31,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from restore.detect.detector import CASE_TYPES, MAX_LEN, Chunk, load_tokenizer, pack, sentence_groups  # noqa: E402
+from restore.detect.chunks import CASE_TYPES, MAX_LEN, Chunk, load_tokenizer, pack, sentence_groups  # noqa: E402
 from restore.text.tokenize import tokenize  # noqa: E402
 from restore._hf import use_bf16  # noqa: E402
 

