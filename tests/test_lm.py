@@ -17,7 +17,7 @@ transformers = pytest.importorskip("transformers")
 
 from restore import Config, Edit, Span, apply_edits, restore_and_explain  # noqa: E402
 from restore.edits.apply import check_edits  # noqa: E402
-from restore.fix import lm, rerank as quality  # noqa: E402
+from restore.fix import lm, lm_cache, rerank as quality  # noqa: E402
 
 WORDS = ("the a an of to in on and said guards revolutionary innovative iran iran's tehran sunday "
          "human rights legal white house dwelling news information nbc last week very 7 days tanker "
@@ -53,51 +53,51 @@ def _tiny_model_dir(path: Path, seed: int = 0) -> Path:
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
     base = tmp_path_factory.mktemp("lm")
-    src = lm.dir_source(_tiny_model_dir(base / "tiny"))
+    src = lm_cache.dir_source(_tiny_model_dir(base / "tiny"))
     root = base / "cache"
-    d = lm.build_cache(src, root)
+    d = lm_cache.build_cache(src, root)
     return src, root, d, lm.LMScorer(d, threads=1)
 
 
 def test_cache_root_env(monkeypatch, tmp_path):
     monkeypatch.setenv("RESTORE_CACHE", str(tmp_path / "rc"))
-    assert lm.cache_root() == tmp_path / "rc"
+    assert lm_cache.cache_root() == tmp_path / "rc"
     monkeypatch.delenv("RESTORE_CACHE")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert lm.cache_root() == tmp_path / "xdg" / "restore"
+    assert lm_cache.cache_root() == tmp_path / "xdg" / "restore"
 
 
 def test_cache_build_reuse_and_rebuild(tiny, tmp_path):
     src, _, _, _ = tiny
     root = tmp_path / "cache"  # its own cache: the module's scorer has its files memory-mapped
-    d = lm.build_cache(src, root)
+    d = lm_cache.build_cache(src, root)
     assert d.parent == root and d.name == src.key
-    assert lm.cache_ok(d, deep=True)
-    marker = json.loads((d / lm.MARKER).read_text())
+    assert lm_cache.cache_ok(d, deep=True)
+    marker = json.loads((d / lm_cache.MARKER).read_text())
     assert any(n.endswith(".safetensors") for n in marker["files"])
     # no temporary directories left behind
     assert [p.name for p in root.iterdir()] == [d.name]
     # reuse: the source is not loaded again
     calls = []
-    again = lm.Source(src.key, lambda: calls.append(1) or src.load(), "tiny")
-    assert lm.build_cache(again, root) == d and not calls
+    again = lm_cache.Source(src.key, lambda: calls.append(1) or src.load(), "tiny")
+    assert lm_cache.build_cache(again, root) == d and not calls
     # a truncated safetensors file is detected and rebuilt
     st = next(d.glob("*.safetensors"))
     data = st.read_bytes()
     st.write_bytes(data[: len(data) // 2])
-    assert not lm.cache_ok(d)
-    assert lm.build_cache(again, root) == d and calls == [1]
-    assert lm.cache_ok(d, deep=True)
+    assert not lm_cache.cache_ok(d)
+    assert lm_cache.build_cache(again, root) == d and calls == [1]
+    assert lm_cache.cache_ok(d, deep=True)
     # a missing marker (a build that died before the end) is rebuilt too
-    (d / lm.MARKER).unlink()
-    assert not lm.cache_ok(d)
-    lm.build_cache(again, root)
-    assert calls == [1, 1] and lm.cache_ok(d)
+    (d / lm_cache.MARKER).unlink()
+    assert not lm_cache.cache_ok(d)
+    lm_cache.build_cache(again, root)
+    assert calls == [1, 1] and lm_cache.cache_ok(d)
     # a same-size corruption of the header is caught by the safetensors check
     raw = bytearray(st.read_bytes())
     raw[8:16] = b"\xff" * 8
     st.write_bytes(bytes(raw))
-    assert not lm.cache_ok(d)
+    assert not lm_cache.cache_ok(d)
 
 
 def test_load_scorer_once(tiny, monkeypatch, tmp_path):
@@ -106,18 +106,18 @@ def test_load_scorer_once(tiny, monkeypatch, tmp_path):
     a = lm.load_scorer(src)
     b = lm.load_scorer(src)
     assert a is b
-    assert lm.cache_ok(tmp_path / "c" / src.key)
+    assert lm_cache.cache_ok(tmp_path / "c" / src.key)
 
 
 def test_missing_extra_is_a_model_error(monkeypatch):
     import importlib.util
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == lm.GGUF_PACKAGE else real(name, *a))
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == lm_cache.GGUF_PACKAGE else real(name, *a))
     from restore.errors import ModelError
 
     with pytest.raises(ModelError, match=r"pip install 'restore-spun\[lm\]'"):
-        lm.gguf_source()
+        lm_cache.gguf_source()
 
 
 @pytest.mark.parametrize("env,expected", [("0", "float32"), ("1", "bfloat16")])

@@ -49,7 +49,7 @@ from restore.types import Edit, Span
 
 def signature(cfg) -> str:
     """What decides this stage's output, for the run signature: the LM and the settings."""
-    from restore.fix.lm import model_signature
+    from restore.fix.lm_cache import model_signature
 
     return (f"lm:{model_signature()},spans{int(cfg.lm_max_spans)},cands{int(cfg.lm_max_candidates)},"
             f"margin{float(cfg.lm_margin):.2f},sep{float(cfg.lm_separation):.2f},"
