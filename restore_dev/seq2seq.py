@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from restore.fix.restorer import TIED_KEYS, assemble
+from restore.fix.architecture import TIED_KEYS, assemble
 from restore.paths import WEIGHTS
 
 

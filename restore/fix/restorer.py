@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
-from restore.errors import ModelError
+from restore.fix.architecture import load_model
 from restore.fix.encoding import (CLS, MAX_TARGET, PAD, SEP, context_of, detokenize, encode_inputs,
                                   encode_targets)
 from restore.fix.evidence import FEATURES as EVIDENCE_FEATURES
@@ -35,53 +35,6 @@ from restore.text.casing import transfer_case
 from restore.text.protect import protected_ranges
 from restore.text.tokenize import sentences
 from restore.types import Edit, Span
-
-# ---------------------------------------------------------------- the model
-# tensors shared with the encoder's word embeddings: not stored, re-tied on load
-TIED_KEYS = ("decoder.bert.embeddings.word_embeddings.weight", "decoder.cls.predictions.decoder.weight")
-
-
-def assemble(config=None, enc=None, dec=None):
-    """The EncoderDecoderModel of a saved ``config`` (random weights, to load into), or of an encoder
-    and decoder built for training (``restore_dev.seq2seq.build_model``), with the decoder's input
-    and output word embeddings tied to the encoder's."""
-    from transformers import BertLMHeadModel, BertModel, EncoderDecoderModel
-
-    if config is not None:
-        enc = BertModel(config.encoder, add_pooling_layer=False)
-        dec = BertLMHeadModel(config.decoder)
-    dec.bert.embeddings.word_embeddings = enc.embeddings.word_embeddings
-    dec.cls.predictions.decoder.weight = enc.embeddings.word_embeddings.weight
-    model = EncoderDecoderModel(encoder=enc, decoder=dec) if config is None else EncoderDecoderModel(
-        config=config, encoder=enc, decoder=dec)
-    model.decoder.bert.embeddings.word_embeddings = model.encoder.embeddings.word_embeddings
-    model.decoder.cls.predictions.decoder.weight = model.encoder.embeddings.word_embeddings.weight
-    for cfg in (model.config, model.generation_config):
-        cfg.decoder_start_token_id = CLS
-        cfg.bos_token_id = CLS
-        cfg.eos_token_id = SEP
-        cfg.pad_token_id = PAD
-    model.config.vocab_size = model.config.decoder.vocab_size
-    return model
-
-
-def load_model(path: Path):
-    """The model saved by ``restore_dev.seq2seq.save_model`` in float32, embeddings re-tied."""
-    import torch
-    from safetensors.torch import load_file
-    from transformers import EncoderDecoderConfig
-
-    model = assemble(EncoderDecoderConfig.from_pretrained(path))
-    sd = {k: v.float() for k, v in load_file(str(Path(path) / WEIGHTS)).items()}
-    missing, unexpected = model.load_state_dict(sd, strict=False)
-    missing = [k for k in missing if k not in TIED_KEYS]
-    if missing or unexpected:
-        raise ModelError(f"restorer weights in {path} do not fit the model: missing {missing[:5]}, "
-                         f"unexpected {unexpected[:5]}")
-    model.decoder.cls.predictions.decoder.weight = model.encoder.embeddings.word_embeddings.weight
-    model.to(torch.float32).eval()
-    return model
-
 
 DEFAULT_BEAMS = 1
 
@@ -377,19 +330,6 @@ class SpanRestorer:
             f"; also: {', '.join(alts)}" if alts else "") + ")"
         return Edit(s.start, s.end, span_text, rep, source="model", confidence=conf, rule=rule,
                     type="R", applied=conf >= need and problem is None)
-
-    def candidates(self, text: str, spans: Sequence[Span], k: int = 4) -> list[list[tuple[str, float]]]:
-        """For each span: up to ``k`` beam candidates other than the span itself, case transferred,
-        with their forced-decoding log-probs, best first (for restore.fix.rerank)."""
-        sents = sentences(text)
-        items = [(*context_of(text, s.start, s.end, sents),) for s in spans]
-        items = [(l, text[s.start:s.end], r) for (l, r), s in zip(items, spans)]
-        out = []
-        for (_, span_text, _), r in zip(items, self.infill(items)):
-            pairs = sorted(((transfer_case(span_text, c), lp) for j, (c, lp) in
-                            enumerate(zip(r["candidates"], r["lps"])) if j and c), key=lambda x: -x[1])
-            out.append(pairs[:k])
-        return out
 
     def score(self, text: str, start: int, end: int, candidates: Sequence[str]) -> list[float]:
         """Forced-decoding log-prob (summed over wordpieces + end) of each candidate as the original
