@@ -47,6 +47,14 @@ sup.note { font: .62rem/0 system-ui, "DejaVu Sans", sans-serif; color: var(--mut
   margin-left: .15em; white-space: nowrap; vertical-align: super; }
 del + ins { margin-left: .12em; }
 footer { border-top: 1px solid var(--rule); margin-top: 2rem; padding-top: .6rem; }
+details.legend { font: .85rem/1.5 system-ui, "DejaVu Sans", sans-serif; color: var(--muted); margin: -.8rem 0 1.2rem; }
+details.legend summary { cursor: pointer; }
+details.legend ul { margin: .3rem 0 0; padding-left: 1.2rem; }
+.key { border-radius: 3px; padding: 0 .12em; }
+.key.ins { color: var(--ins-fg); background: var(--ins-bg); }
+.key.del { color: var(--del-fg); background: var(--del-bg); text-decoration: line-through; }
+.key.note { font-size: .75em; vertical-align: super; }
+.key.mark { color: inherit; background: rgba(214, 120, 0, .45); }
 footer dl { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: 0; }
 footer dt { font-weight: 600; }
 footer dd { margin: 0; overflow-wrap: anywhere; }
@@ -119,15 +127,37 @@ def _meta_value(v: Any) -> str:
 
 
 def _summary(segments: Sequence[Piece]) -> str:
-    counts = {"replace": 0, "delete": 0, "insert": 0}
-    for s in segments:
-        if s.op in counts:
-            counts[s.op] += 1
-    n = sum(counts.values())
-    if not n:
+    """One count of changes: an edit is one change however many diff segments it makes (a kept
+    line break splits one), and a change without an edit (``restore diff``) is one per segment."""
+    ops: dict[int, set[str]] = {}
+    for i, s in enumerate(segments):
+        if s.op != "equal":
+            ops.setdefault(id(s.edit) if s.edit is not None else -1 - i, set()).add(s.op)
+    if not ops:
         return "No changes."
+    counts = {"replace": 0, "delete": 0, "insert": 0}
+    for kinds in ops.values():
+        counts["replace" if "replace" in kinds or len(kinds) > 1 else kinds.pop()] += 1
+    n = len(ops)
     parts = [f"{counts[k]} {w}" for k, w in (("replace", "replaced"), ("delete", "deleted"), ("insert", "inserted")) if counts[k]]
     return f"{n} change{'s' if n != 1 else ''}: " + ", ".join(parts) + "."
+
+
+# the legend's samples are styled spans, not the page's own <ins>/<del>/<mark>/<sup> elements
+LEGEND_CHANGES = ('<span class="key ins">green</span>: the wording put in; <span class="key del">red, struck</span>: '
+                  'the wording taken out',
+                  '<span class="key note">dict 1.00</span>: which stage made the change (dict, model, lm, user) and '
+                  'how confident it is; hover a change for its reason')
+LEGEND_MARKS = ('<span class="key mark">orange</span>: still looks spun and left as it is, either with no '
+                'confident wording or with a wording below the threshold (hover it for the wording and the '
+                'confidence; the darker, the surer)')
+LEGEND_DETECT = ('<span class="key mark">orange</span>: looks spun, the darker the surer (hover it for the source '
+                 'and the confidence); an arrow gives the likely original wording',)
+
+
+def _legend(items: Sequence[str]) -> str:
+    return ('<details class="legend" open><summary>How to read this page</summary><ul>'
+            + "".join(f"<li>{x}</li>" for x in items) + "</ul></details>")
 
 
 def _unchanged_note(s: Any) -> str:
@@ -154,11 +184,15 @@ def render_html(segments: Sequence[Segment], title: str = "restore", meta: Mappi
         a_pos += len(s.a_text)
     body.append("</p>")
     article = "".join(body).replace("<p></p>", "")
-    return _page(title, _summary(segs), f"<article>\n{article}\n</article>", meta)
+    has_notes = any(s.edit is not None for s in segs)
+    legend = _legend(LEGEND_CHANGES[: 2 if has_notes else 1] + ((LEGEND_MARKS,) if spans else ()))
+    return _page(title, _summary(segs), f"<article>\n{article}\n</article>", meta, legend=legend)
 
 
-def _page(title: str, summary: str, body: str, meta: Mapping[str, Any] | None, css: str = CSS) -> str:
-    """The HTML5 document around ``body``: inline CSS, a header with ``summary``, ``meta`` in the footer."""
+def _page(title: str, summary: str, body: str, meta: Mapping[str, Any] | None, css: str = CSS,
+          legend: str = "") -> str:
+    """The HTML5 document around ``body``: inline CSS, a header with ``summary`` and ``legend``,
+    ``meta`` in the footer."""
     foot = ""
     if meta:
         items = "".join(f"<dt>{_esc(str(k))}</dt><dd>{_esc(_meta_value(v))}</dd>" for k, v in meta.items())
@@ -169,7 +203,7 @@ def _page(title: str, summary: str, body: str, meta: Mapping[str, Any] | None, c
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="restore">\n'
         f"<title>{_esc(title)}</title>\n<style>\n{css}\n</style>\n</head>\n<body>\n"
-        f"<header><h1>{_esc(title)}</h1><p>{_esc(summary)}</p></header>\n"
+        f"<header><h1>{_esc(title)}</h1><p>{_esc(summary)}</p>{legend}</header>\n"
         f"{body}{foot}\n</body>\n</html>\n"
     )
 
@@ -244,4 +278,4 @@ def render_detection_html(docs: Sequence[tuple[str, Any, bool]], title: str = "r
                      f'<p class="meta">spun_score {d.spun_score:.2f} ({verdict}), {len(d.spans)} '
                      f'span{"s" if len(d.spans) != 1 else ""}</p>\n'
                      f"<article>\n{_marked(d.text, d.spans)}\n</article></section>")
-    return _page(title, summary, "\n".join(parts), meta, css=CSS + "\n" + DETECT_CSS)
+    return _page(title, summary, "\n".join(parts), meta, css=CSS + "\n" + DETECT_CSS, legend=_legend(LEGEND_DETECT))
