@@ -148,9 +148,9 @@ LEGEND_CHANGES = ('<span class="key ins">green</span>: the wording put in; <span
                   'the wording taken out',
                   '<span class="key note">dict 1.00</span>: which stage made the change (dict, model, lm, user) and '
                   'how confident it is; hover a change for its reason')
-LEGEND_MARKS = ('<span class="key mark">orange</span>: still looks spun and left as it is, either with no '
-                'confident wording or with a wording below the threshold (hover it for the wording and the '
-                'confidence; the darker, the surer)')
+LEGEND_MARKS = ('<span class="key mark">orange</span>: still looks spun and left as it is, the darker the surer; '
+                'with an arrow, the wording found for it, below the threshold and so not applied (hover it for '
+                'the source and the confidence)')
 LEGEND_DETECT = ('<span class="key mark">orange</span>: looks spun, the darker the surer (hover it for the source '
                  'and the confidence); an arrow gives the likely original wording',)
 
