@@ -14,8 +14,6 @@ from typing import Iterable, Sequence
 from restore.text.tokenize import tokenize
 from restore.types import Edit
 
-OPS = ("equal", "replace", "delete", "insert")
-
 
 @dataclass(frozen=True)
 class Segment:
