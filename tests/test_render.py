@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from restore.edits.diff import diff, rebuild, segments_from_edits
 from restore.edits.apply import apply_edits
-from restore.render import (FORMATS, detection_record, diff_record, dumps, edit_record, render_edit_list,
-                            render_html, render_segments, render_terminal, render_unified, result_record,
-                            use_color)
+from restore.io.records import detection_record, diff_record, dumps, edit_record, result_record
+from restore.render import (FORMATS, render_edit_list, render_html, render_segments, render_terminal,
+                            render_unified, use_color)
 from restore.types import Detection, Edit, Result, Span
 
 ROOT = Path(__file__).resolve().parent.parent

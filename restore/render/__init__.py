@@ -1,4 +1,5 @@
-"""Renderers: pure functions of the one diff structure (``restore.edits.diff.Segment`` lists).
+"""Renderers: pure functions of the one diff structure (``restore.edits.diff.Segment`` lists); the
+JSON records are ``restore.io.records``.
 
 No torch here, and rich is imported only when coloured terminal output is rendered.
 """
@@ -7,8 +8,8 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from restore.edits.diff import Segment
+from restore.io.records import diff_record, dumps
 from restore.render.html import render_detection_html, render_html
-from restore.io.records import detection_record, diff_record, dumps, edit_record, result_record
 from restore.render.terminal import render_edit_list, render_terminal, use_color
 from restore.render.unified import render_unified
 
@@ -16,7 +17,7 @@ FORMATS = ("text", "json", "jsonl", "html", "diff")
 
 __all__ = [
     "FORMATS", "render_segments", "render_terminal", "render_edit_list", "use_color", "render_html", "render_detection_html",
-    "render_unified", "edit_record", "result_record", "detection_record", "diff_record", "dumps",
+    "render_unified",
 ]
 
 
