@@ -1,4 +1,4 @@
-"""Regular English inflection (-s, -ed, -ing) shared by the table builders (build_spin_table, build_channel)."""
+"""Regular English inflection (-s, -ed, -ing) shared by the table builders (scripts/data/build_spin_table.py, build_channel.py)."""
 from __future__ import annotations
 
 VOWELS = set("aeiou")

@@ -7,8 +7,8 @@ word -> phrase expansions ("video" -> "video clip"), re-inflected substitutes ("
 "attempts"), and the case pattern of the replaced word kept. Numbers, URLs, e-mail addresses and
 <ticker> markup are never touched, and everything outside the edits is byte-identical.
 
-Pure Python: the substitutions come from a compiled table (restore/data/spin_table.json.gz, built
-by scripts/build_spin_table.py), read once per Spinner.
+Pure Python: the substitutions come from a compiled table (restore_dev/data/spin_table.json.gz,
+built by scripts/data/build_spin_table.py), read once per Spinner.
 
 Offsets are half-open code-point offsets: ``spun[e.spun_start:e.spun_end]`` replaced
 ``original[e.orig_start:e.orig_end]``.

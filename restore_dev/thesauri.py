@@ -1,4 +1,4 @@
-"""Readers of the offline thesauri, shared by build_channel.py and build_spin_table.py.
+"""Readers of the offline thesauri, shared by scripts/data/build_channel.py and scripts/data/build_spin_table.py.
 
 They parse the file formats only and yield raw entries; each builder applies its own cleaning
 (what counts as a usable entry differs between the inverse channel and the spinner's table).

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,3 +28,13 @@ def shared() -> Path:
     if not (SHARED / "data" / "corpus").is_dir():
         pytest.skip("../shared (clean corpus) is not beside the checkout")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def run_script():
+    """``run_script("eval/bench.py", *args)``: the script under scripts/ run with this Python from the
+    checkout's root, as a developer runs it; returns the CompletedProcess (text output captured)."""
+    def run(path: str, *args) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, str(ROOT / "scripts" / path), *map(str, args)], cwd=ROOT,
+                              capture_output=True, text=True)
+    return run

@@ -1,15 +1,10 @@
 """Clean English must come through unchanged: paragraphs of the shared clean corpus (skipped without it)."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 from restore import Config, restore_and_explain
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-from clean_paragraphs import sample_paragraphs  # noqa: E402
+from restore_dev.corpus import sample_paragraphs
 
 
 def clean_paragraphs(shared, n: int, seed: int) -> list[str]:

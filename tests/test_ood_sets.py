@@ -1,10 +1,11 @@
-"""scripts/make_ood_sets.py: out-of-domain sources become valid gold sets (the spin script's format)."""
+"""scripts/data/make_ood_sets.py (restore_dev/ood_sets.py): out-of-domain sources become valid gold sets (the spin script's format)."""
 from __future__ import annotations
 
 import json
 
 import pytest
-from test_splits import load_script
+
+from restore_dev import ood_sets as ood
 
 LEE_LINE = ("Hundreds of people have been forced to leave their homes in the Southern Highlands as strong "
             "winds today pushed a huge bushfire towards the town. A new blaze near Goulburn, south-west of "
@@ -12,7 +13,6 @@ LEE_LINE = ("Hundreds of people have been forced to leave their homes in the Sou
 
 
 def test_prose_keeps_plain_paragraphs_only():
-    ood = load_script("make_ood_sets")
     assert ood.prose(LEE_LINE) == LEE_LINE
     assert ood.prose("Too short to judge a document by.") is None
     assert ood.prose(LEE_LINE + " See https://example.org for more.") is None
@@ -21,21 +21,20 @@ def test_prose_keeps_plain_paragraphs_only():
 
 
 def test_pydoc_source_is_prose():
-    ood = load_script("make_ood_sets")
     docs = ood.pydoc_docs()
     assert len(docs) > 100
     assert all(ood.prose(d["text"]) == d["text"] for d in docs)
     assert len({d["id"] for d in docs}) == len(docs)
 
 
-def test_sets_are_gold_records(tmp_path):
-    ood = load_script("make_ood_sets")
+def test_sets_are_gold_records(tmp_path, run_script):
     lee = tmp_path / "lee"
     lee.mkdir()
     (lee / "lee_background.cor").write_text(LEE_LINE + "\n" + LEE_LINE.replace("Goulburn", "Mittagong") + "\nshort\n")
     (lee / "lee.cor").write_bytes((LEE_LINE.replace("bushfire", "fire") + " It cost \xa35.\n").encode("latin-1"))
     out = tmp_path / "ood"
-    assert ood.main(["--out", str(out), "--lee", str(lee), "--max-docs", "20"]) == 0
+    p = run_script("data/make_ood_sets.py", "--out", out, "--lee", lee, "--max-docs", "20")
+    assert p.returncode == 0, p.stderr
     src = [json.loads(x) for x in (out / "lee.jsonl").read_text().splitlines()]
     assert [d["id"] for d in src] == ["lee:lee_background.cor:0", "lee:lee_background.cor:1", "lee:lee.cor:0"]
     assert src[2]["text"].endswith("It cost \xa35.")
@@ -60,6 +59,5 @@ def test_sets_are_gold_records(tmp_path):
 
 
 def test_missing_lee_file_names_it(tmp_path):
-    ood = load_script("make_ood_sets")
     with pytest.raises(SystemExit, match="lee_background.cor"):
-        ood.main(["--out", str(tmp_path / "o"), "--lee", str(tmp_path)])
+        ood.write_sets(tmp_path / "o", tmp_path)

@@ -248,32 +248,26 @@ def test_real_corpus_sample(shared, spinner):
         check_edits(spinner.spin(d, "mixture", i))
 
 
-def test_script_skips_and_caps_documents(tmp_path):
+def test_script_skips_and_caps_documents(tmp_path, run_script):
     import json
-    import subprocess
-    import sys
-    from pathlib import Path
 
     src = tmp_path / "in.jsonl"
     src.write_text("".join(json.dumps({"id": f"d{i}", "text": f"The company said on day {i} that prices rose."}) + "\n"
                            for i in range(5)))
     out = tmp_path / "out.jsonl"
-    script = Path(__file__).resolve().parent.parent / "scripts" / "spin.py"
-    subprocess.run([sys.executable, str(script), "--input", str(src), "--out", str(out), "--skip-docs", "2",
-                    "--max-docs", "2", "--preset", "heavy"], check=True, capture_output=True)
+    p = run_script("data/spin.py", "--input", src, "--out", out, "--skip-docs", "2", "--max-docs", "2",
+                   "--preset", "heavy")
+    assert p.returncode == 0, p.stderr
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["d2", "d3"]
 
 
 def test_snippet_is_a_short_excerpt_of_whole_sentences_or_their_first_words():
-    """scripts/spin.py --snippets (and calibration's short dev documents): 1-3 consecutive sentences
+    """scripts/data/spin.py --snippets (and calibration's short dev documents): 1-3 consecutive sentences
     of the text, or the first words of them; always a piece of the text, empty only for a text
     without sentences."""
     import random
-    import sys
-    from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-    from spin import snippet
+    from restore_dev.gold_sets import snippet
 
     text = ("The company said on Monday that prices rose. Shares fell 3 percent in early trading.\n\n"
             "Analysts had expected a rise. The bank declined to comment. Markets were closed on Friday.")

@@ -1,26 +1,21 @@
 """Document-level splits: deterministic, disjoint, ~90/5/5; and the spin script's record format."""
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+import restore_dev.splits
+from restore_dev import gold_sets as sp
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def load_script(name: str):
-    spec = importlib.util.spec_from_file_location(f"_script_{name}", ROOT / "scripts" / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 @pytest.fixture(scope="module")
 def ms():
-    return load_script("make_splits")
+    return restore_dev.splits
 
 
 def fake_docs(n: int):
@@ -59,23 +54,22 @@ def test_duplicate_ids_rejected(ms):
 
 
 def test_truncate_paragraphs():
-    sp = load_script("spin")
     text = "one two three\n\nfour five\n\nsix seven eight nine"
     assert sp.truncate_paragraphs(text, None) == text
     assert sp.truncate_paragraphs(text, 5) == "one two three\n\nfour five"
     assert sp.truncate_paragraphs(text, 1) == "one two three"
 
 
-def test_spin_script_records(tmp_path):
-    sp = load_script("spin")
+def test_spin_script_records(tmp_path, run_script):
     inp = tmp_path / "in.jsonl"
     with open(inp, "w") as fh:
         for i in range(20):
             fh.write(json.dumps({"id": f"d{i}", "text": "The company said its annual profit rose.\n\n"
                                  "Officials may announce a trade deal next week."}) + "\n")
     out = tmp_path / "out.jsonl"
-    assert sp.main(["--input", str(inp), "--out", str(out), "--preset", "heavy", "--seed", "3",
-                    "--clean-share", "0.3", "--spins-per-doc", "2", "--max-docs", "10"]) == 0
+    p = run_script("data/spin.py", "--input", inp, "--out", out, "--preset", "heavy", "--seed", "3",
+                   "--clean-share", "0.3", "--spins-per-doc", "2", "--max-docs", "10")
+    assert p.returncode == 0, p.stderr
     rows = [json.loads(x) for x in open(out)]
     assert len(rows) == 20 and len({r["id"] for r in rows}) == 20
     clean = [r for r in rows if r["spun"] == r["original"]]
@@ -90,15 +84,15 @@ def test_spin_script_records(tmp_path):
         assert "".join(rebuilt) == r["spun"]
     # same seed, same output
     out2 = tmp_path / "out2.jsonl"
-    sp.main(["--input", str(inp), "--out", str(out2), "--preset", "heavy", "--seed", "3",
-             "--clean-share", "0.3", "--spins-per-doc", "2", "--max-docs", "10"])
+    run_script("data/spin.py", "--input", inp, "--out", out2, "--preset", "heavy", "--seed", "3",
+               "--clean-share", "0.3", "--spins-per-doc", "2", "--max-docs", "10")
     assert out.read_text() == out2.read_text()
 
 
 def test_real_splits_disjoint(shared):
     splits = ROOT / "data" / "splits"
     if not (splits / "train.jsonl").exists():
-        pytest.skip("data/splits not generated (scripts/make_splits.py)")
+        pytest.skip("data/splits not generated (scripts/data/make_splits.py)")
     ids = {}
     for name in ("train", "dev", "test"):
         with open(splits / f"{name}.jsonl") as fh:

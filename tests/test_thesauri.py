@@ -1,10 +1,6 @@
-"""The shared thesaurus readers of scripts/ (file formats only; cleaning is each builder's)."""
-import os
-import sys
-
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "scripts"))
-
-import thesauri  # noqa: E402
+"""The shared thesaurus readers of the table builders, restore_dev/thesauri.py (file formats only;
+cleaning is each builder's)."""
+from restore_dev import thesauri
 
 
 def test_mythes_rows_reads_all_senses_in_order(tmp_path):

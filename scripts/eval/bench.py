@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Throughput of restore on corpus documents: words per second of restoration and of detection.
 
-    python3 scripts/bench.py --corpus ../shared/data/corpus [--docs 200] [--no-model] [--spin medium]
+    python3 scripts/eval/bench.py --corpus ../shared/data/corpus [--docs 200] [--no-model] [--spin medium]
 
 ``--corpus`` takes JSONL(.gz) files or directories of them ({text: ...} per line); documents are
 taken evenly from each file (the first ones). Prints the machine (nproc, CPU model, load) and, per
@@ -24,12 +24,10 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from restore import Config, detect, detect_batch, restore_and_explain, restore_batch  # noqa: E402
-from restore.io.read import Document, iter_inputs  # noqa: E402
-from restore.batch import map_windows  # noqa: E402
-from restore.text.tokenize import count_words  # noqa: E402
+from restore import Config, detect, detect_batch, restore_and_explain, restore_batch
+from restore.batch import map_windows
+from restore.io.read import Document, iter_inputs
+from restore.text.tokenize import count_words
 
 
 def machine_info() -> dict:
