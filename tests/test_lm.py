@@ -380,13 +380,8 @@ def test_the_lm_stage_keeps_the_fast_stage_shape_rules():
 
 
 def test_option_scores_is_the_rule_the_tuner_replays():
-    import sys as _sys
-    from pathlib import Path as _Path
-
     from restore.fix.rerank import option_scores
-
-    _sys.path.insert(0, str(_Path(__file__).resolve().parent.parent / "scripts"))
-    import eval_quality
+    from restore_dev import quality_tuning
 
     # option 0 = the spun wording; 1 = a channel candidate (weight 0.5); 2 = the fast proposal
     lp, n, weight, fast = [-20.0, -14.0, -15.0], [2, 2, 2], [None, 0.5, None], [False, False, True]
@@ -397,7 +392,7 @@ def test_option_scores_is_the_rule_the_tuner_replays():
     assert option_scores([-1.0, -9.0], [1, 1], [None, None], [False, False], None, 2.0, 1.0)[0] == 0
     u = {"lp": lp, "n": n, "weight": weight, "fast": fast, "fast_conf": 0.8, "fast_applied": True, "options": ["a", "b", "c"]}
     cfg = {"norm": "tok", "prior": 2.0, "fast": 1.0, "margin": 2.0, "k": 10, "sep": 0.0, "promote": 0}
-    i, m = eval_quality._choose(u, cfg)
-    assert m == score and eval_quality._choose_text(u, cfg, i) == "c"  # (the replay lists the fast option first)
-    assert eval_quality._choose(u, {**cfg, "sep": 2.0})[0] == 0  # the runner-up is within 2.0
-    assert eval_quality._choose({**u, "fast_applied": False}, cfg)[0] == 0  # held back stays held back
+    i, m = quality_tuning.choose(u, cfg)
+    assert m == score and quality_tuning.choose_text(u, cfg, i) == "c"  # (the replay lists the fast option first)
+    assert quality_tuning.choose(u, {**cfg, "sep": 2.0})[0] == 0  # the runner-up is within 2.0
+    assert quality_tuning.choose({**u, "fast_applied": False}, cfg)[0] == 0  # held back stays held back

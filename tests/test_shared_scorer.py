@@ -1,15 +1,14 @@
-"""scripts/shared_scorer.py: the one way the evaluation scripts call ../shared/eval/score.py."""
+"""restore_dev/shared_scorer.py: the one way the evaluation scripts call ../shared/eval/score.py."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
+from restore_dev import shared_scorer
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import shared_scorer  # noqa: E402
 
 
 def test_missing_scorer_is_a_clear_message(tmp_path):
@@ -45,17 +44,16 @@ def test_a_failing_scorer_names_itself(shared, tmp_path):
         shared_scorer.score("restore", bad, bad, shared / "eval" / "score.py")
 
 
-def test_eval_restore_takes_a_slice_of_the_gold_file(shared, tmp_path, capsys):
-    import eval_restore
-
+def test_eval_restore_takes_a_slice_of_the_gold_file(shared, tmp_path, run_script):
     gold = tmp_path / "gold.jsonl"
     rows = [{"id": "a", "spun": "The White Dwelling said so.", "original": "The White House said so."},
             {"id": "b", "spun": "NBC Information reported it.", "original": "NBC News reported it."},
             {"id": "c", "spun": "Nothing here.", "original": "Nothing here."}]
     gold.write_text("".join(json.dumps(r) + "\n" for r in rows))
     out = tmp_path / "run" / "restore.jsonl"
-    assert eval_restore.main(["--gold", str(gold), "--out", str(out), "--no-model", "--no-detector",
-                              "--offset", "1", "--limit", "1"]) == 0
+    p = run_script("eval/eval_restore.py", "--gold", gold, "--out", out, "--no-model", "--no-detector",
+                   "--offset", "1", "--limit", "1")
+    assert p.returncode == 0, p.stderr
     assert [json.loads(x) for x in out.read_text().splitlines()] == [{"id": "b", "restored": "NBC News reported it."}]
     figures = json.loads((tmp_path / "run" / "restore.score.json").read_text())
     assert figures["docs"] == 1 and figures["error_reduction"] == 1.0

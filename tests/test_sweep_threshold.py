@@ -1,14 +1,9 @@
-"""scripts/sweep_threshold.py: raising the model threshold only un-applies model edits."""
+"""scripts/eval/sweep_threshold.py (restore_dev/threshold_sweep.py): raising the model threshold only
+un-applies model edits."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from restore import Edit
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import sweep_threshold  # noqa: E402
+from restore_dev import threshold_sweep
 
 TEXT = "The enterprise stated human legal rights matter to the spokesperson."
 
@@ -22,6 +17,6 @@ def test_only_model_edits_under_the_threshold_are_unapplied():
     edits = [_edit("enterprise", "company", "model", 0.85), _edit("stated", "said", "model", 0.95),
              _edit("human legal rights", "human rights", "dictionary", 0.7),
              _edit("spokesperson", "spokesman", "model", 0.99, applied=False)]  # reported by a rule
-    assert sweep_threshold.at_threshold(TEXT, edits, 0.8) == "The company said human rights matter to the spokesperson."
-    assert sweep_threshold.at_threshold(TEXT, edits, 0.9) == "The enterprise said human rights matter to the spokesperson."
-    assert sweep_threshold.at_threshold(TEXT, edits, 0.99) == "The enterprise stated human rights matter to the spokesperson."
+    assert threshold_sweep.at_threshold(TEXT, edits, 0.8) == "The company said human rights matter to the spokesperson."
+    assert threshold_sweep.at_threshold(TEXT, edits, 0.9) == "The enterprise said human rights matter to the spokesperson."
+    assert threshold_sweep.at_threshold(TEXT, edits, 0.99) == "The enterprise stated human rights matter to the spokesperson."

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Restore a gold file with the pipeline, write the system file, and score it with the shared scorer.
 
-    python scripts/eval_restore.py --gold data/eval/dev_medium.jsonl --out runs/NAME/restore.jsonl
+    python3 scripts/eval/eval_restore.py --gold data/eval/dev_medium.jsonl --out runs/NAME/restore.jsonl
         [--no-model] [--no-detector] [--lexicon FILE ...] [--builtin-extra news_mined]
         [--exclude-tortured-phrases] [--threshold 0.6] [--offset N] [--limit N] [--explain FILE]
 
@@ -23,32 +23,10 @@ import os
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+from restore.metrics import read_jsonl  # names the file and line of a bad record
+from restore_dev import shared_scorer
+from restore_dev.dictionary_variants import exclude_tortured_phrases, insert_builtins
 
-import shared_scorer  # noqa: E402  (scripts/shared_scorer.py)
-from restore.metrics import read_jsonl  # noqa: E402  (names the file and line of a bad record)
-
-
-def exclude_tortured_phrases(gold: list[dict]) -> None:
-    """Drop the gold records' tortured phrases from the built-in ``tortured`` dictionary (for this
-    process), so that a restorer must generalise to them; callers clear the lexicon cache."""
-    from restore.fix import dictionary as lexmod
-    from restore.text.tokenize import split_phrase
-
-    drop = {split_phrase(g["phrase"]) for g in gold if g.get("phrase")}
-    orig_text = lexmod.builtin_text
-
-    def builtin_text(name: str, _orig=orig_text) -> str:
-        text = _orig(name)
-        if name != "tortured":
-            return text
-        keep = [ln for ln in text.splitlines()
-                if ln.startswith("#") or not ln.strip() or split_phrase(ln.split("\t")[0]) not in drop]
-        return "\n".join(keep) + "\n"
-
-    lexmod.builtin_text = builtin_text
-    lexmod.load_lexicon.cache_clear()
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -69,7 +47,7 @@ def main(argv=None) -> int:
     ap.add_argument("--offset", type=int, default=0, help="skip the first N gold documents (then --limit)")
     ap.add_argument("--explain", default=None,
                     help="also write each document's edits (applied and reported) and detector spans "
-                         "here, for scripts/error_analysis.py")
+                         "here, for scripts/eval/error_analysis.py")
     shared_scorer.add_argument(ap)
     args = ap.parse_args(argv)
 
@@ -81,14 +59,9 @@ def main(argv=None) -> int:
     gold, gold_path = shared_scorer.select(args.gold, list(read_jsonl(args.gold)), args.offset, args.limit,
                                            os.path.splitext(args.out)[0] + ".gold.jsonl")
 
-    extra = ["news_mined"] if args.builtin_extra is None else [x for x in args.builtin_extra if x != "none"]
-    if extra:
-        base = [b for b in lexmod.BUILTIN if b not in extra]
-        at = base.index("news") + 1 if "news" in base else 0
-        lexmod.BUILTIN = tuple(base[:at] + extra + base[at:])
+    insert_builtins(["news_mined"] if args.builtin_extra is None else [x for x in args.builtin_extra if x != "none"])
     if args.exclude_tortured_phrases:
         exclude_tortured_phrases(gold)
-    lexmod.load_lexicon.cache_clear()
 
     cfg = Config(threshold=args.threshold, lexicons=tuple(args.lexicon), use_model=not args.no_model,
                  use_detector=not args.no_detector, detect_threshold=args.detect_threshold,

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Precision on short clean texts: run the default pipeline over random paragraphs of clean English.
 
-    python3 scripts/clean_paragraphs.py --corpus ../shared/data/corpus --n 400 --seed 7 [--json FILE]
+    python3 scripts/eval/clean_paragraphs.py --corpus ../shared/data/corpus --n 400 --seed 7 [--json FILE]
 
 The evaluation sets hold whole documents (up to 400 words); a user may send paragraphs, where the
 document score has less to go on. This samples ``--n`` paragraphs of at least 12 words from every
-7th document of each ``*.jsonl.gz`` under ``--corpus`` (the same sampler as
-tests/test_clean_corpus.py), restores them in windows of 16 (as the CLI does) and prints, by
+7th document of each ``*.jsonl.gz`` under ``--corpus`` (restore_dev.corpus.sample_paragraphs, the
+sampler of tests/test_clean_corpus.py), restores them in windows of 16 (as the CLI does) and prints, by
 paragraph length, how many were called spun (spun_score at or over the document threshold), got
 detector spans and were changed, and the applied edits per 1,000 words. Every change and every
 "spun" here is a false alarm: the text was clean.
@@ -14,30 +14,15 @@ detector spans and were changed, and the applied edits per 1,000 words. Every ch
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
-import random
-import sys
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from restore_dev.corpus import sample_paragraphs
 
 BUCKETS = ((12, 29), (30, 59), (60, 10**9))
-
-
-def sample_paragraphs(corpus: Path, n: int, seed: int, min_words: int = 12) -> list[str]:
-    """``n`` paragraphs (``min_words`` words or more) drawn from every 7th document of each file."""
-    paras: list[str] = []
-    for f in sorted(Path(corpus).glob("*.jsonl.gz")):
-        with gzip.open(f, "rt", encoding="utf-8") as fh:
-            for i, line in enumerate(fh):
-                if i % 7 == 0:  # a spread over each file, cheaply
-                    paras += [p for p in json.loads(line)["text"].split("\n\n") if len(p.split()) >= min_words]
-    if len(paras) < n:
-        raise SystemExit(f"clean_paragraphs: {corpus} has {len(paras)} paragraphs, fewer than --n {n}")
-    return random.Random(seed).sample(paras, n)
 
 
 def main(argv=None) -> int:

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Run the detector over a gold file and score it with the shared scorer.
 
-    python3 scripts/eval_detect.py --gold data/eval/test_mixture.jsonl --out runs/detect/test_mixture.jsonl
-    python3 scripts/eval_detect.py --text ../shared/samples/spun_news_tiandy.txt
+    python3 scripts/eval/eval_detect.py --gold data/eval/test_mixture.jsonl --out runs/detect/test_mixture.jsonl
+    python3 scripts/eval/eval_detect.py --text ../shared/samples/spun_news_tiandy.txt
 
 Writes one {id, spans: [{start, end}], spun_score} line per document (offsets into the gold
 "spun" text), then runs `python3 ../shared/eval/score.py detect GOLD SYSTEM --json` and prints
@@ -24,11 +24,9 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-import shared_scorer  # noqa: E402  (scripts/shared_scorer.py)
-from restore.metrics import read_jsonl, span_reliability  # noqa: E402  (read_jsonl names the file and line of a bad record)
+from restore.metrics import read_jsonl, span_reliability  # read_jsonl names the file and line of a bad record
+from restore_dev import shared_scorer
 
 
 def make_detect(args):
@@ -37,7 +35,7 @@ def make_detect(args):
 
     det = load_detector(args.models_dir)
     if det is None and not args.allow_no_model:
-        sys.exit(f"no detector under {args.models_dir or 'models/'} (use --allow-no-model to score the dictionary alone)")
+        sys.exit(f"no detector under {args.models_dir or 'restore/models/'} (use --allow-no-model to score the dictionary alone)")
     thr = args.threshold if args.threshold is not None else (det.threshold if det else 0.5)
     if det is not None and args.gate is not None:
         det.gate = args.gate

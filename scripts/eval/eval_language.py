@@ -2,7 +2,7 @@
 """The language check (restore.text.language): how often it calls English text not English, how often
 it catches other languages, and what the models did to those texts before it existed.
 
-    python3 scripts/eval_language.py --english ../shared/data/corpus/*.jsonl.gz data/eval/*.jsonl \\
+    python3 scripts/eval/eval_language.py --english ../shared/data/corpus/*.jsonl.gz data/eval/*.jsonl \\
         --labelled tests/fixtures/not_english.jsonl tests/fixtures/languages_heldout.jsonl \\
         [--models] [--json FILE]
 
@@ -26,9 +26,8 @@ import sys
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from restore.text.language import check_language, foreign_paragraphs  # noqa: E402
+from restore.text.language import check_language, foreign_paragraphs
 
 
 def records(path: str):

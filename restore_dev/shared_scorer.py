@@ -1,8 +1,8 @@
 """The shared scorer (``../shared/eval/score.py`` beside the checkout) run as a subprocess.
 
-Every evaluation script reports its figures through this one call, so that they compare across
-changes. ``--scorer PATH`` (``add_argument``) points at another copy; a user's clone without
-``../shared`` gets a clear message instead of a traceback.
+Every evaluation script (scripts/eval/) reports its figures through this one call, so that they
+compare across changes. ``--scorer PATH`` (``add_argument``) points at another copy; a user's
+clone without ``../shared`` gets a clear message instead of a traceback.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the checkout (restore_dev/ lies in it)
 DEFAULT = ROOT.parent / "shared" / "eval" / "score.py"
 
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Evaluate the seq2seq restorer alone, on GOLD spans (the model is told where the spun spans are).
 
-    python3 scripts/eval_model.py --gold data/eval/dev_mixture.jsonl
-    python3 scripts/eval_model.py --gold ../shared/data/tortured/tortured_in_context_dev.jsonl.gz
-    python3 scripts/eval_model.py --gold data/eval/dev_mixture.jsonl --neg 2   # + untouched spans
+    python3 scripts/eval/eval_model.py --gold data/eval/dev_mixture.jsonl
+    python3 scripts/eval/eval_model.py --gold ../shared/data/tortured/tortured_in_context_dev.jsonl.gz
+    python3 scripts/eval/eval_model.py --gold data/eval/dev_mixture.jsonl --neg 2   # + untouched spans
 
 Gold: the scorer's format {id, spun, original, edits: [[spun_start, spun_end, orig_start, orig_end], ...]}
 or the tortured-phrase format {id, spun, original, phrase, expected} (the span is the phrase).
@@ -23,12 +23,9 @@ import re
 import sys
 import time
 import unicodedata
-from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def norm(s: str) -> str:
@@ -98,7 +95,7 @@ def main(argv=None) -> int:
     need = max(cfg.threshold, cfg.model_threshold) if args.threshold is None else args.threshold
     res = load_restorer(args.models_dir)
     if res is None:
-        print("no restorer under models/restorer", file=sys.stderr)
+        print(f"no restorer under {args.models_dir or 'restore/models/'}", file=sys.stderr)
         return 2
     docs = load(args.gold)
     if args.limit:

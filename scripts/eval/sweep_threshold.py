@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """The model threshold swept from one run's explain file, scored with the shared scorer.
 
-    python scripts/eval_restore.py --gold GOLD --out runs/NAME/SET.jsonl --explain runs/NAME/SET.explain.jsonl
-    python scripts/sweep_threshold.py --gold GOLD --explain runs/NAME/SET.explain.jsonl --out runs/NAME/sweep \\
+    python3 scripts/eval/eval_restore.py --gold GOLD --out runs/NAME/SET.jsonl --explain runs/NAME/SET.explain.jsonl
+    python3 scripts/eval/sweep_threshold.py --gold GOLD --explain runs/NAME/SET.explain.jsonl --out runs/NAME/sweep \\
         [--thresholds 0.8 0.85 0.9 0.95]
 
 A model edit is chosen the same way at any model threshold (one per detector span, dictionary
 edits first); the threshold only decides whether it is applied. So un-applying the model edits
 under a threshold T (the explain file keeps reported edits too) gives exactly the output of a run
-at T, for T at or above the run's own threshold. Prints error reduction, edit P/R/F0.5 and damage
+at T, for T at or above the run's own threshold (restore_dev.threshold_sweep). Prints error reduction, edit P/R/F0.5 and damage
 for each T. GOLD is the gold file the run was scored against (``eval_restore.py`` writes
 ``SET.gold.jsonl`` beside its output when it used ``--offset``/``--limit``).
 """
@@ -18,20 +18,11 @@ import argparse
 import json
 import os
 import sys
-from dataclasses import replace
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
-
-import shared_scorer  # noqa: E402  (scripts/shared_scorer.py)
-from restore import Edit, apply_edits  # noqa: E402
-from restore.metrics import read_jsonl  # noqa: E402
-
-
-def at_threshold(spun: str, edits: list[Edit], t: float) -> str:
-    """The restored text with the model edits under ``t`` reported instead of applied."""
-    return apply_edits(spun, [replace(e, applied=e.applied and (e.source != "model" or e.confidence >= t))
-                              for e in edits])
+from restore import Edit
+from restore.metrics import read_jsonl
+from restore_dev import shared_scorer
+from restore_dev.threshold_sweep import at_threshold
 
 
 def main(argv=None) -> int:

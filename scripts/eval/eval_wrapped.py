@@ -1,37 +1,24 @@
 #!/usr/bin/env python3
 """Does hard-wrapped text restore as well as the same text unwrapped?
 
-    python scripts/eval_wrapped.py --gold data/eval/dev_mixture.jsonl --limit 60 --width 72 --out runs/NAME
+    python3 scripts/eval/eval_wrapped.py --gold data/eval/dev_mixture.jsonl --limit 60 --width 72 --out runs/NAME
 
 Each gold record's spun paragraphs (blocks between blank lines) are wrapped at ``--width``
 columns and restored; the output is unwrapped (a single line break becomes a space) and scored
 with the shared scorer against the same documents restored unwrapped. Prints error reduction,
-edit P/R and damage for both, and how many edits were applied.
+edit P/R and damage for both, and how many edits were applied (wrapping: restore_dev.wrapping).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import re
 import sys
-import textwrap
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
-
-import shared_scorer  # noqa: E402  (scripts/shared_scorer.py)
-from restore import restore_batch  # noqa: E402
-from restore.metrics import read_jsonl  # noqa: E402
-
-
-def wrap(text: str, width: int) -> str:
-    return "\n\n".join("\n".join(textwrap.wrap(p, width, break_long_words=False, break_on_hyphens=False))
-                       for p in text.split("\n\n"))
-
-
-def unwrap(text: str) -> str:
-    return re.sub(r"(?<!\n)\n(?!\n)", " ", text)
+from restore import restore_batch
+from restore.metrics import read_jsonl
+from restore_dev import shared_scorer
+from restore_dev.wrapping import unwrap, wrap
 
 
 def main(argv=None) -> int:
