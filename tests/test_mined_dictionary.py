@@ -1,4 +1,4 @@
-"""The mined news dictionary restore/data/news_mined.tsv (scripts/mine_dictionary.py)."""
+"""The mined news dictionary restore/data/news_mined.tsv (scripts/data/mine_dictionary.py)."""
 from __future__ import annotations
 
 import json

@@ -195,7 +195,7 @@ def test_shipped_evidence_was_fitted_for_the_shipped_models():
     assert res.evidence is not None, "restore/models/restorer/evidence.json is missing"
     assert res.evidence_for(det.signature) is res.evidence, (
         f"evidence.json was fitted for {res.evidence.detector} + {res.evidence.restorer}, not "
-        f"{det.signature} + {res.signature}: refit it with scripts/fit_evidence.py")
+        f"{det.signature} + {res.signature}: refit it with scripts/train/fit_evidence.py")
 
 
 @shipped
