@@ -1,4 +1,5 @@
-"""Regular English inflection (-s, -ed, -ing) shared by the table builders (scripts/data/build_spin_table.py, build_channel.py)."""
+"""Regular English inflection (-s, -ed, -ing) shared by the table builders
+(scripts/data/build_spin_table.py, build_channel.py)."""
 from __future__ import annotations
 
 VOWELS = set("aeiou")

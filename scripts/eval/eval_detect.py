@@ -35,7 +35,8 @@ def make_detect(args):
 
     det = load_detector(args.models_dir)
     if det is None and not args.allow_no_model:
-        sys.exit(f"no detector under {args.models_dir or 'restore/models/'} (use --allow-no-model to score the dictionary alone)")
+        sys.exit(f"no detector under {args.models_dir or 'restore/models/'} "
+                 "(use --allow-no-model to score the dictionary alone)")
     thr = args.threshold if args.threshold is not None else (det.threshold if det else 0.5)
     if det is not None and args.gate is not None:
         det.gate = args.gate

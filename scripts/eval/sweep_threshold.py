@@ -8,8 +8,8 @@
 A model edit is chosen the same way at any model threshold (one per detector span, dictionary
 edits first); the threshold only decides whether it is applied. So un-applying the model edits
 under a threshold T (the explain file keeps reported edits too) gives exactly the output of a run
-at T, for T at or above the run's own threshold (restore_dev.threshold_sweep). Prints error reduction, edit P/R/F0.5 and damage
-for each T. GOLD is the gold file the run was scored against (``eval_restore.py`` writes
+at T, for T at or above the run's own threshold (restore_dev.threshold_sweep). Prints error
+reduction, edit P/R/F0.5 and damage for each T. GOLD is the gold file the run was scored against (``eval_restore.py`` writes
 ``SET.gold.jsonl`` beside its output when it used ``--offset``/``--limit``).
 """
 from __future__ import annotations

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Average the weights of two model directories of the same architecture (a "model soup").
 
-    python3 scripts/train/average_weights.py restore/models/restorer runs/restorer8/ship --out runs/soup/restorer [--weight 0.5]
+    python3 scripts/train/average_weights.py restore/models/restorer runs/restorer8/ship \\
+        --out runs/soup/restorer [--weight 0.5]
 
 Writes ``--out/model.safetensors`` = (1 - w) * A + w * B, element by element, in A's dtype, and
 copies A's other files (config, tokenizer, calibration) beside it; ``training.json`` records both
