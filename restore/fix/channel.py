@@ -4,7 +4,7 @@
     >>> candidates("dwelling", k=3)          # doctest: +SKIP
     [('house', 0.17...), ('home', 0.09...), ('living', 0.08...)]
 
-The table (``restore/data/channel.tsv.gz``, built by ``scripts/build_channel.py`` from inverted
+The table (``restore/data/channel.tsv.gz``, built by ``scripts/data/build_channel.py`` from inverted
 Moby, MyThes, WordNet, the spinner's hand-written idioms and substitutions mined from real spinner
 output) is read lazily, once, on first use. Weights are a normalised score (they sum to at most
 1 over a key's candidates), best first. Pure Python; nothing here needs the build dependencies.

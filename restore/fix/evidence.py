@@ -4,7 +4,7 @@ The seq2seq model's own calibration (``restore/models/restorer/calibration.json`
 In the pipeline the spans come from the detector instead (boundaries differ, some are not spun at
 all), so that confidence overstates precision there, and it ignores evidence the model does not
 see. This module combines, in one logistic regression fitted on held-out pipeline output
-(``scripts/fit_evidence.py``):
+(``scripts/train/fit_evidence.py``):
 
 - the model's scores: log-prob of its best wording, its margin over "keep", the span's words;
 - the detector's calibrated probability that the span is spun;

@@ -245,7 +245,7 @@ def option_scores(lp: Sequence[float], n: Sequence[int], weight: Sequence[float 
     """The decision rule's score of each option against option 0 (the spun wording): the LM's
     log-prob gain per token, plus ``prior_w * log(channel weight)``, plus ``fast_w * confidence`` for
     the fast stage's own proposal. Returns (best option, its score, all scores); best is 0 when no
-    option scores above 0. ``scripts/eval_quality.py --tune`` replays traces through this too."""
+    option scores above 0. ``scripts/eval/eval_quality.py --tune`` replays traces through this too."""
     best_i, best_score, scores = 0, 0.0, [0.0]
     for i in range(1, len(lp)):
         sc = (lp[i] - lp[0]) / max(1, n[i], n[0])

@@ -81,7 +81,7 @@ def shape_problem(span_text: str, replacement: str, left: str = "", right: str =
 def proposal_features(span: Span, r: dict) -> list[float]:
     """The evidence features (``restore.fix.evidence.features``) of the best wording of an infill
     result ``r`` for the detector span ``span``: the one place the pipeline and
-    ``scripts/fit_evidence.py`` compute them. The span's words and neighbours come from the
+    ``scripts/train/fit_evidence.py`` compute them. The span's words and neighbours come from the
     context the model read (``r["left"]``, ``r["span"]``, ``r["right"]``)."""
     return evidence_features(r["lps"][r["best"]], r["keep_lp"], r["span"], r["best_text"],
                              span.confidence, *neighbours(r["left"], r["right"]))

@@ -15,7 +15,6 @@ each output line is kept as its SHA-256, keyed by the command and the record's i
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import json
 import os
@@ -32,38 +31,19 @@ REAL_FIELDS = {"pairs.jsonl": "spun", "spun_pages.jsonl": "text", "clean_news.js
 SETS = ("samples", "real", "test")
 
 
-def _split_of(doc_id: str, seed: int = 13) -> str:
-    u = int.from_bytes(hashlib.sha1(f"{seed}:{doc_id}".encode()).digest()[:8], "big") / 2**64
-    return "train" if u < 0.90 else "dev" if u < 0.95 else "test"
-
-
-def _truncate(text: str, max_words: int) -> str:
-    kept, n = [], 0
-    for p in text.split("\n\n"):
-        w = len(p.split())
-        if kept and n + w > max_words:
-            break
-        kept.append(p)
-        n += w
-    return "\n\n".join(kept)
-
-
 def test_docs(n: int) -> list[dict]:
     """``n`` spun documents of the test split (deterministic)."""
+    from restore_dev.gold_sets import doc_seed, truncate_paragraphs
     from restore_dev.spin import Spinner
+    from restore_dev.splits import make_splits, read_corpus
 
-    docs = []
-    for path in sorted((SHARED / "data" / "corpus").glob("*.jsonl.gz")):
-        with gzip.open(path, "rt", encoding="utf-8") as f:
-            docs += [r for r in map(json.loads, filter(str.strip, f)) if _split_of(str(r["id"])) == "test"]
-    docs.sort(key=lambda r: hashlib.sha1(f"order:13:{r['id']}".encode()).digest())
     spinner, out = Spinner(None), []
-    for r in docs:
-        text = _truncate(str(r["text"]), 400)
+    for r in make_splits(read_corpus(str(SHARED / "data" / "corpus")))["test"]:
+        text = truncate_paragraphs(r["text"], 400)
         if not text.strip():
             continue
-        seed = int.from_bytes(hashlib.sha1(f"5:{r['id']}:0".encode()).digest()[:8], "big")
-        out.append({"id": f"test/{r['id']}", "text": spinner.spin(text, "mixture", random.Random(seed)).spun})
+        spun = spinner.spin(text, "mixture", random.Random(doc_seed(5, r["id"], 0))).spun
+        out.append({"id": f"test/{r['id']}", "text": spun})
         if len(out) >= n:
             break
     return out
