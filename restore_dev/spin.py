@@ -265,7 +265,7 @@ class Spinner:
 
         def emit(s: int, e: int, sub: str) -> None:
             nonlocal pos, delta
-            sub = _match_case(text[s:e], sub)
+            sub = spinner_case(text[s:e], sub)
             out.append(text[pos:s])
             out.append(sub)
             edits.append(SpinEdit(s + delta, s + delta + len(sub), s, e))
@@ -315,8 +315,12 @@ class Spinner:
         return SpinResult(text, "".join(out), preset, tuple(edits))
 
 
-def _match_case(orig: str, sub: str) -> str:
-    """Carry the case pattern of `orig` over to `sub` (UPPER, Title, lower)."""
+def spinner_case(orig: str, sub: str) -> str:
+    """Carry the case pattern of `orig` over to `sub` (UPPER, Title, lower) as a spinner does: a
+    one-word Title source capitalises only the first word of its substitute ("Baker" -> "Bread
+    maker"). Not ``restore.text.casing.transfer_case`` on purpose: that one restores a name's case
+    ("Bread Maker"); they differ on 2% of substitutions (428 of 20,783 on 400 dev documents), and
+    using it here would change every synthetic training and evaluation set."""
     if len(orig) > 1 and orig.isupper():
         return sub.upper()
     if orig[:1].isupper():
