@@ -34,6 +34,29 @@ class InputError(RestoreError):
         return f"{where}{self.message}{hint}"
 
 
+class OutputError(RestoreError):
+    """An output that cannot be written (``-o`` under a regular file, a read-only directory, a full
+    disk): names the path and the operating system's reason, e.g. ``out/a.txt: cannot write: Not a
+    directory``. A usage error (exit 2), not a bug."""
+
+    exit_code = 2
+
+    def __init__(self, path: str, reason: str, hint: str | None = None):
+        self.path = path
+        self.reason = reason
+        self.hint = hint
+        super().__init__(self.__str__())
+
+    @classmethod
+    def of(cls, path: object, exc: OSError, hint: str | None = None) -> "OutputError":
+        """The error for ``path`` from the OSError that stopped its writing."""
+        return cls(str(path), exc.strerror or str(exc), hint)
+
+    def __str__(self) -> str:
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{self.path}: cannot write: {self.reason}{hint}"
+
+
 class LexiconError(InputError):
     """A dictionary file is malformed."""
 

@@ -97,12 +97,11 @@ def test_fix_several_files_to_stdout_get_headers(run):
     assert r.stdout.startswith(f"==> {FIX / 'spun.txt'} <==\n{RESTORED}\n==> {FIX / 'clean.txt'} <==\n")
 
 
-def test_fix_empty_input_warns_and_exits_0(run, tmp_path):
+def test_fix_empty_input_comes_back_as_it_is(run, tmp_path):
+    # issue 30: no "empty input" warning any more; tests/test_nothing_lost.py has the other cases
     (tmp_path / "e.txt").write_text("")
     r = run("fix", tmp_path / "e.txt")
-    assert r.exit_code == 0 and r.stdout == ""
-    assert r.stderr.startswith("restore: warning: ") and "empty input" in r.stderr
-    assert run("fix", "-q", tmp_path / "e.txt").stderr == ""
+    assert r.exit_code == 0 and r.stdout == "" and r.stderr == ""
 
 
 def test_no_input_on_a_terminal_is_a_usage_error(run, monkeypatch):
@@ -198,9 +197,10 @@ def test_batch_with_a_bad_line_processes_the_rest_and_exits_2(run, tmp_path):
     r = run("fix", FIX / "bad_line3.jsonl", "-o", out)
     assert r.exit_code == 2
     assert f"restore: error: {FIX / 'bad_line3.jsonl'}:3: malformed JSON" in r.stderr
-    recs = [json.loads(x) for x in out.read_text().splitlines()]
-    assert [x["id"] for x in recs] == ["r1", "r2", "r3"]
-    assert recs[2]["restored"] == "Human rights advocates met at the White House."
+    recs = [json.loads(x) for x in out.read_text().splitlines()]  # an error record in the bad line's place
+    assert [x.get("id") for x in recs] == ["r1", "r2", None, "r3"]
+    assert recs[2]["error"]["line"] == 3 and recs[2]["error"]["message"].startswith("malformed JSON")
+    assert recs[3]["restored"] == "Human rights advocates met at the White House."
 
 
 def test_bad_inputs_in_a_batch(run, tmp_path):
@@ -510,7 +510,7 @@ def test_detect_json_and_errors(run, tmp_path):
     rec = json.loads(r.stdout)
     assert rec["spans"] and rec["spun_score"] > 0.5 and rec["path"] == str(FIX / "spun.txt")
     r = run("detect", FIX / "bad_line3.jsonl")
-    assert r.exit_code == 2 and ":3: malformed JSON" in r.stderr and len(r.stdout.splitlines()) == 3
+    assert r.exit_code == 2 and ":3: malformed JSON" in r.stderr and len(r.stdout.splitlines()) == 4
 
 
 def test_detect_html_page(run):
@@ -598,7 +598,7 @@ def test_python_dash_m_restore_fix_subprocess():
     p = subprocess.run([sys.executable, "-m", "restore", "fix", "--no-detector", "--no-model",
                         str(FIX / "bad_line3.jsonl")], cwd=ROOT, env=env,
                        capture_output=True, text=True, timeout=60)
-    assert p.returncode == 2 and f"{FIX / 'bad_line3.jsonl'}:3:" in p.stderr and len(p.stdout.splitlines()) == 3
+    assert p.returncode == 2 and f"{FIX / 'bad_line3.jsonl'}:3:" in p.stderr and len(p.stdout.splitlines()) == 4
 
 
 def test_usage_errors_exit_2(run):
@@ -620,6 +620,7 @@ def test_jsonl_is_restored_in_windows_in_order(run, tmp_path, monkeypatch):
     f.write_text("\n".join(lines) + "\n")
     r = run("fix", str(f), "-f", "jsonl")
     out = [json.loads(l) for l in r.stdout.splitlines()]
-    assert [o["id"] for o in out] == ["d1", "d2", "d4", "d5"]
-    assert all(o["restored"] == "NBC News said so" for o in out)
+    assert [o.get("id") for o in out] == ["d1", "d2", None, "d4", "d5"]
+    assert out[2]["error"]["line"] == 3
+    assert all(o["restored"] == "NBC News said so" for o in out if "error" not in o)
     assert "in.jsonl:3" in r.stderr and r.exit_code != 0

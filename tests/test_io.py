@@ -11,7 +11,7 @@ import pytest
 
 from restore.errors import InputError
 from restore.io.write import AtomicWriter, atomic_write, output_path_for, same_file
-from restore.io.read import Document, InputWarning, expand_paths, iter_inputs, read_text_source, severity
+from restore.io.read import Document, expand_paths, iter_inputs, read_text_source, severity
 
 FIX = Path(__file__).parent / "fixtures"
 
@@ -77,12 +77,12 @@ def test_utf16_gets_its_own_hint(tmp_path):
 
 
 @pytest.mark.parametrize("content", [b"", b"  \n\t\n"])
-def test_empty_input_is_a_warning(tmp_path, content):
+def test_empty_input_is_a_document(tmp_path, content):
+    # issue 30: an empty or all-blank text comes back as it is, like any other
     p = tmp_path / "empty.txt"
     p.write_bytes(content)
-    err = _one_error([p])
-    assert isinstance(err, InputWarning) and severity(err) == "warning"
-    assert err.message == "empty input"
+    (doc,) = list(iter_inputs([str(p)]))
+    assert isinstance(doc, Document) and doc.text == content.decode()
 
 
 def test_real_errors_have_error_severity():
@@ -94,7 +94,7 @@ def test_size_limit(tmp_path):
     p = tmp_path / "big.txt"
     p.write_text("word " * 300)
     err = _one_error([p], max_bytes=1000)
-    assert "over the 1 kB limit" in err.message and "--max-bytes" in err.hint and "split" in err.hint
+    assert err.message == "file is 1,500 bytes, over --max-bytes 1,000" and "split" in err.hint
     (doc,) = list(iter_inputs([str(p)], max_bytes=2000))
     assert doc.text.startswith("word")
 
@@ -113,7 +113,7 @@ def test_stdin_is_the_default():
 
 def test_stdin_over_the_limit():
     (err,) = list(iter_inputs(["-"], stdin=stdio.BytesIO(b"x" * 50), max_bytes=10))
-    assert "over the 10 bytes limit" in err.message
+    assert err.message == "input is more than 10 bytes, over --max-bytes 10"
 
 
 def test_stdin_as_jsonl():
@@ -227,7 +227,7 @@ def test_jsonl_undecodable_line_and_long_line(tmp_path):
     docs, errs = _split(list(iter_inputs([str(p)], max_bytes=100)))
     assert [d.text for d in docs] == ["ok", "end"]
     assert [e.line for e in errs] == [2, 3]
-    assert "not UTF-8" in errs[0].message and "limit" in errs[1].message
+    assert "not UTF-8" in errs[0].message and errs[1].message == "line is 513 bytes, over --max-bytes 100"
 
 
 def test_jsonl_binary_and_empty(tmp_path):
@@ -236,7 +236,7 @@ def test_jsonl_binary_and_empty(tmp_path):
     assert "binary" in _one_error([b]).message
     e = tmp_path / "e.jsonl"
     e.write_text("\n\n")
-    assert isinstance(_one_error([e]), InputWarning)
+    assert list(iter_inputs([str(e)])) == []  # blank lines are not records
 
 
 # ------------------------------------------------------------------ writing
@@ -308,12 +308,11 @@ def test_same_file(tmp_path):
     assert not same_file(a, tmp_path / "b.txt")
 
 
-def test_read_text_source_allow_empty(tmp_path):
+def test_read_text_source_reads_empty_text(tmp_path):
     p = tmp_path / "e.txt"
     p.write_text("")
     assert read_text_source(str(p), allow_empty=True).text == ""
-    with pytest.raises(InputWarning):
-        read_text_source(str(p))
+    assert read_text_source(str(p)).text == ""
 
 
 def test_fixture_records_are_valid_json():

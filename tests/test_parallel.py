@@ -67,7 +67,7 @@ def test_cli_jobs_gives_the_same_output_and_reports_bad_records(command, monkeyp
     one = runner.invoke(app, argv + ["--jobs", "1"])
     two = runner.invoke(app, argv + ["--jobs", "2"])
     assert one.exit_code == two.exit_code == 2
-    assert two.stdout == one.stdout and two.stdout.count("\n") == 3
+    assert two.stdout == one.stdout and two.stdout.count("\n") == 4  # the bad line gives an error record
     assert f"{FIX / 'bad_line3.jsonl'}:3: malformed JSON" in two.stderr
 
 

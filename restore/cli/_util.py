@@ -89,9 +89,23 @@ class Reporter:
             self.bad_paths.add(err.path)
         stderr(f"restore: error: {err}")
 
+    def output_problem(self, err: RestoreError) -> None:
+        """An output that could not be written while the run went on (one file of -o DIR/)."""
+        self.errors += 1
+        stderr(f"restore: error: {err}")
+
     def info(self, msg: str) -> None:
         if not self.quiet:
             stderr(msg)
+
+
+def reporting(rep: Reporter, also: Callable[[InputError], None]) -> Callable[[InputError], None]:
+    """A report callback: the problem on stderr (``rep``), then ``also`` (a bad input's error record
+    in its place in the output)."""
+    def report(err: InputError) -> None:
+        rep.input_problem(err)
+        also(err)
+    return report
 
 
 def guarded(fn: Callable) -> Callable:
@@ -190,8 +204,11 @@ o_glob = typer.Option("*.txt", "--glob", help="Which files to take from a direct
 o_norec = typer.Option(False, "--no-recursive", help="Do not descend into subdirectories.")
 o_infmt = typer.Option("auto", "--input-format",
                        help="auto: .jsonl/.jsonl.gz files are JSONL, everything else (and stdin) text.")
-o_maxb = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1,
-                      help="Largest text file (or JSONL line) read, in bytes.")
+o_maxb = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1, metavar="N",
+                      help="The largest text file, or JSONL line, read: N bytes. See also --max-chars.")
+o_maxc = typer.Option(Config.max_chars, "--max-chars", min=1, metavar="N",
+                      help="The longest text restored or checked, a whole file or a JSONL record's field: "
+                           "N characters. See also --max-bytes.")
 o_lex = typer.Option(None, "--lexicon", "-l", help="A TSV dictionary (repeatable; earlier ones win).")
 o_nobuiltin = typer.Option(False, "--no-builtin", help="Do not use the built-in dictionaries.")
 o_nomodel = typer.Option(False, "--no-model",

@@ -1,6 +1,7 @@
 """``restore detect``: lint-style lines of the spans that look spun, a spun_score per document."""
 from __future__ import annotations
 
+import functools
 import sys
 from typing import Any, List, Optional
 
@@ -8,8 +9,8 @@ import typer
 
 from restore.cli._util import (EXIT_FINDINGS, EXIT_USAGE, InputFormat, Reporter, app, choices, guarded, isatty,
                                make_config, o_anylang, o_field, o_glob, o_id_field, o_infmt, o_jobs, o_lex,
-                               o_maxb, o_models, o_nobuiltin, o_nodet, o_noprog, o_norec, o_quiet, paths_arg,
-                               progress_total, quoted, several, show_progress, sources_of, stderr, value)
+                               o_maxb, o_maxc, o_models, o_nobuiltin, o_nodet, o_noprog, o_norec, o_quiet, paths_arg,
+                               progress_total, quoted, reporting, several, show_progress, sources_of, stderr, value)
 
 DetectFormat = choices("DetectFormat", ["auto", "text", "json", "jsonl", "html"])
 
@@ -38,8 +39,9 @@ def detect(
     doc_threshold: Optional[float] = o_doc_threshold, span_threshold: Optional[float] = o_span_threshold,
     suggest: bool = o_suggest, lexicon: Optional[List[str]] = o_lex, no_builtin: bool = o_nobuiltin,
     no_detector: bool = o_nodet, models_dir: Optional[str] = o_models, quiet: bool = o_quiet,
-    no_progress: bool = o_noprog, max_bytes: int = o_maxb, glob: str = o_glob, no_recursive: bool = o_norec,
-    input_format: InputFormat = o_infmt, any_language: bool = o_anylang, jobs: int = o_jobs,
+    no_progress: bool = o_noprog, max_bytes: int = o_maxb, max_chars: int = o_maxc, glob: str = o_glob,
+    no_recursive: bool = o_norec, input_format: InputFormat = o_infmt, any_language: bool = o_anylang,
+    jobs: int = o_jobs,
 ) -> None:
     """Find spun phrases: lint-style lines, a spun_score per document; exit 1 if any is spun."""
     from restore.batch import processed, resolve_jobs
@@ -53,16 +55,18 @@ def detect(
     rep = Reporter(quiet)
     cfg = make_config(lexicons=tuple(lexicon or ()), builtin=not no_builtin, use_detector=not no_detector,
                       use_model=suggest, detect_suggest=suggest, detect_threshold=span_threshold,
-                      doc_threshold=doc_threshold, models_dir=models_dir, check_language=not any_language)
+                      doc_threshold=doc_threshold, models_dir=models_dir, check_language=not any_language,
+                      max_chars=max_chars)
     doc_thr = doc_threshold_of(cfg)
     sources = sources_of(paths, glob, not no_recursive, value(input_format))
     if fmt == "auto":
         fmt = "jsonl" if any(s.kind == "jsonl" for s in sources) else "text"
-    kept: list[tuple] = []  # json and html: (document, detection, spun)
+    kept: list = []  # json and html: (document, detection, spun), or an InputError in its place
     scores: list[float] = []
+    problem = reporting(rep, functools.partial(_error_record, fmt, kept))
     with progress_bar(progress_total(sources), show_progress(sources, quiet, no_progress)) as prog:
         items = iter_inputs(field=field, id_field=id_field, max_bytes=max_bytes, sources=sources)
-        for doc, det in processed(items, cfg, detect_batch, rep.input_problem, resolve_jobs(jobs)):
+        for doc, det in processed(items, cfg, detect_batch, problem, resolve_jobs(jobs)):
             prog.advance(doc.id)
             scores.append(det.spun_score)
             if det.spun_score < min_score:
@@ -83,12 +87,24 @@ def detect(
         raise typer.Exit(EXIT_FINDINGS)
 
 
+def _error_record(fmt: str, kept: list, err) -> None:
+    """A bad input's error record in its place: jsonl at once, json in the list (text and html: stderr only)."""
+    from restore.io.read import severity
+    from restore.io.records import error_record, record_json
+    from restore.io.write import write_stdout
+
+    if severity(err) == "error" and fmt == "jsonl":
+        write_stdout(record_json(error_record(err)) + "\n")
+    elif severity(err) == "error" and fmt == "json":
+        kept.append(err)
+
+
 def _whole(fmt: str, kept: list[tuple], several_docs: bool, doc_thr: float, min_score: float) -> str:
     """The json document or the html page of the documents kept ("" for the streamed formats)."""
-    from restore.io.records import detect_record, record_json
+    from restore.io.records import detect_record, error_record, record_json
 
     if fmt == "json":
-        records = [detect_record(doc, det) for doc, det, _ in kept]
+        records = [error_record(k) if isinstance(k, Exception) else detect_record(k[0], k[1]) for k in kept]
         obj: Any = records if several_docs else (records[0] if records else None)
         return record_json(obj, indent=2) + "\n" if obj is not None else ""
     if fmt == "html" and kept:

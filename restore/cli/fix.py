@@ -8,8 +8,8 @@ import typer
 
 from restore.cli._util import (EXIT_FINDINGS, EXIT_USAGE, InputFormat, Quality, Reporter, UsageFailure, app,
                                choices, guarded, isatty, make_config, o_anylang, o_field, o_glob, o_id_field,
-                               o_infmt, o_jobs, o_lex, o_maxb, o_models, o_nobuiltin, o_nodet, o_nomodel,
-                               o_noprog, o_norec, o_quality, o_quiet, paths_arg, plural, progress_total,
+                               o_infmt, o_jobs, o_lex, o_maxb, o_maxc, o_models, o_nobuiltin, o_nodet, o_nomodel,
+                               o_noprog, o_norec, o_quality, o_quiet, paths_arg, plural, progress_total, reporting,
                                several, show_progress, sources_of, stderr, use_color, value)
 from restore.config import Config
 
@@ -57,7 +57,7 @@ def fix(
     quality: Quality = o_quality, lm_spans: int = o_lm_spans, lm_candidates: int = o_lm_candidates,
     lm_margin: float = o_lm_margin, lm_separation: float = o_lm_separation, models_dir: Optional[str] = o_models,
     check: bool = o_check, explain: bool = o_explain, quiet: bool = o_quiet, no_progress: bool = o_noprog,
-    max_bytes: int = o_maxb, glob: str = o_glob, no_recursive: bool = o_norec,
+    max_bytes: int = o_maxb, max_chars: int = o_maxc, glob: str = o_glob, no_recursive: bool = o_norec,
     input_format: InputFormat = o_infmt, any_language: bool = o_anylang, jobs: int = o_jobs,
 ) -> None:
     """Restore spun text: print (or write) it with the spinner's substitutions undone."""
@@ -74,17 +74,18 @@ def fix(
                       builtin=not no_builtin, use_model=not no_model, use_detector=not no_detector,
                       refine_threshold=refine_threshold, quality=value(quality), models_dir=models_dir,
                       lm_max_spans=lm_spans, lm_max_candidates=lm_candidates, lm_margin=lm_margin,
-                      lm_separation=lm_separation, check_language=not any_language)
+                      lm_separation=lm_separation, check_language=not any_language, max_chars=max_chars)
     sources = sources_of(paths, glob, not no_recursive, value(input_format))
     out = FixOutput(sources, fmt=fmt, show=show, output=output, in_place=in_place, backup=backup, check=check,
                     output_field=output_field, stdout_tty=isatty(sys.stdout), color=lambda: use_color(sys.stdout),
-                    bad_paths=rep.bad_paths, info=rep.info)
+                    bad_paths=rep.bad_paths, info=rep.info, report=rep.output_problem)
+    problem = reporting(rep, out.error)  # on stderr, and an error record in its place in json and jsonl
     n_docs = n_changed = n_edits = 0
     busy = show_progress(sources, quiet, no_progress, stdout_free=check or in_place or output is not None)
     try:
         with progress_bar(progress_total(sources), busy) as prog:
             items = iter_inputs(field=field, id_field=id_field, max_bytes=max_bytes, sources=sources)
-            for doc, result in processed(items, cfg, restore_batch, rep.input_problem, resolve_jobs(jobs)):
+            for doc, result in processed(items, cfg, restore_batch, problem, resolve_jobs(jobs)):
                 n_docs, n_edits, n_changed = n_docs + 1, n_edits + len(result.applied), n_changed + result.changed
                 if check and result.changed:
                     rep.info(f"would change: {doc.id} ({plural(len(result.applied), 'edit')})")

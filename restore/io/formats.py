@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from restore.io.read import UTF8_BOM, Document
-from restore.io.records import fix_record, record_json
+from restore.io.records import error_record, fix_record, record_json
 
 
 class Formatter:
@@ -60,6 +60,14 @@ class Formatter:
                 body += "\n"
             return ("\n" if self._n > 1 else "") + f"==> {doc.id} <==\n" + body
         return body
+
+    def error(self, err) -> str:
+        """The error record of an input that could not be restored, in its place (json and jsonl only)."""
+        if self.fmt == "jsonl":
+            return record_json(error_record(err)) + "\n"
+        if self.fmt == "json":
+            self._json.append(error_record(err))
+        return ""
 
     def finish(self) -> str:
         if self.fmt != "json":

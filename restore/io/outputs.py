@@ -2,8 +2,11 @@
 (``-o DIR/``) or the inputs themselves (``--in-place``), in which format, and with which sinks.
 
 ``FixOutput`` settles all of that from the options before any text is read (a bad combination is a
-``ConfigError``, exit 2), then takes each restored document (``write``) and, at the end, commits
-every file atomically (``finish``) or leaves every target as it was (``abort``).
+``ConfigError``, a target that cannot be written an ``OutputError``: exit 2 either way), then takes
+each restored document (``write``) and each bad input (``error``: an error record in its place in
+JSON and JSONL outputs) and, at the end, commits every file atomically (``finish``) or leaves every
+target as it was (``abort``). With one output per input file (``-o DIR/``, ``--in-place``) a file that
+cannot be written is reported (``report``) and the others go on.
 """
 from __future__ import annotations
 
@@ -12,10 +15,10 @@ import shutil
 from pathlib import Path
 from typing import Callable
 
-from restore.errors import ConfigError
+from restore.errors import ConfigError, InputError, OutputError, RestoreError
 from restore.io.formats import Formatter
-from restore.io.read import STDIN_NAME, Document, Source
-from restore.io.write import Sink, output_path_for, same_file
+from restore.io.read import STDIN_NAME, Document, Source, severity
+from restore.io.write import Sink, check_writable, output_path_for, same_file
 
 SUFFIX_FORMATS = (((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz"), "jsonl"), ((".json",), "json"),
                   ((".html", ".htm"), "html"), ((".diff", ".patch"), "diff"))
@@ -44,15 +47,19 @@ class FixOutput:
     ``show``: diff or text for the text format (None: diff on a terminal); ``output``: the -o
     argument as given (a trailing slash asks for a directory); ``stdout_tty`` and ``color`` (asked
     only when a coloured diff would go to the terminal) describe stdout; ``bad_paths``: the inputs
-    with bad records, which --in-place does not rewrite; ``info``: where notes go."""
+    with bad records, which --in-place does not rewrite; ``info``: where notes go; ``report``: where
+    an output that cannot be written goes when the run goes on past it (-o DIR/, --in-place)."""
 
     def __init__(self, sources: list[Source], *, fmt: str = "auto", show: str | None = None,
                  output: str | None = None, in_place: bool = False, backup: str | None = None,
                  check: bool = False, output_field: str = "restored", stdout_tty: bool = False,
                  color: Callable[[], bool] = lambda: False, bad_paths: set[str] | None = None,
-                 info: Callable[[str], None] = lambda msg: None):
+                 info: Callable[[str], None] = lambda msg: None,
+                 report: Callable[[RestoreError], None] | None = None):
         self.sources, self.in_place, self.backup, self.check = sources, in_place, backup, check
-        self.output_field, self.info = output_field, info
+        self.output_field, self.info, self.report = output_field, info, report
+        self._src = {s.path: s for s in sources}
+        self._seen: set[str] = set()  # input paths that have an output (-o DIR/, --in-place)
         self.bad_paths = bad_paths if bad_paths is not None else set()
         out = Path(output) if output else None
         has_jsonl = any(s.kind == "jsonl" for s in sources)
@@ -76,6 +83,8 @@ class FixOutput:
         self.keep_kind = in_place or (fmt_auto and self.out_dir is not None)
         if out is not None and not check:
             self._refuse_own_input()
+        if not check:
+            self._check_writable()
         self.color = False
         if fmt == "text":
             to_terminal = out is None and not in_place and not check and stdout_tty
@@ -126,26 +135,67 @@ class FixOutput:
                 raise ConfigError(f"{target}: refusing to write the output onto its own input "
                                   "(use --in-place --backup SUFFIX to rewrite inputs)")
 
-    def _sink_for(self, doc: Document) -> tuple[Sink, Formatter]:
+    def _check_writable(self) -> None:
+        """Refuse, before any work, a target whose directory cannot take a file (OutputError, exit 2)."""
+        if self.out_file is not None:
+            check_writable(self.out_file.parent, self.out_file)
+        elif self.out_dir is not None:
+            check_writable(self.out_dir, self.out_dir)
+        elif self.in_place:
+            dirs: dict[str, str] = {}  # the backup's directory, and the directory of the file a link points to
+            for s in self.sources:
+                if s.error is None:
+                    for d in (os.path.dirname(s.path), os.path.dirname(os.path.realpath(s.path))):
+                        dirs.setdefault(d or ".", s.path)
+            for d, first in dirs.items():
+                check_writable(d, first)
+
+    def _sink_for(self, path: str, kind: str) -> tuple[Sink, Formatter]:
         if self.shared is not None:
             return self.shared
-        if doc.path not in self.per_file:
+        if path not in self.per_file:
             self._close_files()
-            doc_fmt = self.format_of(doc.kind)
-            target = Path(doc.path) if self.in_place else output_path_for(doc.path, doc.root, self.out_dir,
-                                                                          suffix_for(doc_fmt, doc.kind))
-            f = Formatter(doc_fmt, self.show, self.color, doc.kind == "jsonl", self.output_field,
-                          headers=doc_fmt == "text" and doc.kind == "jsonl")
-            self.per_file[doc.path] = (Sink(target, dry=self.check), f)
-        return self.per_file[doc.path]
+            self._seen.add(path)
+            src = self._src.get(path)
+            doc_fmt = self.format_of(kind)
+            target = Path(path) if self.in_place else output_path_for(path, src.root if src else None, self.out_dir,
+                                                                      suffix_for(doc_fmt, kind))
+            f = Formatter(doc_fmt, self.show, self.color, kind == "jsonl", self.output_field,
+                          headers=doc_fmt == "text" and kind == "jsonl")
+            self.per_file[path] = (Sink(target, dry=self.check, on_error=self._failed(path, target)), f)
+        return self.per_file[path]
+
+    def _failed(self, path: str, target: Path) -> Callable[[OutputError], None]:
+        """What a per-file sink does with its failure: report it (naming the input) and let the run go on."""
+        def on_error(err: OutputError) -> None:
+            if self.report is None:
+                raise err
+            self.report(OutputError(err.path, err.reason, None if self.in_place else f"the output of {path}"))
+        return on_error
 
     def write(self, doc: Document, result) -> None:
-        """One restored document (nothing is written with ``check``)."""
+        """One restored document (nothing is written with ``check``). An empty text is written too."""
         if result.changed:
             self.changed_in[doc.path] = self.changed_in.get(doc.path, 0) + 1
         if not self.check:
-            sink, formatter = self._sink_for(doc)
+            sink, formatter = self._sink_for(doc.path, doc.kind)
+            sink.touch()
             sink.write(formatter.chunk(doc, result))
+
+    def error(self, err: InputError) -> None:
+        """An input that could not be restored: in JSON and JSONL output an error record takes its
+        place (stdout and -o FILE: every error; one file per input: a bad line of a JSONL file)."""
+        if self.check or severity(err) != "error":
+            return
+        if self.shared is not None:
+            if self.fmt in ("json", "jsonl"):
+                self.shared[0].write(self.shared[1].error(err))
+            return
+        src = self._src.get(err.path or "")
+        if src is None or src.kind != "jsonl" or err.line is None or self.format_of("jsonl") not in ("json", "jsonl"):
+            return
+        sink, formatter = self._sink_for(src.path, src.kind)
+        sink.write(formatter.error(err))
 
     def _close_files(self) -> None:
         for pth in list(self.per_file):
@@ -156,18 +206,45 @@ class FixOutput:
                 if pth in self.bad_paths and self.changed_in.get(pth):
                     self.info(f"restore: {pth}: not rewritten because some of its records are bad")
                 continue
-            if self.in_place and s.chunks:
-                shutil.copy2(pth, pth + self.backup)  # type: ignore[operator]
+            if self.in_place and s.chunks and s.error is None and not self._backed_up(pth, s):
+                continue
             if s.commit():
                 self.written.append(str(s.path))
+
+    def _backed_up(self, pth: str, sink: Sink) -> bool:
+        """--in-place: copy the original to PATH+SUFFIX; False (reported, the input left as it is) when that fails."""
+        try:
+            shutil.copy2(pth, pth + self.backup)  # type: ignore[operator]
+            return True
+        except OSError as exc:
+            sink.abort()
+            backup = pth + self.backup  # type: ignore[operator]
+            err = OutputError.of(backup, exc, f"the backup of {pth}, which is left as it was")
+            if self.report is None:
+                raise err from None
+            self.report(err)
+            return False
+
+    def _empty_outputs(self) -> None:
+        """-o DIR/: an input file that gave no record (an empty JSONL file) still gets its output."""
+        if self.out_dir is None or self.in_place:
+            return
+        for s in self.sources:
+            if s.error is None and s.path != STDIN_NAME and s.path not in self._seen and s.path not in self.bad_paths:
+                self._sink_for(s.path, s.kind)[0].touch()
+        self._close_files()
 
     def finish(self) -> list[str]:
         """Commit every output; the paths of the files written."""
         self._close_files()
+        self._empty_outputs()
         if self.shared is not None:
-            self.shared[0].write(self.shared[1].finish())
-            if self.shared[0].commit():
-                self.written.append(str(self.shared[0].path))
+            sink, formatter = self.shared
+            sink.write(formatter.finish())
+            if any(s.error is None and s.path not in self.bad_paths for s in self.sources):
+                sink.touch()  # every input had something to say, even if it said nothing
+            if sink.commit():
+                self.written.append(str(sink.path))
         return self.written
 
     def abort(self) -> None:

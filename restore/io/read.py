@@ -10,9 +10,11 @@ No torch, no rich.
 """
 from __future__ import annotations
 
+import errno
 import gzip
 import json
 import os
+import stat
 import sys
 import zlib
 from dataclasses import dataclass
@@ -32,14 +34,15 @@ _GZIP_MAGIC = b"\x1f\x8b"
 
 
 class InputWarning(InputError):
-    """Input that is not wrong but has nothing to do (an empty file): reported, not an error."""
+    """Input that is not wrong but worth a word (a path a directory walk skips, a duplicate id, a
+    text not checked): reported, not an error."""
 
     exit_code = 0
     severity = "warning"
 
 
 def severity(err: InputError) -> str:
-    """"error" or "warning" (only ``InputWarning``: empty input)."""
+    """"error", or "warning" for an ``InputWarning``."""
     return getattr(err, "severity", "error")
 
 
@@ -90,12 +93,55 @@ def _hidden(rel: Path) -> bool:
     return any(part.startswith(".") for part in rel.parts)
 
 
+_FILE_TYPES = ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device"),
+               (stat.S_ISBLK, "block device"))
+
+
+def _not_readable(f: Path) -> str | None:
+    """Why a path cannot be read as a file: a broken symbolic link, a loop, a FIFO, a device; None for a
+    regular file or a directory."""
+    try:
+        mode = os.stat(f).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if os.path.islink(f):
+            return "broken symbolic link"
+        return f"cannot read: {exc.strerror or exc}"
+    for test, name in _FILE_TYPES:
+        if test(mode):
+            return f"not a regular file ({name})"
+    return None
+
+
+def _walk(path: Path, p: str, glob: str, recursive: bool, input_format: str) -> list[Source]:
+    """The files under directory ``path`` that match ``glob``, sorted, each path it skips (a broken
+    link, a loop, a FIFO) as a Source carrying a warning that names it; hidden ones skipped silently."""
+    out: list[Source] = []
+    for f in sorted((path.rglob(glob) if recursive else path.glob(glob))):
+        if _hidden(f.relative_to(path)):
+            continue
+        why = _not_readable(f)
+        if why is not None:
+            out.append(Source(str(f), p, "text", InputWarning(f"skipped: {why}", str(f))))
+        elif f.is_file():
+            out.append(Source(str(f), p, _kind(str(f), input_format)))
+    if not any(s.error is None for s in out):
+        where = "under" if recursive else "in"
+        out.append(Source(p, p, "text", InputError(
+            f"no files matching {glob!r} {where} this directory", p,
+            hint="choose the files with --glob PATTERN, e.g. --glob '*.jsonl'")))
+    return out
+
+
 def expand_paths(paths: Sequence[str] | None, glob: str = "*.txt", recursive: bool = True,
                  input_format: str = "auto") -> list[Source]:
     """The files behind ``paths``: ``-`` (or nothing) is stdin; a directory gives its files that
-    match ``glob`` (recursively unless ``recursive=False``; hidden files and directories skipped),
-    sorted. A path that does not exist, or a directory with no matching file, gives a ``Source``
-    carrying the error."""
+    match ``glob`` (recursively unless ``recursive=False``), sorted. Hidden files and directories
+    are skipped silently; a broken symbolic link, a link loop, a FIFO or a device file found in a
+    directory gives a ``Source`` carrying a warning that names it. A path that does not exist (or is
+    a broken link or a loop), or a directory with no matching file, gives a ``Source`` carrying the
+    error."""
     if input_format not in ("auto", "text", "jsonl"):
         raise ValueError(f"input_format must be auto, text or jsonl, not {input_format!r}")
     out: list[Source] = []
@@ -106,17 +152,12 @@ def expand_paths(paths: Sequence[str] | None, glob: str = "*.txt", recursive: bo
             continue
         path = Path(p)
         if path.is_dir():
-            pattern = path.rglob(glob) if recursive else path.glob(glob)
-            found = sorted(f for f in pattern if f.is_file() and not _hidden(f.relative_to(path)))
-            if not found:
-                where = "under" if recursive else "in"
-                out.append(Source(p, p, "text", InputError(
-                    f"no files matching {glob!r} {where} this directory", p,
-                    hint="choose the files with --glob PATTERN, e.g. --glob '*.jsonl'")))
-            for f in found:
-                out.append(Source(str(f), p, _kind(str(f), input_format)))
+            out.extend(_walk(path, p, glob, recursive, input_format))
         elif path.exists():
             out.append(Source(p, None, _kind(p, input_format)))
+        elif path.is_symlink():
+            out.append(Source(p, None, _kind(p, input_format),
+                              InputError(_not_readable(path) or "broken symbolic link", p, hint="check the link")))
         else:
             out.append(Source(p, None, _kind(p, input_format),
                               InputError("no such file or directory", p, hint="check the path")))
@@ -125,19 +166,12 @@ def expand_paths(paths: Sequence[str] | None, glob: str = "*.txt", recursive: bo
 
 # ------------------------------------------------------------------ decoding
 def _too_big(size: int, max_bytes: int, what: str = "file") -> str:
-    return f"{what} is {_human(size)}, over the {_human(max_bytes)} limit"
+    """The limit in the unit it is set in, exact: ``file is 52,428,900 bytes, over --max-bytes 50,000,000``."""
+    return f"{what} is {size:,} bytes, over --max-bytes {max_bytes:,}"
 
 
 def _big_hint() -> str:
-    return "split it into smaller files, or raise the limit with --max-bytes"
-
-
-def _human(n: int) -> str:
-    if n >= 1_000_000:
-        return f"{n / 1_000_000:.1f} MB".replace(".0 MB", " MB")
-    if n >= 1000:
-        return f"{n / 1000:.1f} kB".replace(".0 kB", " kB")
-    return f"{n} bytes"
+    return "split it into smaller files, or raise the limit"
 
 
 def decode_text(raw: bytes, path: str, line: int | None = None, line_offset: int = 0) -> str:
@@ -175,9 +209,10 @@ def _read_bounded(f: IO[bytes], max_bytes: int) -> bytes:
 
 
 def read_text_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES, stdin: IO[bytes] | None = None,
-                     root: str | None = None, allow_empty: bool = False) -> Document:
-    """A whole text file (or stdin) as one Document; raises ``InputError``, or ``InputWarning`` for
-    an empty (or all-blank) input unless ``allow_empty``."""
+                     root: str | None = None, allow_empty: bool = True) -> Document:
+    """A whole text file (or stdin) as one Document; raises ``InputError``. An empty (or all-blank)
+    text is a Document like any other: it comes back as it is (``allow_empty`` is kept for old
+    callers and has no effect)."""
     try:
         if path == STDIN_NAME or path == STDIN:
             path = STDIN_NAME
@@ -198,13 +233,12 @@ def read_text_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES, stdin: IO[by
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path) from None
     if len(raw) > max_bytes:  # stdin, a pipe, or a file that grew while we read it
-        raise InputError(f"input is over the {_human(max_bytes)} limit", path, hint=_big_hint())
+        raise InputError(f"input is more than {max_bytes:,} bytes, over --max-bytes {max_bytes:,}", path,
+                         hint=_big_hint())
     err = _binary_error(raw, path)
     if err:
         raise err
     text = decode_text(raw, path)
-    if not text.strip() and not allow_empty:
-        raise InputWarning("empty input", path, hint="nothing to do")
     return Document(id=path, text=text, path=path, line=None, record=None, root=root, kind="text",
                     bom=raw.startswith(UTF8_BOM.encode()))
 
@@ -257,7 +291,9 @@ def _type_name(v: Any) -> str:
 def iter_jsonl(path: str, field: str = "text", id_field: str | None = None,
                max_bytes: int = DEFAULT_MAX_BYTES, stdin: IO[bytes] | None = None,
                root: str | None = None) -> Iterator[Document | InputError]:
-    """One Document per JSON object line (blank lines skipped), an InputError per bad line.
+    """One Document per JSON object line, an InputError per bad line, in order; blank lines are not
+    records and are skipped. With ``id_field``, a record whose id an earlier line of the file has
+    is preceded by an ``InputWarning`` naming both lines (the first MAX_IDS ids of a file are kept).
 
     ``max_bytes`` caps each line (a JSONL file is streamed, so its total size is not limited)."""
     try:
@@ -268,7 +304,7 @@ def iter_jsonl(path: str, field: str = "text", id_field: str | None = None,
     except OSError as exc:
         yield InputError(f"cannot read: {exc.strerror or exc}", path)
         return
-    n_records = n_errors = 0
+    ids: dict[str, int] = {}
     lineno = 0
     try:
         for raw, too_long in _lines(f, max_bytes):
@@ -281,10 +317,10 @@ def iter_jsonl(path: str, field: str = "text", id_field: str | None = None,
             item = _parse_line(raw, too_long, path, lineno, field, id_field, max_bytes, root)
             if item is None:
                 continue
-            if isinstance(item, InputError):
-                n_errors += 1
-            else:
-                n_records += 1
+            if id_field is not None and isinstance(item, Document):
+                dup = _duplicate(ids, item, id_field)
+                if dup is not None:
+                    yield dup
             yield item
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         yield InputError(f"not a valid gzip file ({exc})", path, lineno + 1 if lineno else None,
@@ -296,8 +332,20 @@ def iter_jsonl(path: str, field: str = "text", id_field: str | None = None,
     finally:
         if path != STDIN_NAME:
             _close(f)
-    if n_records == 0 and n_errors == 0:
-        yield InputWarning("empty input", path, hint="nothing to do")
+
+
+MAX_IDS = 1_000_000  # ids of one JSONL file kept to find duplicates (~100 MB at most)
+
+
+def _duplicate(ids: dict[str, int], doc: Document, id_field: str) -> InputWarning | None:
+    """A warning when ``doc``'s id (compared as JSON: 1 and "1" differ) was on an earlier line."""
+    key = json.dumps(doc.record[id_field], ensure_ascii=False, sort_keys=True)  # type: ignore[index]
+    first = ids.get(key)
+    if first is not None:
+        return InputWarning(f"duplicate id {key} (first on line {first})", doc.path, doc.line)
+    if len(ids) < MAX_IDS:
+        ids[key] = doc.line  # type: ignore[assignment]
+    return None
 
 
 def _parse_line(raw: bytes, too_long: bool, path: str, lineno: int, field: str, id_field: str | None,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from restore.edits.apply import output_offsets
 
 if TYPE_CHECKING:
+    from restore.errors import InputError
     from restore.edits.diff import Segment
     from restore.io.read import Document
     from restore.types import Detection, Edit, Result, Span
@@ -96,6 +97,13 @@ def detect_record(doc: "Document", detection: "Detection") -> dict:
     """The JSON record of one detected document: the input record (or ``id``, ``path``) with
     ``spans``, ``spun_score`` and ``signature``."""
     return document_record(doc, detection_record(detection))
+
+
+def error_record(err: "InputError") -> dict:
+    """What takes the place of a record that could not be made (a malformed JSONL line, a file that
+    cannot be read): ``{"error": {"path", "line", "message", "hint"}}``; ``line`` is null for a
+    whole file, ``hint`` when there is none."""
+    return {"error": {"path": err.path, "line": err.line, "message": err.message, "hint": err.hint}}
 
 
 def record_json(obj: Any, indent: int | None = None) -> str:
