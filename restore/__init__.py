@@ -11,14 +11,15 @@ __version__ = "0.1.0"
 from restore.edits.diff import Segment, diff, segments_from_edits  # noqa: E402
 from restore.config import Config  # noqa: E402
 from restore.edits.apply import apply_edits  # noqa: E402
-from restore.errors import ConfigError, InputError, LexiconError, ModelError, RestoreError  # noqa: E402
+from restore.errors import (ConfigError, InputError, LexiconError, ModelError, OutputError,  # noqa: E402
+                            RestoreError)
 from restore.pipeline import (detect, detect_batch, restore_and_explain, restore_batch, restore_text,  # noqa: E402
                        signature_of)
 from restore.types import Detection, Edit, Result, Span  # noqa: E402
 
 __all__ = [
     "__version__", "Config", "Detection", "Edit", "Result", "Segment", "Span",
-    "RestoreError", "InputError", "ConfigError", "LexiconError", "ModelError",
+    "RestoreError", "InputError", "OutputError", "ConfigError", "LexiconError", "ModelError",
     "apply_edits", "detect", "detect_batch", "diff", "restore_and_explain", "restore_batch", "restore_text", "segments_from_edits",
     "signature_of",
 ]

@@ -28,6 +28,10 @@ class Config:
     ``check_language``: a text that is clearly not English (``restore.text.language``) is not checked:
     it comes back unchanged, with spun_score 0 and the reason in ``skipped``; False checks every
     text as English.
+    ``passes``: a text whose restoration changed something is restored again, up to this many passes
+    in all, until a pass changes nothing; the passes' edits are composed into edits of the input,
+    so that each wording is decided in the context it ends up in and restoring the output again
+    changes nothing. 1 is a single pass (faster on spun text, not idempotent).
     ``lexicons`` are user TSV files, earlier ones take precedence over later ones and over the
     built-ins; ``builtin=False`` turns the built-in dictionaries off.
     """
@@ -43,6 +47,7 @@ class Config:
     detect_suggest: bool = False  # detect: the model suggests wordings and narrows detector spans
     doc_threshold: float | None = None  # None: the detector's calibrated gate (0.5 without a detector)
     check_language: bool = True
+    passes: int = 3  # passes over a text's own output until one changes nothing (1: a single pass)
     quality: str = "fast"
     lm_max_spans: int = 40  # quality="best": spans per document the LM reconsiders
     lm_max_candidates: int = 10  # ... and channel candidates per span (plus the spun wording)
@@ -70,6 +75,8 @@ class Config:
                 continue
             if not isinstance(v, (int, float)) or not 0.0 <= v <= 1.0:
                 raise ConfigError(f"{name} must be a number in [0, 1], got {v!r}")
+        if not isinstance(self.passes, int) or self.passes < 1:
+            raise ConfigError(f"passes must be a whole number of at least 1, got {self.passes!r}")
         if self.lm_max_spans < 1 or self.lm_max_candidates < 1:
             raise ConfigError("lm_max_spans and lm_max_candidates must be at least 1")
         if self.quality not in QUALITIES:

@@ -11,7 +11,7 @@ from typing import Sequence
 
 from restore.config import Config
 from restore.detect.detector import dictionary_spans, load_detector  # no torch: it is imported only to load a model
-from restore.edits.apply import apply_edits, with_layout
+from restore.edits.apply import apply_edits, compose, with_layout
 from restore.errors import InputError
 from restore.text.language import check_language, foreign_paragraphs
 from restore.fix.decide import decide, density_score, sub_runs, suggested_spans, unresolved
@@ -27,8 +27,8 @@ def _check_text(text: object, cfg: Config) -> str:
     if not isinstance(text, str):
         raise InputError(f"expected text (str), got {type(text).__name__}")
     if len(text) > cfg.max_chars:
-        raise InputError(f"text has {len(text):,} characters, more than max_chars={cfg.max_chars:,}",
-                         hint="split it or raise Config.max_chars")
+        raise InputError(f"text is {len(text):,} characters, over --max-chars {cfg.max_chars:,}",
+                         hint="split it, or raise the limit (--max-chars; Config.max_chars in the library)")
     return text
 
 
@@ -81,17 +81,20 @@ class _Work:
     unchecked: list[tuple[int, int, str]] = field(default_factory=list)  # its paragraphs not English
 
 
-def _propose(res, det, cfg: Config, works: Sequence[_Work], spans: Sequence[Sequence[Span]]) -> None:
-    """The model's edits for each work's ``spans`` (all works' spans batched together) join its candidates."""
+def _propose(res, det, cfg: Config, works: Sequence[_Work], spans: Sequence[Sequence[Span]],
+             memo: dict | None = None) -> None:
+    """The model's edits for each work's ``spans`` (all works' spans batched together) join its
+    candidates; ``memo``: the model's readings kept across the passes of one batch."""
     if not any(spans):
         return
     proposed = res.propose_many([(w.text, s) for w, s in zip(works, spans)], cfg,
-                                detector=det.signature if det is not None else None)
+                                detector=det.signature if det is not None else None, memo=memo)
     for w, (edits, _) in zip(works, proposed):
         w.candidates.extend(edits)
 
 
-def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det, changed_only: bool = False
+def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det, changed_only: bool = False,
+                  memo: dict | None = None
                   ) -> list[_Work | InputError]:
     """For each text: dictionary proposals, detector spans (the detector batching all the texts'
     chunks together) and the spans left for the model; an unacceptable text gives its InputError.
@@ -109,7 +112,8 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det, chang
     logits = {}
     if det is not None:
         live = [i for i in tokens if checked[i].strip()]  # type: ignore[union-attr]
-        logits = dict(zip(live, det.token_logits_many([checked[i] for i in live], [tokens[i] for i in live])))
+        logits = dict(zip(live, det.token_logits_many([checked[i] for i in live], [tokens[i] for i in live],
+                                                      memo=memo)))
     out: list[_Work | InputError] = []
     for i, text in enumerate(checked):
         if isinstance(text, InputError):
@@ -163,17 +167,45 @@ def restore_batch(texts: Sequence[str], config: Config | None = None) -> list[Re
     """``restore_and_explain`` for several texts at once, in order: the model looks at the spans of
     all of them in shared batches, which is faster than one text at a time (same output). A text
     that is not acceptable (not a str, too long) gives its InputError in its place, so that a batch
-    goes on past it."""
+    goes on past it.
+
+    A text whose pass changed something is passed through again, restored (up to ``Config.passes``
+    passes in all), and the edits of the passes are composed into edits of the input: a span's
+    wording is decided in the context it ends up in, so that restoring the output again changes
+    nothing (idempotence). The first pass decides against spun neighbours; once they are
+    restored, a wording held back at 0.79 can clear 0.8."""
     cfg = config or DEFAULT
+    memo: dict = {"detector": {}, "restorer": {}}  # what the models read, kept across the passes
+    results = _one_pass(texts, cfg, memo)
+    todo = [i for i, r in enumerate(results) if isinstance(r, Result) and r.applied]
+    for _ in range(cfg.passes - 1):
+        if not todo:
+            break
+        again = _one_pass([results[i].text for i in todo], cfg, memo)  # type: ignore[union-attr]
+        todo = [i for i, r in zip(todo, again) if isinstance(r, Result) and r.applied and _compose_into(results, i, r)]
+    return results
+
+
+def _compose_into(results: list, i: int, later: Result) -> bool:
+    """results[i] followed by ``later`` (a pass over its output), as one Result of the input."""
+    r = results[i]
+    edits = compose(r.input, r.edits, later.edits)
+    results[i] = Result(input=r.input, text=later.text, edits=tuple(edits), spun_score=r.spun_score,
+                        signature=r.signature, spans=r.spans, skipped=r.skipped, unchecked=r.unchecked)
+    return True
+
+
+def _one_pass(texts: Sequence[object], cfg: Config, memo: dict | None = None) -> list[Result | InputError]:
+    memo = memo if memo is not None else {"detector": None, "restorer": None}
     lex = load_lexicon(cfg.lexicons, cfg.builtin)
     det = _detector(cfg)
-    works = _prepare_many(texts, cfg, lex, det)
+    works = _prepare_many(texts, cfg, lex, det, memo=memo["detector"])
     res = _restorer(cfg)
     good = [w for w in works if isinstance(w, _Work)]
     if res is not None:
-        _propose(res, det, cfg, good, [w.todo for w in good])
+        _propose(res, det, cfg, good, [w.todo for w in good], memo["restorer"])
         # refine: a span the model had no confident wording for is asked about again by its sub-runs
-        _propose(res, det, cfg, good, [unresolved(w.sub, w.candidates) for w in good])
+        _propose(res, det, cfg, good, [unresolved(w.sub, w.candidates) for w in good], memo["restorer"])
     sig = signature_of(cfg)
     return [w if isinstance(w, InputError) else _finish(w, cfg, sig) for w in works]
 

@@ -66,6 +66,8 @@ def build(cfg: Config, lexicon_sig: str, model_sig: str, detector_sig: str) -> S
             parts.append(("", "suggest"))
     if not cfg.check_language:
         parts.append(("lang", "any"))
+    if cfg.passes != Config.passes:
+        parts.append(("passes", str(cfg.passes)))
     parts.append(("quality", cfg.quality))
     if cfg.quality == "best":
         from restore.fix.rerank import signature as lm_signature

@@ -20,7 +20,7 @@ class FakeDetector:
         self.spans_at = spans_at
         self.score = score
 
-    def token_logits_many(self, texts, tokens):
+    def token_logits_many(self, texts, tokens, memo=None):
         return [None for _ in texts]
 
     def read(self, text, tokens=None, dictionary=(), logits=None, ignore=()):
@@ -42,7 +42,7 @@ class FakeRestorer:
     def evidence_for(self, detector_signature):
         return None
 
-    def propose_many(self, docs, cfg, detector=None):
+    def propose_many(self, docs, cfg, detector=None, memo=None):
         out = []
         for _text, spans in docs:
             self.asked.append([(s.start, s.end) for s in spans])

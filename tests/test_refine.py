@@ -58,13 +58,13 @@ def fakes(monkeypatch):
 
 
 def test_without_refine_the_wide_span_stays(fakes):
-    r = restore_and_explain(TEXT, Config(builtin=False))
+    r = restore_and_explain(TEXT, Config(builtin=False, passes=1))  # the fakes answer for the input only
     assert r.text == TEXT
     assert fakes.asked == [[WIDE]]
 
 
 def test_refine_asks_the_sub_run_and_applies_its_edit(fakes):
-    r = restore_and_explain(TEXT, Config(builtin=False, refine_threshold=0.75))
+    r = restore_and_explain(TEXT, Config(builtin=False, refine_threshold=0.75, passes=1))
     assert r.text == TEXT.replace("engineering", "technology")
     assert fakes.asked == [[WIDE], [ENG]]
     assert apply_edits(TEXT, r.edits) == r.text

@@ -32,9 +32,10 @@ from typing import Iterable, Sequence
 from restore.detect.chunks import MAX_LEN, Chunk, load_tokenizer, pack, sentence_groups
 from restore.detect.document import count_runs, doc_features, sigmoid
 from restore.detect.spans import dictionary_spans, expansion_kept, swapped_parts
+from restore.memo import recalled
 from restore.paths import WEIGHTS, model_dir
 from restore.signature import weights_signature
-from restore.text.tokenize import Token, tokenize
+from restore.text.tokenize import Token, nfc, tokenize
 from restore.types import Detection, Edit, Span
 
 BATCH = 32
@@ -86,26 +87,36 @@ class SpanDetector:
         self._torch = torch
 
     # ---- raw scores
-    def _logits(self, chunks: list[Chunk]) -> list[tuple[list[float], list[float]]]:
+    def _logits(self, chunks: list[Chunk], memo: dict | None = None) -> list[tuple[list[float], list[float]]]:
         """For each chunk, at each word's first wordpiece: the logit difference spun - clean, and for
         a three-class detector (clean / changed / kept) the logit of kept - changed (NaN otherwise);
-        "spun" is then changed-or-kept, logsumexp(changed, kept) - clean."""
+        "spun" is then changed-or-kept, logsumexp(changed, kept) - clean. ``memo`` (a dict the
+        caller keeps) holds the rows of chunks already read, by their wordpieces and types."""
+        keys = [(tuple(c.ids), tuple(c.types)) for c in chunks]
+        rows = recalled(keys, memo, self._rows)
+        out = []
+        for c, (row, krow) in zip(chunks, rows):
+            out.append(([row[p] if p >= 0 else math.nan for p in c.first],
+                        [krow[p] if krow is not None and p >= 0 else math.nan for p in c.first]))
+        return out
+
+    def _rows(self, keys: list[tuple[tuple[int, ...], tuple[int, ...]]]) -> list[tuple[list[float], list[float] | None]]:
+        """The model's rows for chunks given as (wordpiece ids, types), batched by length."""
         torch = self._torch
-        out: list[tuple[list[float], list[float]] | None] = [None] * len(chunks)
+        out: list = [None] * len(keys)
         three = self.n_labels == 3
-        order = sorted(range(len(chunks)), key=lambda k: len(chunks[k].ids))
+        order = sorted(range(len(keys)), key=lambda k: len(keys[k][0]))
         with self._lock, torch.inference_mode():
             for b in range(0, len(order), BATCH):
                 idx = order[b:b + BATCH]
-                width = max(len(chunks[k].ids) for k in idx)
+                width = max(len(keys[k][0]) for k in idx)
                 ids = torch.zeros((len(idx), width), dtype=torch.long)
                 types = torch.zeros_like(ids)
                 mask = torch.zeros_like(ids)
                 for r, k in enumerate(idx):
-                    c = chunks[k]
-                    n = len(c.ids)
-                    ids[r, :n] = torch.tensor(c.ids)
-                    types[r, :n] = torch.tensor(c.types)
+                    n = len(keys[k][0])
+                    ids[r, :n] = torch.tensor(keys[k][0])
+                    types[r, :n] = torch.tensor(keys[k][1])
                     mask[r, :n] = 1
                 logits = self.model(input_ids=ids, token_type_ids=types, attention_mask=mask).logits
                 logits = logits.float()
@@ -116,12 +127,8 @@ class SpanDetector:
                     diff = (logits[..., 1] - logits[..., 0]).tolist()
                     kept = None
                 for r, k in enumerate(idx):
-                    first = chunks[k].first
-                    row = diff[r]
-                    krow = kept[r] if kept is not None else None
-                    out[k] = ([row[p] if p >= 0 else math.nan for p in first],
-                              [krow[p] if krow is not None and p >= 0 else math.nan for p in first])
-        return out  # type: ignore[return-value]
+                    out[k] = (diff[r], kept[r] if kept is not None else None)
+        return out
 
     def token_logits(self, text: str, tokens: Sequence[Token] | None = None) -> Logits:
         """Every token of ``text`` with its uncalibrated logit difference (spun minus clean) and,
@@ -129,20 +136,21 @@ class SpanDetector:
         token the tokenizer drops entirely (e.g. a zero-width space)."""
         return self.token_logits_many([text], [tokens])[0]
 
-    def token_logits_many(self, texts: Sequence[str], tokens: Sequence[Sequence[Token] | None] | None = None
-                          ) -> list[Logits]:
-        """``token_logits`` for several texts, their chunks sharing the model's batches."""
+    def token_logits_many(self, texts: Sequence[str], tokens: Sequence[Sequence[Token] | None] | None = None,
+                          memo: dict | None = None) -> list[Logits]:
+        """``token_logits`` for several texts, their chunks sharing the model's batches; ``memo``:
+        see :meth:`_logits`."""
         docs, chunks, owner = [], [], []
         for d, text in enumerate(texts):
             given = tokens[d] if tokens is not None else None
             toks = list(given) if given is not None else tokenize(text)
             docs.append((toks, [math.nan] * len(toks), [math.nan] * len(toks)))
             if toks:
-                got = pack(self.tok, sentence_groups(text, toks), [t.text for t in toks], MAX_LEN,
+                got = pack(self.tok, sentence_groups(text, toks), [nfc(t.text) for t in toks], MAX_LEN,
                            self.cls_id, self.sep_id)
                 chunks += got
                 owner += [d] * len(got)
-        for d, c, (row, krow) in zip(owner, chunks, self._logits(chunks) if chunks else []):
+        for d, c, (row, krow) in zip(owner, chunks, self._logits(chunks, memo) if chunks else []):
             _toks, z, kz = docs[d]
             for i, v, kv in zip(c.words, row, krow):
                 z[i] = v

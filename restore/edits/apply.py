@@ -87,3 +87,82 @@ def output_offsets(edits: Iterable[Edit]) -> list[tuple[int, int] | None]:
         res.append((start, start + len(e.replacement)))
         shift += len(e.replacement) - (e.end - e.start)
     return res
+
+
+def _map(applied: Sequence[Edit], outs: Sequence[tuple[int, int]], pos: int, end: bool) -> int:
+    """The input offset of output offset ``pos`` (not strictly inside a replacement). At a deletion's
+    point an ``end`` maps before the deleted text, a start after it."""
+    shift = 0
+    for e, (os, oe) in zip(applied, outs):
+        if oe < pos or (oe == pos and (os < oe or not end)):
+            shift += (e.end - e.start) - (oe - os)
+        else:
+            break
+    return pos + shift
+
+
+def compose(text: str, first: Sequence[Edit], second: Sequence[Edit]) -> list[Edit]:
+    """The edits of ``text`` that do what ``first`` does and then ``second`` (whose offsets point
+    into ``apply_edits(text, first)``): ``apply_edits(text, compose(text, first, second)) ==
+    apply_edits(apply_edits(text, first), second)``.
+
+    A ``second`` edit that overlaps the replacement of a ``first`` edit merges with it into one
+    edit of ``text`` (with the later edit's source, the lower confidence, and both rules); the
+    others keep their own spans. Reported (not applied) edits are kept where no applied edit
+    overlaps them."""
+    a1 = sorted((e for e in first if e.applied), key=lambda e: (e.start, e.end))
+    outs = [o for o in output_offsets(a1) if o is not None]
+    mid = apply_edits(text, a1)
+    a2 = sorted((e for e in second if e.applied), key=lambda e: (e.start, e.end))
+    merged: set[int] = set()
+    out: list[tuple[Edit, int]] = []  # each with where it lies in the middle text (orders insertions)
+    for group in _groups(a2, outs):
+        e2s = [a2[j] for j in group[0]]
+        e1s = [a1[i] for i in group[1]]
+        merged.update(group[1])
+        r0 = min([e.start for e in e2s] + [outs[i][0] for i in group[1]])
+        r1 = max([e.end for e in e2s] + [outs[i][1] for i in group[1]])
+        start = e1s[0].start if e1s and outs[group[1][0]][0] == r0 else _map(a1, outs, r0, end=False)
+        stop = e1s[-1].end if e1s and outs[group[1][-1]][1] == r1 else _map(a1, outs, r1, end=True)
+        local = [replace(e, start=e.start - r0, end=e.end - r0) for e in e2s]
+        rep = apply_edits(mid[r0:r1], local)
+        rule = "; ".join(e.rule for e in e2s) + ("" if not e1s else " (over: " + "; ".join(e.rule for e in e1s) + ")")
+        out.append((replace(e2s[0], start=start, end=stop, original=text[start:stop], replacement=rep,
+                            confidence=min(e.confidence for e in e2s), rule=rule, type="R" if rep else "U"), r0))
+    out += [(e, outs[i][0]) for i, e in enumerate(a1) if i not in merged]
+    applied = [e for e, _ in sorted(out, key=lambda x: (x[0].start, x[0].end, x[1]))]
+    reported = [e for e in first if not e.applied]
+    for e in second:  # reported edits of the second pass, where no replacement of the first lies
+        if not e.applied and not any(os < e.end and e.start < oe or os == oe == e.start for os, oe in outs):
+            s, t = _map(a1, outs, e.start, end=False), _map(a1, outs, e.end, end=True)
+            reported.append(replace(e, start=s, end=t, original=text[s:t]))
+    return _with_reports(applied, reported)
+
+
+def _groups(a2: Sequence[Edit], outs: Sequence[tuple[int, int]]) -> list[tuple[list[int], list[int]]]:
+    """``a2`` edits grouped with the first-pass replacements (``outs``) they overlap, transitively:
+    (indices into ``a2``, indices into ``outs``), in order."""
+    groups: list[tuple[list[int], list[int]]] = []
+    hi = -1
+    for j, e in enumerate(a2):
+        hits = [i for i, (os, oe) in enumerate(outs) if os < e.end and e.start < oe
+                or (os == oe and (e.start < os < e.end or os == e.start == e.end))]
+        lo = min([e.start] + [outs[i][0] for i in hits])
+        if groups and (lo < hi or (hits and groups[-1][1] and hits[0] <= groups[-1][1][-1])):
+            groups[-1][0].append(j)
+            groups[-1][1].extend(i for i in hits if i not in groups[-1][1])
+        else:
+            groups.append(([j], list(hits)))
+        hi = max([hi, e.end] + [outs[i][1] for i in hits])
+    return groups
+
+
+def _with_reports(applied: list[Edit], reported: list[Edit]) -> list[Edit]:
+    """``applied`` (sorted, disjoint) with each reported edit that overlaps none of them nor an
+    earlier report, sorted."""
+    kept = list(applied)
+    for e in sorted(reported, key=lambda e: (e.start, e.end)):
+        if not any(k.start < e.end and e.start < k.end or k.start == e.start or k.end == e.end for k in kept):
+            kept.append(e)
+    order = {id(e): i for i, e in enumerate(applied)}
+    return sorted(kept, key=lambda e: (e.start, e.end, order.get(id(e), -1)))

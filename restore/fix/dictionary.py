@@ -18,7 +18,7 @@ from restore.config import Config
 from restore.errors import LexiconError
 from restore.text.protect import protected_ranges
 from restore.types import Edit
-from restore.text.tokenize import Token, split_phrase, tokenize
+from restore.text.tokenize import Token, nfc, split_phrase, tokenize
 
 BUILTIN = ("news", "news_mined", "tortured")  # in precedence order
 
@@ -105,7 +105,7 @@ class Lexicon:
 
     def match_tokens(self, tokens: Sequence[Token]) -> list[Match]:
         """Longest-first, left-to-right, non-overlapping matches over word-boundary tokens."""
-        low = [t.text.lower().replace("’", "'") for t in tokens]
+        low = [nfc(t.text).lower().replace("’", "'") for t in tokens]
         out: list[Match] = []
         i, n = 0, len(tokens)
         while i < n:

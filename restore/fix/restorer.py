@@ -19,6 +19,7 @@ import json
 import re
 import os
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 from typing import Sequence
 
@@ -29,14 +30,20 @@ from restore.fix.evidence import FEATURES as EVIDENCE_FEATURES
 from restore.fix.evidence import Evidence, load_evidence
 from restore.fix.wording import (ACRONYM_RE, DEFAULT_CALIBRATION, REPORT_FLOOR, confidence_of, features,
                                  proposal_features, shape_problem)
+from restore.memo import recalled
 from restore.paths import WEIGHTS, model_dir
 from restore.signature import weights_signature
 from restore.text.casing import transfer_case
 from restore.text.protect import protected_ranges
-from restore.text.tokenize import sentences
+from restore.text.tokenize import nfc, sentences
 from restore.types import Edit, Span
 
 DEFAULT_BEAMS = 1
+
+
+def bucket(n: int, step: int) -> int:
+    """``n`` rounded up to a multiple of ``step``: the padded width of an input of length ``n``."""
+    return -(-n // step) * step
 
 
 class SpanRestorer:
@@ -87,9 +94,9 @@ class SpanRestorer:
 
         return contextlib.nullcontext()
 
-    def _pad(self, seqs: Sequence[Sequence[int]]):
+    def _pad(self, seqs: Sequence[Sequence[int]], width: int | None = None):
         torch = self.torch
-        n = max(len(s) for s in seqs)
+        n = width or max(len(s) for s in seqs)
         ids = torch.zeros((len(seqs), n), dtype=torch.long)
         mask = torch.zeros((len(seqs), n), dtype=torch.long)
         for i, s in enumerate(seqs):
@@ -102,12 +109,25 @@ class SpanRestorer:
             return self.model.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
 
     def _forced(self, hidden, mask, rows: Sequence[int], targets: Sequence[Sequence[int]]) -> list[float]:
-        """Summed log-prob of ``target + [SEP]`` for each (encoder row, target)."""
+        """Summed log-prob of ``target + [SEP]`` for each (encoder row, target). Targets go in
+        groups of one padded width (``bucket``), so that a score does not depend on the others."""
+        out: list[float] = [0.0] * len(targets)
+        groups: dict[int, list[int]] = {}
+        for k, t in enumerate(targets):
+            groups.setdefault(bucket(len(t) + 1, 4), []).append(k)
+        for width, ks in groups.items():
+            for k, v in zip(ks, self._forced_padded(hidden, mask, [rows[k] for k in ks], [targets[k] for k in ks],
+                                                    width)):
+                out[k] = v
+        return out
+
+    def _forced_padded(self, hidden, mask, rows: Sequence[int], targets: Sequence[Sequence[int]],
+                       width: int) -> list[float]:
         torch = self.torch
         if not targets:
             return []
         idx = torch.tensor(list(rows), dtype=torch.long)
-        dec_in, dmask = self._pad([[CLS] + list(t) for t in targets])
+        dec_in, dmask = self._pad([[CLS] + list(t) for t in targets], width)
         labels = torch.full(dec_in.shape, -100, dtype=torch.long)
         for i, t in enumerate(targets):
             full = list(t) + [SEP]
@@ -204,10 +224,8 @@ class SpanRestorer:
         extra_ids = None
         if extra is not None:
             extra_ids = [encode_targets(self.tok, list(e)) if e else [] for e in extra]
-        order = sorted(range(n), key=lambda i: len(enc[i]))
-        for b in range(0, n, self.batch_size):
-            chunk = order[b:b + self.batch_size]
-            ids, mask = self._pad([enc[i] for i in chunk])
+        for width, chunk in self._batches(enc):
+            ids, mask = self._pad([enc[i] for i in chunk], width)
             hidden = self._encode(ids, mask)
             known: list[dict] = [{} for _ in chunk]  # candidate -> log-prob already computed
             if not generate:
@@ -241,6 +259,18 @@ class SpanRestorer:
                               "left": items[i][0], "span": items[i][1], "right": items[i][2]}
         return results
 
+    def _batches(self, enc: Sequence[Sequence[int]]) -> list[tuple[int, list[int]]]:
+        """Batches of at most ``batch_size`` inputs of one padded width (``bucket`` of their length),
+        shortest first: an input's scores then depend on it alone, not on the batch it falls in (in
+        bf16 a wider padding moves a log-prob by ~1e-3, enough to tip a confidence at a threshold,
+        so that restoring the same text in another batch would decide otherwise)."""
+        out: list[tuple[int, list[int]]] = []
+        order = sorted(range(len(enc)), key=lambda i: len(enc[i]))
+        for width, grp in groupby(order, key=lambda i: bucket(len(enc[i]), 8)):
+            ks = list(grp)
+            out += [(width, ks[b:b + self.batch_size]) for b in range(0, len(ks), self.batch_size)]
+        return out
+
     def confidence(self, r: dict, span_text: str) -> float:
         if r["best"] == 0:
             return 0.0
@@ -263,9 +293,12 @@ class SpanRestorer:
         return self.propose_many([(text, spans)], cfg, detector)[0]
 
     def propose_many(self, docs: Sequence[tuple[str, Sequence[Span]]], cfg,
-                     detector: str | None = None) -> list[tuple[list[Edit], list]]:
+                     detector: str | None = None, memo: dict | None = None) -> list[tuple[list[Edit], list]]:
         """``propose_with_details`` for several documents at once: their spans share the model's
-        batches (a document with a few spans alone would leave most of a batch empty)."""
+        batches (a document with a few spans alone would leave most of a batch empty). ``memo``
+        (a dict the caller keeps for one batch of texts) holds the model's reading of each
+        (left, span, right) already read: a later pass over a restored text asks again only about
+        spans whose sentence changed."""
         owners, todo, items = [], [], []
         for d, (text, spans) in enumerate(docs):
             if not spans:
@@ -278,7 +311,7 @@ class SpanRestorer:
                 owners.append(d)
                 todo.append(s)
                 items.append((left, text[s.start:s.end], right))
-        results = self.infill(items)
+        results = recalled([(nfc(a), nfc(b), nfc(c)) for a, b, c in items], memo, self.infill)
         need = max(cfg.threshold, cfg.model_threshold)
         evidence = self.evidence_for(detector)
         out: list[tuple[list[Edit], list]] = [([], []) for _ in docs]
@@ -338,7 +371,7 @@ class SpanRestorer:
             return []
         left, right = context_of(text, start, end)
         enc = encode_inputs(self.tok, [left], [text[start:end]], [right])
-        ids, mask = self._pad(enc)
+        ids, mask = self._pad(enc, bucket(len(enc[0]), 8))
         hidden = self._encode(ids, mask)
         targets = encode_targets(self.tok, list(candidates))
         return self._forced(hidden, mask, [0] * len(targets), targets)

@@ -43,6 +43,7 @@ def main(argv=None) -> int:
                     help="span probability a detector span needs (default: the detector's operating point)")
     ap.add_argument("--refine-threshold", type=float, default=None,
                     help="ask the model again about sub-runs of a span at this detector probability")
+    ap.add_argument("--passes", type=int, default=None, help="Config.passes (default: Config's)")
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--offset", type=int, default=0, help="skip the first N gold documents (then --limit)")
     ap.add_argument("--explain", default=None,
@@ -66,7 +67,8 @@ def main(argv=None) -> int:
     cfg = Config(threshold=args.threshold, lexicons=tuple(args.lexicon), use_model=not args.no_model,
                  use_detector=not args.no_detector, detect_threshold=args.detect_threshold,
                  refine_threshold=args.refine_threshold,
-                 **({"model_threshold": args.model_threshold} if args.model_threshold is not None else {}))
+                 **({"model_threshold": args.model_threshold} if args.model_threshold is not None else {}),
+                 **({"passes": args.passes} if args.passes is not None else {}))
     lex = lexmod.load_lexicon(cfg.lexicons, cfg.builtin)
     print(f"dictionaries: {', '.join(f'{n} ({c})' for n, _, c in lex.sources)}; {len(lex)} entries", file=sys.stderr)
 
