@@ -6,7 +6,7 @@ imports torch itself.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from restore.config import Config
@@ -16,8 +16,10 @@ from restore.errors import InputError
 from restore.text.language import check_language, foreign_paragraphs
 from restore.fix.decide import decide, density_score, sub_runs, suggested_spans, unresolved
 from restore.fix.dictionary import Lexicon, dictionary_edits, load_lexicon
-from restore.text.tokenize import count_words, tokenize
+from restore.text.tokenize import tokenize
 from restore.text.protect import not_prose_ranges
+from restore.text.windows import windows
+from restore.batch import BATCH_CHARS
 from restore.types import Detection, Edit, Result, Span
 
 DEFAULT = Config()
@@ -79,6 +81,8 @@ class _Work:
     sub: list[Span] = field(default_factory=list)
     skipped: str | None = None  # why the text is not checked (not English)
     unchecked: list[tuple[int, int, str]] = field(default_factory=list)  # its paragraphs not English
+    evidence: tuple | None = None  # what the detector's document score weighed (Reading.evidence)
+    n_words: int = 0  # its words (tokens that are words)
 
 
 def _propose(res, det, cfg: Config, works: Sequence[_Work], spans: Sequence[Sequence[Span]],
@@ -141,7 +145,9 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det, chang
         sub: list[Span] = []
         if reading is not None and cfg.refine_threshold is not None and todo:
             sub = sub_runs(todo, det.spans(reading, cfg.refine_threshold))
-        out.append(_Work(text, candidates, spans, doc_score, todo, sub, unchecked=unchecked))
+        out.append(_Work(text, candidates, spans, doc_score, todo, sub, unchecked=unchecked,
+                         evidence=reading.evidence if reading is not None else None,
+                         n_words=sum(1 for t in tokens[i] if t.is_word)))
     return out
 
 
@@ -157,7 +163,7 @@ def _finish(w: _Work, cfg: Config, sig: str) -> Result:
     out = apply_edits(w.text, edits)
     doc_score = w.doc_score
     if doc_score is None:
-        doc_score = density_score([e for e in edits if e.applied], (), count_words(w.text))
+        doc_score = density_score([e for e in edits if e.applied], (), w.n_words)
     return Result(input=w.text, text=out, edits=tuple(edits), spun_score=doc_score, signature=sig,
                   spans=tuple(w.spans), skipped=w.skipped, unchecked=tuple(w.unchecked))
 
@@ -167,7 +173,8 @@ def restore_batch(texts: Sequence[str], config: Config | None = None) -> list[Re
     """``restore_and_explain`` for several texts at once, in order: the model looks at the spans of
     all of them in shared batches, which is faster than one text at a time (same output). A text
     that is not acceptable (not a str, too long) gives its InputError in its place, so that a batch
-    goes on past it.
+    goes on past it. A text longer than ``WINDOW_CHARS`` is restored in windows of paragraphs
+    (``restore.text.windows``) and the results joined.
 
     A text whose pass changed something is passed through again, restored (up to ``Config.passes``
     passes in all), and the edits of the passes are composed into edits of the input: a span's
@@ -175,8 +182,35 @@ def restore_batch(texts: Sequence[str], config: Config | None = None) -> list[Re
     nothing (idempotence). The first pass decides against spun neighbours; once they are
     restored, a wording held back at 0.79 can clear 0.8."""
     cfg = config or DEFAULT
+    pieces, plan = _pieces(texts, cfg)
+    evidence: dict[int, tuple | None] = {}
+    results: list = []
+    for lo, hi in _groups(pieces):
+        results += _passes(pieces[lo:hi], cfg, evidence, lo)
+    return [_joined_result(cfg, parts, results, evidence) for parts in plan]
+
+
+def _groups(pieces: Sequence[object]) -> list[tuple[int, int]]:
+    """Consecutive pieces of at most ``BATCH_CHARS`` characters together (at least one piece), so
+    that the windows of a long text go through a few at a time and memory stays bounded; a batch
+    the CLI sends (at most BATCH_CHARS) is one group."""
+    out, lo, size = [], 0, 0
+    for i, p in enumerate(pieces):
+        n = len(p) if isinstance(p, str) else 0
+        if i > lo and size + n > BATCH_CHARS:
+            out.append((lo, i))
+            lo, size = i, 0
+        size += n
+    return out + [(lo, len(pieces))] if pieces else out
+
+
+def _passes(texts: Sequence[object], cfg: Config, evidence: dict, base: int) -> list[Result | InputError]:
+    """``texts`` restored in passes until one changes nothing (``Config.passes``); ``evidence``
+    receives the first pass's detector evidence, keyed by ``base`` + index."""
     memo: dict = {"detector": {}, "restorer": {}}  # what the models read, kept across the passes
-    results = _one_pass(texts, cfg, memo)
+    first: dict = {}
+    results = _one_pass(texts, cfg, memo, first)
+    evidence.update((base + i, e) for i, e in first.items())
     todo = [i for i, r in enumerate(results) if isinstance(r, Result) and r.applied]
     for _ in range(cfg.passes - 1):
         if not todo:
@@ -184,6 +218,60 @@ def restore_batch(texts: Sequence[str], config: Config | None = None) -> list[Re
         again = _one_pass([results[i].text for i in todo], cfg, memo)  # type: ignore[union-attr]
         todo = [i for i, r in zip(todo, again) if isinstance(r, Result) and r.applied and _compose_into(results, i, r)]
     return results
+
+
+def _pieces(texts: Sequence[object], cfg: Config) -> tuple[list[object], list[list[tuple[int, int]]]]:
+    """The texts cut into windows (an unacceptable text stays one piece, to give its InputError),
+    and for each text its pieces as (index, offset)."""
+    pieces: list[object] = []
+    plan: list[list[tuple[int, int]]] = []
+    for t in texts:
+        cuts = windows(t) if isinstance(t, str) and len(t) <= cfg.max_chars else [(0, 0)]
+        plan.append([(len(pieces) + k, a) for k, (a, _) in enumerate(cuts)])
+        pieces += [t[a:b] for a, b in cuts] if len(cuts) > 1 else [t]
+    return pieces, plan
+
+
+def _pooled_score(cfg: Config, parts: list[tuple[int, int]], evidence: dict, edits: Sequence[Edit]) -> float:
+    """A long text's score: the detector's document score of its windows' evidence pooled (the
+    windows it did not check left out), or without a detector the density of ``edits``."""
+    got = [e for e in (evidence.get(k) for k, _ in parts) if e is not None]
+    if _detector(cfg) is None:
+        return density_score(edits, (), sum(n for _, n in got))
+    ev = [e for e, _ in got if e is not None]
+    probs = [p for e in ev for p in e[0]]
+    return _detector(cfg).doc_score(probs, len(probs), sum(e[1] for e in ev), sum(e[2] for e in ev)) if ev else 0.0
+
+
+def _shifted(got: list, parts: list[tuple[int, int]], field_name: str) -> tuple:
+    """The windows' edits or spans (``field_name``) in offsets of the whole text."""
+    return tuple(replace(x, start=x.start + off, end=x.end + off) for g, (_, off) in zip(got, parts)
+                 for x in getattr(g, field_name))
+
+
+def _shifted_unchecked(got: list, parts: list[tuple[int, int]], texts: list[str]) -> tuple:
+    """The windows' unchecked paragraphs, and each window that was not checked at all, in offsets
+    of the whole text."""
+    out = []
+    for g, (_, off), t in zip(got, parts, texts):
+        if g.skipped is not None:
+            out.append((off, off + len(t), g.skipped))
+        out += [(a + off, b + off, why) for a, b, why in g.unchecked]
+    return tuple(out)
+
+
+def _joined_result(cfg: Config, parts: list[tuple[int, int]], results: list, evidence: dict) -> Result | InputError:
+    """The Result of one text from its windows' (a text of one window: its own)."""
+    got = [results[k] for k, _ in parts]
+    if len(got) == 1 or any(isinstance(g, InputError) for g in got):
+        return next((g for g in got if isinstance(g, InputError)), got[0])
+    text = "".join(g.input for g in got)
+    edits = _shifted(got, parts, "edits")
+    skipped = got[0].skipped if all(g.skipped is not None for g in got) else None
+    return Result(input=text, text="".join(g.text for g in got), edits=edits,
+                  spun_score=_pooled_score(cfg, parts, evidence, [e for e in edits if e.applied]),
+                  signature=got[0].signature, spans=_shifted(got, parts, "spans"), skipped=skipped,
+                  unchecked=() if skipped else _shifted_unchecked(got, parts, [g.input for g in got]))
 
 
 def _compose_into(results: list, i: int, later: Result) -> bool:
@@ -195,11 +283,15 @@ def _compose_into(results: list, i: int, later: Result) -> bool:
     return True
 
 
-def _one_pass(texts: Sequence[object], cfg: Config, memo: dict | None = None) -> list[Result | InputError]:
+def _one_pass(texts: Sequence[object], cfg: Config, memo: dict | None = None,
+              evidence: dict | None = None) -> list[Result | InputError]:
+    """One pass over ``texts``; ``evidence`` (a dict) receives each text's detector evidence."""
     memo = memo if memo is not None else {"detector": None, "restorer": None}
     lex = load_lexicon(cfg.lexicons, cfg.builtin)
     det = _detector(cfg)
     works = _prepare_many(texts, cfg, lex, det, memo=memo["detector"])
+    if evidence is not None:
+        evidence.update((i, (w.evidence, w.n_words) if isinstance(w, _Work) else None) for i, w in enumerate(works))
     res = _restorer(cfg)
     good = [w for w in works if isinstance(w, _Work)]
     if res is not None:
@@ -225,31 +317,51 @@ def restore_text(text: str, config: Config | None = None) -> str:
 
 def detect_batch(texts: Sequence[str], config: Config | None = None) -> list[Detection | InputError]:
     """``detect`` for several texts at once, in order (the detector batches their chunks together);
-    a text that is not acceptable gives its InputError in its place."""
+    a text that is not acceptable gives its InputError in its place. A text longer than
+    ``WINDOW_CHARS`` is read in windows of paragraphs and the detections joined."""
     cfg = config or DEFAULT
     lex = load_lexicon(cfg.lexicons, cfg.builtin)
     det = _detector(cfg)
     sig = signature_of(cfg)
-    out: list[Detection | InputError] = []
-    works = _prepare_many(texts, cfg, lex, det, changed_only=True)
+    pieces, plan = _pieces(texts, cfg)
     res = _restorer(cfg) if cfg.detect_suggest and det is not None else None
-    if res is not None:
+    found: list = []
+    dictionary: list = []  # each piece's dictionary edits
+    evidence: dict = {}
+    for lo, hi in _groups(pieces):
+        works = _prepare_many(pieces[lo:hi], cfg, lex, det, changed_only=True)
         good = [w for w in works if isinstance(w, _Work)]
-        _propose(res, det, cfg, good, [w.todo for w in good])
-        for w in good:
-            w.spans = suggested_spans(w.spans, w.candidates)
-    for w in works:
-        if isinstance(w, InputError):
-            out.append(w)
-        elif w.doc_score is not None:  # the detector looked at it, or the text is not checked
-            out.append(Detection(w.text, tuple(w.spans), w.doc_score, sig, skipped=w.skipped,
-                                 unchecked=tuple(w.unchecked)))
-        else:
-            spans = tuple(s for e in w.candidates if e.end > e.start
-                          for s in dictionary_spans(w.text, e, e.confidence, changed_only=True))
-            out.append(Detection(w.text, spans, density_score(w.candidates, (), count_words(w.text)), sig,
-                                 unchecked=tuple(w.unchecked)))
-    return out
+        if res is not None:
+            _propose(res, det, cfg, good, [w.todo for w in good])
+            for w in good:
+                w.spans = suggested_spans(w.spans, w.candidates)
+        found += [w if isinstance(w, InputError) else _detection(w, sig) for w in works]
+        dictionary += [w.candidates if isinstance(w, _Work) else [] for w in works]
+        evidence.update((lo + k, (w.evidence, w.n_words)) for k, w in enumerate(works) if isinstance(w, _Work))
+    return [_joined_detection(cfg, parts, found, dictionary, evidence) for parts in plan]
+
+
+def _detection(w: _Work, sig: str) -> Detection:
+    if w.doc_score is not None:  # the detector looked at it, or the text is not checked
+        return Detection(w.text, tuple(w.spans), w.doc_score, sig, skipped=w.skipped, unchecked=tuple(w.unchecked))
+    spans = tuple(s for e in w.candidates if e.end > e.start
+                  for s in dictionary_spans(w.text, e, e.confidence, changed_only=True))
+    return Detection(w.text, spans, density_score(w.candidates, (), w.n_words), sig,
+                     unchecked=tuple(w.unchecked))
+
+
+def _joined_detection(cfg: Config, parts: list[tuple[int, int]], found: list, dictionary: list,
+                      evidence: dict) -> Detection | InputError:
+    """The Detection of one text from its windows' (a text of one window: its own)."""
+    got = [found[k] for k, _ in parts]
+    if len(got) == 1 or any(isinstance(g, InputError) for g in got):
+        return next((g for g in got if isinstance(g, InputError)), got[0])
+    text = "".join(g.text for g in got)
+    edits = [e for k, _ in parts for e in dictionary[k]]
+    skipped = got[0].skipped if all(g.skipped is not None for g in got) else None
+    return Detection(text, _shifted(got, parts, "spans"), _pooled_score(cfg, parts, evidence, edits),
+                     got[0].signature, skipped=skipped,
+                     unchecked=() if skipped else _shifted_unchecked(got, parts, [g.text for g in got]))
 
 
 def detect(text: str, config: Config | None = None) -> Detection:

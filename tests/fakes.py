@@ -24,7 +24,7 @@ class FakeDetector:
         return [None for _ in texts]
 
     def read(self, text, tokens=None, dictionary=(), logits=None, ignore=()):
-        return SimpleNamespace(text=text, score=self.score)
+        return SimpleNamespace(text=text, score=self.score, evidence=([self.score], 0, 0))
 
     def spans(self, reading, threshold=None, changed_only=False):
         return list(self.spans_at(threshold))

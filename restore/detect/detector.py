@@ -209,7 +209,7 @@ class SpanDetector:
         score counts only the other words."""
         dict_edits = [e for e in dictionary if e.end > e.start]
         if not text.strip():
-            return Reading(text, [], [], ([], [], []), [], [], (), 0.0)
+            return Reading(text, [], [], ([], [], []), [], [], (), 0.0, ([], 0, 0))
         if logits is None:
             logits = self.token_logits(text, tokens)
         toks, probs = self.token_probs(text, tokens, logits)
@@ -238,7 +238,8 @@ class SpanDetector:
         words = [probs[i] for i, t in enumerate(toks) if t.is_word and not (ignored and ignored[i])]
         n_model = count_runs(probs, toks, sent_of, self.threshold)
         score = self.doc_score(words, len(words), n_model, len(dict_edits))
-        return Reading(text, toks, probs, logits, sent_of, taken, tuple(dict_conf), score)
+        return Reading(text, toks, probs, logits, sent_of, taken, tuple(dict_conf), score,
+                       (words, n_model, len(dict_edits)))
 
     def spans(self, reading: "Reading", threshold: float | None = 0.5, changed_only: bool = False) -> list[Span]:
         """The spans of a :meth:`read` at ``threshold`` (None: the calibrated one), sorted.
@@ -295,7 +296,8 @@ class Reading:
     """One text as the detector read it (:meth:`SpanDetector.read`): its tokens, their calibrated
     probabilities and raw logits, each token's sentence group, which tokens a dictionary edit
     covers, the dictionary edits it was told about with their spans' confidence, and the document
-    score. Nothing here depends on a span threshold."""
+    score with what it weighs (``evidence``: the windows of a long text pool theirs). Nothing here
+    depends on a span threshold."""
 
     text: str
     tokens: list[Token]
@@ -305,6 +307,7 @@ class Reading:
     taken: list[bool]
     dictionary: tuple[tuple[Edit, float], ...]
     score: float
+    evidence: tuple[list[float], int, int] = ([], 0, 0)  # what the score weighs: word probabilities, runs, dictionary hits
 
 
 def _calibration_signature(d: Path) -> str:

@@ -81,10 +81,11 @@ def _whole_clusters(text: str, toks: list[Token]) -> list[Token]:
     out: list[Token] = []
     for t in toks:
         prev = out[-1] if out else None
-        if t.start > 0 and (prev is None or prev.end != t.start) and all(_extends(c) for c in t.text):
+        first = t.text[0] >= "\u0300" and _extends(t.text[0])  # (nothing below U+0300 extends)
+        if first and t.start > 0 and (prev is None or prev.end != t.start) and all(_extends(c) for c in t.text):
             continue  # after white space, or after a mark that is: part of the gap
         if prev is not None and prev.end == t.start and (
-                _extends(t.text[0])                                   # a mark, joiner, selector
+                first                                                 # a mark, joiner, selector
                 or prev.text[-1] in _JOINERS                          # what a ZWJ joins to
                 or (unicodedata.category(prev.text[-1])[0] == "M" and t.is_word)  # a word goes on after a mark
                 or (_half_flag(prev.text) and _regional(t.text[0]))):  # a flag's two letters
