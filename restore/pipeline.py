@@ -193,7 +193,7 @@ def restore_batch(texts: Sequence[str], config: Config | None = None) -> list[Re
 def _groups(pieces: Sequence[object]) -> list[tuple[int, int]]:
     """Consecutive pieces of at most ``BATCH_CHARS`` characters together (at least one piece), so
     that the windows of a long text go through a few at a time and memory stays bounded; a batch
-    the CLI sends (at most BATCH_CHARS) is one group."""
+    the CLI sends is one group unless its last document took it over BATCH_CHARS."""
     out, lo, size = [], 0, 0
     for i, p in enumerate(pieces):
         n = len(p) if isinstance(p, str) else 0
