@@ -216,7 +216,10 @@ def _passes(texts: Sequence[object], cfg: Config, evidence: dict, base: int) -> 
         if not todo:
             break
         again = _one_pass([results[i].text for i in todo], cfg, memo)  # type: ignore[union-attr]
-        todo = [i for i, r in zip(todo, again) if isinstance(r, Result) and r.applied and _compose_into(results, i, r)]
+        changed = [(i, r) for i, r in zip(todo, again) if isinstance(r, Result) and r.applied]
+        for i, r in changed:
+            results[i] = _composed(results[i], r)
+        todo = [i for i, _ in changed]
     return results
 
 
@@ -236,11 +239,12 @@ def _pooled_score(cfg: Config, parts: list[tuple[int, int]], evidence: dict, edi
     """A long text's score: the detector's document score of its windows' evidence pooled (the
     windows it did not check left out), or without a detector the density of ``edits``."""
     got = [e for e in (evidence.get(k) for k, _ in parts) if e is not None]
-    if _detector(cfg) is None:
+    det = _detector(cfg)
+    if det is None:
         return density_score(edits, (), sum(n for _, n in got))
     ev = [e for e, _ in got if e is not None]
     probs = [p for e in ev for p in e[0]]
-    return _detector(cfg).doc_score(probs, len(probs), sum(e[1] for e in ev), sum(e[2] for e in ev)) if ev else 0.0
+    return det.doc_score(probs, len(probs), sum(e[1] for e in ev), sum(e[2] for e in ev)) if ev else 0.0
 
 
 def _shifted(got: list, parts: list[tuple[int, int]], field_name: str) -> tuple:
@@ -249,44 +253,46 @@ def _shifted(got: list, parts: list[tuple[int, int]], field_name: str) -> tuple:
                  for x in getattr(g, field_name))
 
 
-def _shifted_unchecked(got: list, parts: list[tuple[int, int]], texts: list[str]) -> tuple:
-    """The windows' unchecked paragraphs, and each window that was not checked at all, in offsets
-    of the whole text."""
+def _alone(got: list):
+    """A text of one window: that window's result; a text with an InputError: the error; else None."""
+    return next((g for g in got if isinstance(g, InputError)), got[0] if len(got) == 1 else None)
+
+
+def _not_checked(got: list, parts: list[tuple[int, int]], texts: list[str]) -> tuple[str | None, tuple]:
+    """``skipped`` (every window was not checked) and ``unchecked`` (the windows' unchecked
+    paragraphs, and each window that was not checked at all, in offsets of the whole text)."""
+    if all(g.skipped is not None for g in got):
+        return got[0].skipped, ()
     out = []
     for g, (_, off), t in zip(got, parts, texts):
         if g.skipped is not None:
             out.append((off, off + len(t), g.skipped))
         out += [(a + off, b + off, why) for a, b, why in g.unchecked]
-    return tuple(out)
+    return None, tuple(out)
 
 
 def _joined_result(cfg: Config, parts: list[tuple[int, int]], results: list, evidence: dict) -> Result | InputError:
     """The Result of one text from its windows' (a text of one window: its own)."""
     got = [results[k] for k, _ in parts]
-    if len(got) == 1 or any(isinstance(g, InputError) for g in got):
-        return next((g for g in got if isinstance(g, InputError)), got[0])
-    text = "".join(g.input for g in got)
+    if (alone := _alone(got)) is not None:
+        return alone
     edits = _shifted(got, parts, "edits")
-    skipped = got[0].skipped if all(g.skipped is not None for g in got) else None
-    return Result(input=text, text="".join(g.text for g in got), edits=edits,
+    skipped, unchecked = _not_checked(got, parts, [g.input for g in got])
+    return Result(input="".join(g.input for g in got), text="".join(g.text for g in got), edits=edits,
                   spun_score=_pooled_score(cfg, parts, evidence, [e for e in edits if e.applied]),
                   signature=got[0].signature, spans=_shifted(got, parts, "spans"), skipped=skipped,
-                  unchecked=() if skipped else _shifted_unchecked(got, parts, [g.input for g in got]))
+                  unchecked=unchecked)
 
 
-def _compose_into(results: list, i: int, later: Result) -> bool:
-    """results[i] followed by ``later`` (a pass over its output), as one Result of the input."""
-    r = results[i]
-    edits = compose(r.input, r.edits, later.edits)
-    results[i] = Result(input=r.input, text=later.text, edits=tuple(edits), spun_score=r.spun_score,
-                        signature=r.signature, spans=r.spans, skipped=r.skipped, unchecked=r.unchecked)
-    return True
+def _composed(r: Result, later: Result) -> Result:
+    """``r`` followed by ``later`` (a pass over its output), as one Result of the input."""
+    return replace(r, text=later.text, edits=tuple(compose(r.input, r.edits, later.edits)))
 
 
-def _one_pass(texts: Sequence[object], cfg: Config, memo: dict | None = None,
+def _one_pass(texts: Sequence[object], cfg: Config, memo: dict,
               evidence: dict | None = None) -> list[Result | InputError]:
-    """One pass over ``texts``; ``evidence`` (a dict) receives each text's detector evidence."""
-    memo = memo if memo is not None else {"detector": None, "restorer": None}
+    """One pass over ``texts``; ``memo``: what the models read in earlier passes (``_passes``);
+    ``evidence`` (a dict) receives each text's detector evidence."""
     lex = load_lexicon(cfg.lexicons, cfg.builtin)
     det = _detector(cfg)
     works = _prepare_many(texts, cfg, lex, det, memo=memo["detector"])
@@ -354,14 +360,13 @@ def _joined_detection(cfg: Config, parts: list[tuple[int, int]], found: list, di
                       evidence: dict) -> Detection | InputError:
     """The Detection of one text from its windows' (a text of one window: its own)."""
     got = [found[k] for k, _ in parts]
-    if len(got) == 1 or any(isinstance(g, InputError) for g in got):
-        return next((g for g in got if isinstance(g, InputError)), got[0])
-    text = "".join(g.text for g in got)
+    if (alone := _alone(got)) is not None:
+        return alone
     edits = [e for k, _ in parts for e in dictionary[k]]
-    skipped = got[0].skipped if all(g.skipped is not None for g in got) else None
-    return Detection(text, _shifted(got, parts, "spans"), _pooled_score(cfg, parts, evidence, edits),
-                     got[0].signature, skipped=skipped,
-                     unchecked=() if skipped else _shifted_unchecked(got, parts, [g.text for g in got]))
+    skipped, unchecked = _not_checked(got, parts, [g.text for g in got])
+    return Detection("".join(g.text for g in got), _shifted(got, parts, "spans"),
+                     _pooled_score(cfg, parts, evidence, edits), got[0].signature, skipped=skipped,
+                     unchecked=unchecked)
 
 
 def detect(text: str, config: Config | None = None) -> Detection:
