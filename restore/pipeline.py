@@ -344,7 +344,17 @@ def detect_batch(texts: Sequence[str], config: Config | None = None) -> list[Det
         found += [w if isinstance(w, InputError) else _detection(w, sig) for w in works]
         dictionary += [w.candidates if isinstance(w, _Work) else [] for w in works]
         evidence.update((lo + k, (w.evidence, w.n_words)) for k, w in enumerate(works) if isinstance(w, _Work))
-    return [_joined_detection(cfg, parts, found, dictionary, evidence) for parts in plan]
+    gate = doc_threshold_of(cfg)
+    return [_with_spinner(_joined_detection(cfg, parts, found, dictionary, evidence), gate) for parts in plan]
+
+
+def _with_spinner(d: Detection | InputError, gate: float) -> Detection | InputError:
+    """A document called spun gets the spinner family its spans point to (``fingerprint``)."""
+    if not isinstance(d, Detection) or d.skipped is not None or d.spun_score < gate:
+        return d
+    from restore.detect.fingerprint import guess_spinner
+
+    return replace(d, spinner=guess_spinner(s.text for s in d.spans))
 
 
 def _detection(w: _Work, sig: str) -> Detection:

@@ -78,6 +78,9 @@ class Detection:
     signature: str = ""
     skipped: str | None = None  # why the text was not checked (not English), else None
     unchecked: tuple[tuple[int, int, str], ...] = ()  # (start, end, reason): paragraphs not English
+    # the spinner family it most likely went through (restore.detect.fingerprint.SpinnerGuess);
+    # None for a document not called spun
+    spinner: Any = None
 
     def to_dict(self, include_text: bool = False) -> dict[str, Any]:
         """The record of ``restore detect --format json`` (``restore.io.records``)."""

@@ -63,6 +63,7 @@ def detection_record(detection: "Detection", include_text: bool = False) -> dict
     d: dict[str, Any] = {
         "spans": [span_record(s) for s in detection.spans],
         "spun_score": detection.spun_score,
+        "spinner": detection.spinner.to_dict() if detection.spinner is not None else None,
         "signature": detection.signature,
     }
     d.update(not_checked_fields(detection))
@@ -95,7 +96,8 @@ def fix_record(doc: "Document", result: "Result", output_field: str = "restored"
 
 def detect_record(doc: "Document", detection: "Detection") -> dict:
     """The JSON record of one detected document: the input record (or ``id``, ``path``) with
-    ``spans``, ``spun_score`` and ``signature``."""
+    ``spans``, ``spun_score``, ``spinner`` (the family guess, null when the document is not called
+    spun) and ``signature``."""
     return document_record(doc, detection_record(detection))
 
 

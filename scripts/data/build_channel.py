@@ -15,7 +15,9 @@ originals that list it. Sources (all offline; scripts/data/install_thesauri.sh i
   by word, from the TRAIN part only (``split_of``: md5 of the expected phrase, 80/20); the
   held-out 20% is kept out to measure the table on (docs/history.md, "The inverse channel");
 - the spinner's hand-written idioms and expansions (restore_dev.spin_idioms.HAND), inverted:
-  "very last" <- "last", "7 days" <- "week".
+  "very last" <- "last", "7 days" <- "week";
+- the spinner families' sparse databases (scripts/data/build_families.py), inverted: "as well as"
+  <- "and", "applied sciences" <- "technologies".
 
 Lemma pairs are re-inflected with simple English rules plus WordNet's exception lists, so that
 "attempts" <- "tries" and "visuals" <- "images" come out of "attempt" <- "try", "visual" <- "image".
@@ -24,8 +26,10 @@ Weight of a candidate (before normalising over the key's candidates, best first)
     2.0 * log1p(mined count of this surface pair) + 1.0 * log1p(mined count of the lemma pair)
     + 3.0 * [hand-written] + 1.0 * (number of thesauri whose entry for the original lists the
     spun word; 0.5 for a thesaurus that only lists the pair the other way round)
-    + 0.35 * zipf(original) - 0.4 * |words(original) - 1|
-so pairs seen in real spinner output dominate, then thesaurus agreement, then frequency.
+    + 1.5 * (number of spinner families whose sparse database lists the pair: restore_dev.families,
+    ``--families synset,function``) + 0.35 * zipf(original) - 0.4 * |words(original) - 1|
+so pairs seen in real spinner output dominate, then what a curated spinner database would write,
+then thesaurus agreement, then frequency.
 The score is turned into a distribution with softmax(score / 2) over the kept candidates.
 
 Output: gzip TSV, one line per spun key: ``spun<TAB>orig:weight|orig:weight...`` (weights with
@@ -36,6 +40,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import gzip
+import json
 import hashlib
 import math
 import os
@@ -251,25 +256,41 @@ def load_hand() -> dict[str, dict[str, float]]:
 
 # ---------------------------------------------------------------- the inverse channel
 class Pair:
-    __slots__ = ("src", "mined", "mined_lemma", "hand")
+    __slots__ = ("src", "mined", "mined_lemma", "hand", "fam")
 
     def __init__(self) -> None:
         self.src: set[str] = set()
         self.mined = 0
         self.mined_lemma = 0
         self.hand = False
+        self.fam = 0  # spinner families whose database lists the pair (restore_dev.families)
 
 
 def build(tortured_path: str | None = DEFAULT_TORTURED, use_thesauri: bool = True, use_mined: bool = True,
-          use_hand: bool = True, log=print, **params) -> dict[str, list[tuple[str, float]]]:
+          use_hand: bool = True, log=print, families: tuple[str, ...] = (), **params) -> dict[str, list[tuple[str, float]]]:
     """spun -> [(original, weight)] (weights sum to 1 over the kept candidates, best first)."""
-    return finalize(collect(tortured_path, use_thesauri, use_mined, use_hand, log=log), log=log, **params)
+    return finalize(collect(tortured_path, use_thesauri, use_mined, use_hand, log=log, families=families),
+                    log=log, **params)
+
+
+def family_pairs(names: tuple[str, ...]):
+    """(spun, original) surface pairs of the spinner families' databases (restore_dev.families)."""
+    from restore_dev.families import family_table
+
+    for name in names:
+        with gzip.open(family_table(name), "rt", encoding="utf-8") as fh:
+            t = json.load(fh)
+        v = t["vocab"]
+        for orig, rows in list(t["words"].items()) + list(t["phrases"].items()):
+            for i, _w in rows:
+                yield v[i].strip().lower(), orig
 
 
 def collect(tortured_path: str | None = DEFAULT_TORTURED, use_thesauri: bool = True, use_mined: bool = True,
             use_hand: bool = True, min_key_zipf: float = 1.5, min_orig_zipf: float = 2.0,
-            log=print) -> dict[str, dict[str, list]]:
-    """spun -> original -> [thesauri listing it, mined count, mined lemma count, hand, inflected]."""
+            log=print, families: tuple[str, ...] = ()) -> dict[str, dict[str, list]]:
+    """spun -> original -> [thesauri listing it, mined count, mined lemma count, hand, inflected,
+    families listing it]."""
     if not EXC:
         load_exceptions()
     lem: dict[tuple[str, str], Pair] = defaultdict(Pair)   # (spun lemma, orig lemma)
@@ -302,6 +323,11 @@ def collect(tortured_path: str | None = DEFAULT_TORTURED, use_thesauri: bool = T
                 s = s.strip().lower()
                 if w and s != orig and good_phrase(s) and good_phrase(orig):
                     surf[(s, orig)].hand = True
+    for s, o in family_pairs(families):
+        if s != o and good_phrase(s) and good_phrase(o):
+            surf[(s, o)].fam += 1
+    if families:
+        log(f"spinner families {', '.join(families)}: {sum(p.fam > 0 for p in surf.values())} pairs")
     if use_mined:
         n = 0
         for tort, exp, _papers in read_tortured(tortured_path):
@@ -330,17 +356,18 @@ def collect(tortured_path: str | None = DEFAULT_TORTURED, use_thesauri: bool = T
     # expand lemma pairs to surface pairs
     cands: dict[str, dict[str, list]] = defaultdict(dict)  # spun -> orig -> [nsrc, mined, mined_lemma, hand]
 
-    def put(s: str, o: str, nsrc: int, mined: int, mlem: int, hand: bool, inflected: bool) -> None:
+    def put(s: str, o: str, nsrc: int, mined: int, mlem: int, hand: bool, inflected: bool, fam: int = 0) -> None:
         d = cands[s]
         cur = d.get(o)
         if cur is None:
-            d[o] = [nsrc, mined, mlem, hand, inflected]
+            d[o] = [nsrc, mined, mlem, hand, inflected, fam]
         else:
             cur[0] = max(cur[0], nsrc)
             cur[1] += mined
             cur[2] = max(cur[2], mlem)
             cur[3] = cur[3] or hand
             cur[4] = cur[4] and inflected
+            cur[5] = max(cur[5], fam)
 
     for (s, o), p in lem.items():
         if zipf(o) < min_orig_zipf:
@@ -356,7 +383,7 @@ def collect(tortured_path: str | None = DEFAULT_TORTURED, use_thesauri: bool = T
                 continue
             put(sf, of, nsrc, 0, p.mined_lemma, False, True)
     for (s, o), p in surf.items():
-        put(s, o, 0, p.mined, 0, p.hand, False)
+        put(s, o, 0, p.mined, 0, p.hand, False, p.fam)
         if p.hand and " " not in o:
             # hand expansions re-inflect too ("video clips" <- "videos" when only "video clip" is listed)
             for tag in TAGS:
@@ -369,23 +396,23 @@ def collect(tortured_path: str | None = DEFAULT_TORTURED, use_thesauri: bool = T
 
 def finalize(cands: dict[str, dict[str, list]], top: int = 30, top_rare: int = 15, top_phrase: int = 5,
              min_key_zipf: float = 2.5, min_phrase_key_zipf: float = 4.0, min_orig_zipf: float = 2.0,
-             temperature: float = 2.0, log=print) -> dict[str, list[tuple[str, float]]]:
+             temperature: float = 2.0, family_weight: float = 1.5, log=print) -> dict[str, list[tuple[str, float]]]:
     """Score, prune and normalise the collected pairs (see the module docstring for the score)."""
     table: dict[str, list[tuple[str, float]]] = {}
     for s, d in cands.items():
-        evidence = any(v[1] or v[3] for v in d.values())  # mined or hand-written: always kept
+        evidence = any(v[1] or v[3] or v[5] for v in d.values())  # mined, hand-written or a family's: kept
         multi = " " in s
         if not evidence and zipf(s) < (min_phrase_key_zipf if multi else min_key_zipf):
             continue
         scored = []
-        for o, (nsrc, mined, mlem, hand, inflected) in d.items():
+        for o, (nsrc, mined, mlem, hand, inflected, fam) in d.items():
             if o == s:
                 continue
             zo = zipf(o)
-            if zo < min_orig_zipf and not (mined or hand):
+            if zo < min_orig_zipf and not (mined or hand or fam):
                 continue
             sc = (2.0 * math.log1p(mined) + 1.0 * math.log1p(mlem) + 3.0 * hand + 1.0 * nsrc
-                  + 0.35 * zo - 0.4 * abs(len(o.split()) - 1) - 0.3 * inflected)
+                  + family_weight * fam + 0.35 * zo - 0.4 * abs(len(o.split()) - 1) - 0.3 * inflected)
             scored.append((sc, zo, o))
         if not scored:
             continue
@@ -431,11 +458,16 @@ def main(argv=None) -> int:
     ap.add_argument("--min-phrase-key-zipf", type=float, default=4.0)
     ap.add_argument("--min-orig-zipf", type=float, default=2.0)
     ap.add_argument("--min-weight", type=float, default=0.0, help="drop candidates below this weight")
+    ap.add_argument("--families", default="synset,function",
+                    help="spinner families whose databases add candidates (restore_dev.families; '' for none)")
+    ap.add_argument("--family-weight", type=float, default=1.5, help="score per family listing a pair")
     args = ap.parse_args(argv)
     log = lambda m: print(m, file=sys.stderr)  # noqa: E731
-    cands = collect(args.tortured, log=log)
+    fams = tuple(f for f in args.families.split(",") if f)
+    cands = collect(args.tortured, log=log, families=fams)
     table = finalize(cands, top=args.top, top_rare=args.top_rare, top_phrase=args.top_phrase, min_key_zipf=args.min_key_zipf,
-                     min_phrase_key_zipf=args.min_phrase_key_zipf, min_orig_zipf=args.min_orig_zipf, log=log)
+                     min_phrase_key_zipf=args.min_phrase_key_zipf, min_orig_zipf=args.min_orig_zipf,
+                     family_weight=args.family_weight, log=log)
     write_table(table, args.out, min_weight=args.min_weight)
     print(f"wrote {args.out}: {len(table)} keys, {os.path.getsize(args.out) / 1e6:.2f} MB", file=sys.stderr)
     return 0

@@ -70,6 +70,9 @@ def main(argv=None) -> int:
     ap.add_argument("--kept-weight", type=float, default=1.0,
                     help="loss weight of the 'kept' class (--labels 3): kept words are ~5%% of spun words")
     ap.add_argument("--log-every", type=int, default=25)
+    ap.add_argument("--spinner", default=None, metavar="MIXTURE",
+                    help="spinner families and weights, e.g. 'thesaurus=0.4,synset=0.35,function=0.25' "
+                         "(restore_dev.families; default: the thesaurus spinner alone)")
     args = ap.parse_args(argv)
 
     import torch
@@ -89,9 +92,10 @@ def main(argv=None) -> int:
     base = args.base or base_model_path()
     tok = load_tokenizer(base)
     docs = [json.loads(line)["text"] for line in open(args.train, encoding="utf-8") if line.strip()]
+    from restore_dev.families import FamilySpinner
     from restore_dev.spin import Spinner
 
-    spinner = Spinner()
+    spinner = FamilySpinner.from_spec(args.spinner) if args.spinner else Spinner()
 
     if args.init_from:
         from transformers import BertForTokenClassification

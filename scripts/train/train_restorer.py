@@ -62,16 +62,16 @@ def get_data(args, tok, out: Path):
     t0 = time.time()
     train_docs = load_docs(ROOT / "data/splits/train.jsonl")
     dev_docs = load_docs(ROOT / "data/splits/dev.jsonl")
-    mr, wd = args.merge_runs, args.widen
-    tr = build_examples(train_docs, args.rounds, args.seed, args.neg_frac, args.max_pos, args.n_train, mr, wd)
+    mr, wd, sm = args.merge_runs, args.widen, args.spinner
+    tr = build_examples(train_docs, args.rounds, args.seed, args.neg_frac, args.max_pos, args.n_train, mr, wd, sm)
     random.Random(args.seed).shuffle(tr)
-    dv = build_examples(dev_docs, 1, args.seed + 7, args.neg_frac, 3, args.n_dev, mr, wd)
+    dv = build_examples(dev_docs, 1, args.seed + 7, args.neg_frac, 3, args.n_dev, mr, wd, sm)
     random.Random(args.seed + 1).shuffle(dv)
-    cal = build_examples(dev_docs, 1, args.seed + 11, 0.5, 2, args.n_cal, mr, wd)
+    cal = build_examples(dev_docs, 1, args.seed + 11, 0.5, 2, args.n_cal, mr, wd, sm)
     enc, tgt = tokenize_examples(tok, tr)
     d = {"train_enc": enc, "train_tgt": tgt, "train_pos": [e[4] for e in tr], "dev": dv[:args.n_dev],
          "cal": cal[:args.n_cal], "meta": {"rounds": args.rounds, "seed": args.seed, "neg_frac": args.neg_frac,
-                                            "max_pos": args.max_pos, "merge_runs": mr, "widen": wd, "n_train": len(tr),
+                                            "max_pos": args.max_pos, "merge_runs": mr, "widen": wd, "spinner": sm, "n_train": len(tr),
                                             "n_docs": len(train_docs)}}
     import torch
 
@@ -107,6 +107,9 @@ def main(argv=None) -> int:
                     help="share of spun training spans taken over one or two unspun neighbour words too "
                          "(as a detector reports a region wider than the edit)")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--spinner", default=None, metavar="MIXTURE",
+                    help="spinner families and weights, e.g. 'thesaurus=0.4,synset=0.35,function=0.25' "
+                         "(restore_dev.families; default: the thesaurus spinner alone)")
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=None, help="peak lr (default 2e-4 warm, 5e-4 scratch)")
     ap.add_argument("--warmup", type=int, default=50)
