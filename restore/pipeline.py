@@ -187,7 +187,20 @@ def restore_batch(texts: Sequence[str], config: Config | None = None) -> list[Re
     results: list = []
     for lo, hi in _groups(pieces):
         results += _passes(pieces[lo:hi], cfg, evidence, lo)
-    return [_joined_result(cfg, parts, results, evidence) for parts in plan]
+    return [_carried(cfg, _joined_result(cfg, parts, results, evidence)) for parts in plan]
+
+
+def _carried(cfg: Config, r: Result | InputError) -> Result | InputError:
+    """``r`` with its confident model restorations carried to the same wording elsewhere in the
+    text (``restore.fix.consistency``; ``Config.consistent``)."""
+    if not cfg.consistent or not isinstance(r, Result) or r.skipped is not None:
+        return r
+    from restore.fix.consistency import consistent_edits
+
+    edits = consistent_edits(r.input, r.edits, cfg.model_threshold, r.unchecked)
+    if edits == r.edits:
+        return r
+    return replace(r, text=apply_edits(r.input, edits), edits=edits)
 
 
 def _groups(pieces: Sequence[object]) -> list[tuple[int, int]]:
