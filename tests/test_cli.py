@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -476,7 +477,7 @@ def test_detect_lint_lines_and_exit_1(run):
     # a span is the words that differ from the suggestion, not the whole dictionary phrase
     assert lines[0] == f'{p}:1:7: spun(0.97) "legal" -> (delete)'
     assert lines[1] == f'{p}:3:22: spun(0.97) "Information" -> "News"'
-    assert lines[-1].startswith(f"{p}: spun_score ") and lines[-1].endswith("(spun)")
+    assert re.fullmatch(re.escape(f"{p}: spun_score ") + r"1\.00 \(spun, spinner: (unknown|\w+ [01]\.\d\d)\)", lines[-1])
     assert r.stderr == ""  # one document: no summary table
 
 
@@ -487,7 +488,7 @@ def test_detect_clean_document_exits_0(run):
 
 def test_detect_doc_threshold_and_min_score(run):
     r = run("detect", "--doc-threshold", "0", FIX / "clean.txt")  # spun means spun_score >= threshold
-    assert r.exit_code == 1 and r.stdout.endswith("spun_score 0.00 (spun)\n")
+    assert r.exit_code == 1 and r.stdout.endswith("spun_score 0.00 (spun, spinner: unknown)\n")
     r = run("detect", "--min-score", "0.5", FIX / "spun.txt", FIX / "clean.txt")
     assert r.exit_code == 1 and "clean.txt" not in r.stdout and "spun.txt" in r.stdout
     assert "documents" in r.stderr and "mean score" in r.stderr  # summary of several documents

@@ -290,7 +290,8 @@ def test_detection_and_diff_records_and_dumps():
     det = Detection("x NBC Information", (Span(2, 17, "NBC Information", 0.9, "NBC News", "dictionary"),), 0.8, "sig")
     rec = detection_record(det)
     assert rec == {"spans": [{"start": 2, "end": 17, "text": "NBC Information", "confidence": 0.9,
-                              "suggestion": "NBC News", "source": "dictionary"}], "spun_score": 0.8, "signature": "sig"}
+                              "suggestion": "NBC News", "source": "dictionary"}], "spun_score": 0.8,
+                   "spinner": None, "signature": "sig"}
     segs = diff("é a", "é b")
     d = diff_record(segs)
     assert [s["op"] for s in d["segments"]] == ["equal", "replace"]

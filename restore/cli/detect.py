@@ -139,10 +139,9 @@ def lint_lines(doc, det, spun: bool) -> str:
             sug = f" -> {quoted(s.suggestion)}"
         lines.append(f"{where}:{line}:{col}: spun({s.confidence:.2f}) {quoted(s.text)}{sug}\n")
     verdict = "not checked: " + det.skipped if det.skipped is not None else "spun" if spun else "clean"
-    if spun and det.spinner is not None:
+    if spun and det.spinner is not None:  # the spinner family its spans point to (restore.detect.fingerprint)
         g = det.spinner
-        verdict += (f", spinner {g.family} ({g.probability:.2f})" if g.family != "unknown"
-                    else f", spinner unknown (best {g.probabilities[0][0]} {g.probability:.2f})")
+        verdict += f", spinner: {g.family}" + (f" {g.probability:.2f}" if g.family != "unknown" else "")
     lines.append(f"{where}: spun_score {det.spun_score:.2f} ({verdict})\n")
     return "".join(lines)
 

@@ -111,15 +111,17 @@ def ship_weights(trained: Path, stage: Path) -> None:
         shutil.copy(trained / "train_info.json", stage / "train_info.json")
 
 
-def make_dev(dev_path: Path, p_clean: float, seed: int, limit: int | None, short: int = 0) -> list[dict]:
+def make_dev(dev_path: Path, p_clean: float, seed: int, limit: int | None, short: int = 0,
+             spinner_mixture: str | None = None) -> list[dict]:
     """The dev documents (clean with probability ``p_clean``, else spun with a random preset), then
     ``short`` excerpts of random dev documents (``gold_sets.snippet``: 1-3 sentences or their first
     words), clean or spun the same way, so that the document score also learns what a headline or
     a lone sentence looks like instead of extrapolating from articles."""
+    from restore_dev.families import FamilySpinner
     from restore_dev.gold_sets import snippet
     from restore_dev.spin import Spinner
 
-    spinner = Spinner()
+    spinner = FamilySpinner.from_spec(spinner_mixture) if spinner_mixture else Spinner()
     docs = [json.loads(line) for line in open(dev_path, encoding="utf-8") if line.strip()]
     rng = random.Random(seed)
     rng.shuffle(docs)
@@ -196,6 +198,8 @@ def main(argv=None) -> int:
     ap.add_argument("--p-clean", type=float, default=0.4)
     ap.add_argument("--seed", type=int, default=20261201)
     ap.add_argument("--limit", type=int, default=0, help="use only N dev documents")
+    ap.add_argument("--spinner", default=None, metavar="MIXTURE",
+                    help="spin the dev set with these spinner families (restore_dev.families), as in training")
     ap.add_argument("--short", type=int, default=400,
                     help="short excerpts of dev documents added to the dev set (headlines, lone sentences)")
     ap.add_argument("--long", type=int, default=300,
@@ -223,7 +227,7 @@ def main(argv=None) -> int:
         cal_path.unlink()
     det = SpanDetector(stage, dtype=args.dtype)
 
-    dev = make_dev(Path(args.dev), args.p_clean, args.seed, args.limit or None, args.short)
+    dev = make_dev(Path(args.dev), args.p_clean, args.seed, args.limit or None, args.short, args.spinner)
     gold_path = Path(args.stage).parent / "dev_gold.jsonl"
     gold_path.parent.mkdir(parents=True, exist_ok=True)
     with open(gold_path, "w", encoding="utf-8") as fh:
