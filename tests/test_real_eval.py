@@ -137,6 +137,22 @@ def test_confidence_bins_count_every_edit_of_the_spinner_pairs(run):
 
 
 @needs_real
+def test_spinner_families_are_the_detect_records_of_every_thesaurus_spun_page(run):
+    res, out = run
+    want = ([r["id"] for r in rows_of(REAL / "pairs.jsonl") if r["channel"] == "spinner"]
+            + [r["id"] for r in rows_of(REAL / "spun_pages.jsonl") if r["channel"] == "spinner"])
+    fams = res["spinner_families"]
+    assert sorted(f["id"] for f in fams) == sorted(want)
+    det = {r["id"]: r for name in ("det_pairs", "det_pages") for r in rows_of(out / f"{name}.jsonl") if "id" in r}
+    for f in fams:
+        g = det[f["id"]]["spinner"]
+        if g is None:
+            assert f["family"] == "-" and f["spans"] is None
+        else:
+            assert (f["family"], f["probability"], f["spans"]) == (g["family"], g["probability"], g["spans"])
+
+
+@needs_real
 def test_an_edit_is_right_when_the_scorer_aligns_it_with_a_gold_edit():
     real = load_module("real_eval", ROOT / "scripts" / "eval" / "real.py")
     sc = real.load_scorer(SCORER)

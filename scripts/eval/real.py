@@ -25,7 +25,8 @@ Every figure comes from the shared scorer (``../shared/eval/score.py``, imported
 5. reliability of edit confidence on the spinner pairs: every edit with a confidence (applied, and
    reported but not applied), binned; an edit is right when the scorer's edits it contributes are
    all gold edits: the scorer's alignment (``edits(spun, output)``) with the edit against without
-   it, the other applied edits in place (a reported edit put in place of any applied one it overlaps).
+   it, the other applied edits in place (a reported edit put in place of any applied one it overlaps);
+6. the spinner family ``restore detect`` names for each thesaurus-spun page (``spinner``).
 
 Tables go to stdout (--json: one JSON object instead), progress to stderr. Exit 2 when the data or
 the scorer is missing.
@@ -285,6 +286,18 @@ def evaluate(args) -> dict:
 
     # 5: reliability of edit confidence on the spinner pairs
     bins = confidence_bins(sc, spinner, fix_pairs)
+
+    # 6: the spinner family restore detect names for each thesaurus-spun page
+    raw_pages = sc.load(str(real / "spun_pages.jsonl"))
+    families = []
+    for src, gold, det in (("pairs", spinner, det_pairs),
+                           ("spun_pages", subset(pages, lambda r: r.get("channel") == "spinner"), det_pages)):
+        for k in sorted(gold):
+            g = det[k].get("spinner") or {}
+            site = (pairs[k] if src == "pairs" else raw_pages[k]).get("spinner_site")
+            best = next(iter(g.get("probabilities") or {}), None)  # best first
+            families.append({"id": k, "source": src, "site": site, "family": g.get("family", "-"), "best": best,
+                             "probability": g.get("probability"), "spans": g.get("spans")})
     seconds = round(time.time() - t0, 1)
     if tmp is not None:
         tmp.cleanup()
@@ -293,7 +306,8 @@ def evaluate(args) -> dict:
             "passes": fix_cfg.passes, "model": fix_cfg.use_model, "gate": gate,
             "files": {"pairs": len(pairs_lines), "spun_pages": len(pages_lines), "clean_news": len(clean_lines)},
             "out_dir": str(out) if args.out_dir else None, "seconds": seconds,
-            "pairs": rows, "auroc": aurocs, "clean_news": clean_row, "confidence": bins}
+            "pairs": rows, "auroc": aurocs, "clean_news": clean_row, "confidence": bins,
+            "spinner_families": families}
 
 
 # ------------------------------------------------------------------ tables
@@ -349,7 +363,12 @@ def render(res: dict) -> str:
     out += [f"Edit confidence on the spinner pairs: {b['edits']} edits ({b['applied']} applied, the rest reported), "
             f"right = matches a gold edit (the scorer's alignment)",
             table(["source", "confidence", "edits", "applied", "mean conf.", "right", "share right"], body),
-            f"right: {b['right']} of {b['edits']}; of the applied {b['applied_right']} of {b['applied']}"]
+            f"right: {b['right']} of {b['edits']}; of the applied {b['applied_right']} of {b['applied']}", ""]
+    body = [[f["site"], f["id"], f["source"],
+             f["family"] + (f" (best: {f['best']})" if f["family"] == "unknown" else ""), f3(f["probability"]) if f["probability"] is not None else "-",
+             f["spans"] if f["spans"] is not None else "-"] for f in res["spinner_families"]]
+    out += ["The spinner family restore detect names for each thesaurus-spun page (- : not called spun)",
+            table(["site", "page", "file", "family", "probability", "spans"], body)]
     return "\n".join(out) + "\n"
 
 
