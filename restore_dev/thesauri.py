@@ -30,9 +30,10 @@ def moby_rows() -> Iterator[tuple[str, list[str]]]:
             yield parts[0], parts[1:]
 
 
-def mythes_rows(path: str = MYTHES) -> Iterator[tuple[str, list[str]]]:
-    """(headword, entries of all its senses in order) of MyThes; nothing if it is not installed.
-    An entry keeps its annotations ("x (generic term)", "y (antonym)") for the caller to judge."""
+def mythes_senses(path: str = MYTHES) -> Iterator[tuple[str, list[tuple[str, list[str]]]]]:
+    """(headword, [(part of speech, entries of that sense), ...] in sense order) of MyThes ("(noun)|a|b"
+    lines: "noun", ["a", "b"]); nothing if it is not installed. An entry keeps its annotations
+    ("x (generic term)", "y (antonym)") for the caller to judge."""
     if not os.path.exists(path):
         return
     with open(path, encoding="utf-8", errors="replace") as fh:
@@ -46,10 +47,17 @@ def mythes_rows(path: str = MYTHES) -> Iterator[tuple[str, list[str]]]:
                 n = int(n)
             except ValueError:
                 continue
-            entries: list[str] = []
+            senses = []
             for _ in range(n):
-                entries.extend(fh.readline().rstrip("\n").split("|")[1:])
-            yield word, entries
+                pos, *entries = fh.readline().rstrip("\n").split("|")
+                senses.append((pos.strip("()").split()[0] if pos.strip("()") else "", entries))
+            yield word, senses
+
+
+def mythes_rows(path: str = MYTHES) -> Iterator[tuple[str, list[str]]]:
+    """(headword, entries of all its senses in order) of MyThes; nothing if it is not installed."""
+    for word, senses in mythes_senses(path):
+        yield word, [e for _pos, entries in senses for e in entries]
 
 
 def _fields(path: str):

@@ -41,7 +41,7 @@ import build_spin_table as bst  # noqa: E402  (the thesauri readers, cleaning an
 
 from restore_dev.spin import DEFAULT_TABLE  # noqa: E402
 from restore_dev.spin_idioms import HAND, PROFANE, STOP  # noqa: E402
-from restore_dev.thesauri import MYTHES, wordnet_senses  # noqa: E402
+from restore_dev.thesauri import mythes_senses, wordnet_senses  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT_DIR = os.path.join(ROOT, "restore_dev", "data", "families")
@@ -103,27 +103,6 @@ def zp_cache():
             v = cache[p] = bst.phrase_zipf(p)
         return v
     return zp
-
-
-def mythes_senses():
-    """(head, [[synonym, ...] per sense]) of MyThes, sense order kept ("(noun)|a|b" lines)."""
-    with open(MYTHES, encoding="utf-8", errors="replace") as fh:
-        fh.readline()
-        while True:
-            head = fh.readline()
-            if not head:
-                return
-            try:
-                w, n = head.rstrip("\n").rsplit("|", 1)
-                n = int(n)
-            except ValueError:
-                continue
-            senses = []
-            for _ in range(n):
-                pos, *parts = fh.readline().rstrip("\n").split("|")
-                senses.append((pos.strip("()").split()[0] if pos.strip("()") else "",
-                               [x for x in parts if "antonym" not in x and "term)" not in x]))
-            yield w, senses
 
 
 # which senses' synonyms an inflected form may take: "filed" is a verb ("file" -> "submit"), never
@@ -217,7 +196,7 @@ def main(argv=None) -> int:
     for w, senses in mythes_senses():
         h = bst.clean_entry(w)
         if h:
-            my[h] = senses
+            my[h] = [(pos, [x for x in entries if "antonym" not in x and "term)" not in x]) for pos, entries in senses]
     wn: dict[str, list[list[str]]] = defaultdict(list)
     for lemma, _rank, ws in wordnet_senses(3):
         wn[lemma].append(ws)
