@@ -26,9 +26,11 @@ import os
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from restore.batch import bucket
 from restore.detect.chunks import MAX_LEN, Chunk, load_tokenizer, pack, sentence_groups
 from restore.detect.document import count_runs, doc_features, sigmoid
 from restore.detect.spans import dictionary_spans, expansion_kept, swapped_parts
@@ -101,15 +103,17 @@ class SpanDetector:
         return out
 
     def _rows(self, keys: list[tuple[tuple[int, ...], tuple[int, ...]]]) -> list[tuple[list[float], list[float] | None]]:
-        """The model's rows for chunks given as (wordpiece ids, types), batched by length."""
+        """The model's rows for chunks given as (wordpiece ids, types), batched by padded width
+        (``bucket``: a chunk's logits do not depend on which other chunks share its batch)."""
         torch = self._torch
         out: list = [None] * len(keys)
         three = self.n_labels == 3
         order = sorted(range(len(keys)), key=lambda k: len(keys[k][0]))
+        batches = [(width, grp[b:b + BATCH])
+                   for width, g in groupby(order, key=lambda k: bucket(len(keys[k][0]), 8))
+                   for grp in [list(g)] for b in range(0, len(grp), BATCH)]
         with self._lock, torch.inference_mode():
-            for b in range(0, len(order), BATCH):
-                idx = order[b:b + BATCH]
-                width = max(len(keys[k][0]) for k in idx)
+            for width, idx in batches:
                 ids = torch.zeros((len(idx), width), dtype=torch.long)
                 types = torch.zeros_like(ids)
                 mask = torch.zeros_like(ids)

@@ -23,6 +23,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Sequence
 
+from restore.batch import bucket
 from restore.fix.architecture import load_model
 from restore.fix.encoding import (CLS, MAX_TARGET, PAD, SEP, context_of, detokenize, encode_inputs,
                                   encode_targets)
@@ -39,11 +40,6 @@ from restore.text.tokenize import nfc, sentences
 from restore.types import Edit, Span
 
 DEFAULT_BEAMS = 1
-
-
-def bucket(n: int, step: int) -> int:
-    """``n`` rounded up to a multiple of ``step``: the padded width of an input of length ``n``."""
-    return -(-n // step) * step
 
 
 class SpanRestorer:
