@@ -23,3 +23,10 @@ python3 scripts/data/spin.py --input data/splits/test.jsonl --preset mixture --s
 # dev documents, 40% clean: the quality mode's decision rule was tuned on a trace of these
 python3 scripts/data/spin.py --input data/splits/dev.jsonl --preset mixture --seed 201 \
   --out data/eval/dev_clean_mixed.jsonl --max-docs 200 --max-words-per-doc 400 --clean-share 0.4
+# the spinner families' sets (restore_dev/families.py): the same documents spun by sparse databases
+for fam in synset function; do
+  python3 scripts/data/spin.py --input data/splits/dev.jsonl --preset mixture --seed 301 \
+    --table restore_dev/data/families/$fam.json.gz --out data/eval/dev_fam_$fam.jsonl --max-docs 200 --max-words-per-doc 400
+  python3 scripts/data/spin.py --input data/splits/test.jsonl --preset mixture --seed 311 \
+    --table restore_dev/data/families/$fam.json.gz --out data/eval/test_fam_$fam.jsonl --max-docs 200 --max-words-per-doc 400
+done
