@@ -53,3 +53,26 @@ def test_untouched_places_protected_material_and_unchecked_paragraphs_stay():
     assert out == (first, in_url, last)          # the URL's "yr", the unchecked paragraph's "yr"
     # "yr" of "yr-end" and the second "yr" had no edit: not touched
     assert apply_edits(TEXT, consistent_edits(TEXT, [first], 0.8)).count("yr") == 4
+
+
+def test_the_pipeline_carries_a_confident_wording_unless_turned_off(monkeypatch):
+    """Through restore_batch: the second "yr" (held at 0.62) follows the first (0.91); with
+    consistent=False it stays reported, and the signature says so."""
+    from fakes import FakeDetector, FakeRestorer, install
+
+    from restore import Config, restore_and_explain
+    from restore.types import Span
+
+    text = "Sales rose last yr. The yr before, profit fell."
+    spots = [text.index("yr"), text.index("yr", text.index("yr") + 1)]
+    det = FakeDetector(lambda thr: [Span(a, a + 2, "yr", 0.9) for a in spots], score=0.99)
+    conf = {spots[0]: 0.91, spots[1]: 0.62}
+    res = FakeRestorer(lambda s: [Edit(s.start, s.end, "yr", "year", source="model", confidence=conf[s.start],
+                                       applied=conf[s.start] >= 0.8)])
+    install(monkeypatch, det, res)
+    on = restore_and_explain(text, Config(builtin=False, passes=1))
+    assert on.text == "Sales rose last year. The year before, profit fell."
+    assert [e.rule.startswith(RULE) for e in on.edits] == [False, True]
+    off = restore_and_explain(text, Config(builtin=False, passes=1, consistent=False))
+    assert off.text == "Sales rose last year. The yr before, profit fell."
+    assert "consistent:off" in off.signature and "consistent" not in on.signature
