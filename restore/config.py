@@ -32,9 +32,9 @@ class Config:
     in all, until a pass changes nothing; the passes' edits are composed into edits of the input,
     so that each wording is decided in the context it ends up in and restoring the output again
     changes nothing. 1 is a single pass (faster on spun text, not idempotent).
-    ``consistent``: a spinner writes the same substitute for a word throughout a document, so a
-    wording the model restored with confidence is restored the same way at its other places in the
-    text (``restore.fix.consistency``).
+    ``consistent`` (off by default): a spinner writes the same substitute for a word throughout a
+    document, so a model edit held under the threshold is applied where the model restored the same
+    wording the same way with confidence elsewhere in the text (``restore.fix.consistency``).
     ``lexicons`` are user TSV files, earlier ones take precedence over later ones and over the
     built-ins; ``builtin=False`` turns the built-in dictionaries off.
     """
@@ -51,7 +51,7 @@ class Config:
     doc_threshold: float | None = None  # None: the detector's calibrated gate (0.5 without a detector)
     check_language: bool = True
     passes: int = 3  # passes over a text's own output until one changes nothing (1: a single pass)
-    consistent: bool = True  # carry a confident model restoration to the same wording elsewhere in the text
+    consistent: bool = False  # apply a held-back model edit that repeats a confident one of the same wording
     quality: str = "fast"
     lm_max_spans: int = 40  # quality="best": spans per document the LM reconsiders
     lm_max_candidates: int = 10  # ... and channel candidates per span (plus the spun wording)

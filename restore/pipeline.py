@@ -187,12 +187,13 @@ def restore_batch(texts: Sequence[str], config: Config | None = None) -> list[Re
     results: list = []
     for lo, hi in _groups(pieces):
         results += _passes(pieces[lo:hi], cfg, evidence, lo)
-    return [_carried(cfg, _joined_result(cfg, parts, results, evidence)) for parts in plan]
+    return [_joined_result(cfg, parts, results, evidence) for parts in plan]
 
 
 def _carried(cfg: Config, r: Result | InputError) -> Result | InputError:
-    """``r`` with its confident model restorations carried to the same wording elsewhere in the
-    text (``restore.fix.consistency``; ``Config.consistent``)."""
+    """``r`` (one pass over a text or a window of it) with the reported model edits that repeat a
+    confident restoration of the same wording applied (``restore.fix.consistency``;
+    ``Config.consistent``); in every pass, so that the next pass reads the text as it now is."""
     if not cfg.consistent or not isinstance(r, Result) or r.skipped is not None:
         return r
     from restore.fix.consistency import consistent_edits
@@ -222,13 +223,13 @@ def _passes(texts: Sequence[object], cfg: Config, evidence: dict, base: int) -> 
     receives the first pass's detector evidence, keyed by ``base`` + index."""
     memo: dict = {"detector": {}, "restorer": {}}  # what the models read, kept across the passes
     first: dict = {}
-    results = _one_pass(texts, cfg, memo, first)
+    results = [_carried(cfg, r) for r in _one_pass(texts, cfg, memo, first)]
     evidence.update((base + i, e) for i, e in first.items())
     todo = [i for i, r in enumerate(results) if isinstance(r, Result) and r.applied]
     for _ in range(cfg.passes - 1):
         if not todo:
             break
-        again = _one_pass([results[i].text for i in todo], cfg, memo)  # type: ignore[union-attr]
+        again = [_carried(cfg, r) for r in _one_pass([results[i].text for i in todo], cfg, memo)]  # type: ignore[union-attr]
         changed = [(i, r) for i, r in zip(todo, again) if isinstance(r, Result) and r.applied]
         for i, r in changed:
             results[i] = _composed(results[i], r)

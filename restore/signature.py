@@ -68,8 +68,8 @@ def build(cfg: Config, lexicon_sig: str, model_sig: str, detector_sig: str) -> S
         parts.append(("lang", "any"))
     if cfg.passes != Config.passes:
         parts.append(("passes", str(cfg.passes)))
-    if cfg.use_model and not cfg.consistent:
-        parts.append(("consistent", "off"))
+    if cfg.use_model and cfg.consistent:
+        parts.append(("", "consistent"))
     parts.append(("quality", cfg.quality))
     if cfg.quality == "best":
         from restore.fix.rerank import signature as lm_signature

@@ -56,8 +56,8 @@ def test_untouched_places_protected_material_and_unchecked_paragraphs_stay():
 
 
 def test_the_pipeline_carries_a_confident_wording_unless_turned_off(monkeypatch):
-    """Through restore_batch: the second "yr" (held at 0.62) follows the first (0.91); with
-    consistent=False it stays reported, and the signature says so."""
+    """Through restore_batch: with consistent=True the second "yr" (held at 0.62) follows the first
+    (0.91), and the signature says so; by default it stays reported."""
     from fakes import FakeDetector, FakeRestorer, install
 
     from restore import Config, restore_and_explain
@@ -70,9 +70,9 @@ def test_the_pipeline_carries_a_confident_wording_unless_turned_off(monkeypatch)
     res = FakeRestorer(lambda s: [Edit(s.start, s.end, "yr", "year", source="model", confidence=conf[s.start],
                                        applied=conf[s.start] >= 0.8)])
     install(monkeypatch, det, res)
-    on = restore_and_explain(text, Config(builtin=False, passes=1))
+    on = restore_and_explain(text, Config(builtin=False, passes=1, consistent=True))
     assert on.text == "Sales rose last year. The year before, profit fell."
     assert [e.rule.startswith(RULE) for e in on.edits] == [False, True]
-    off = restore_and_explain(text, Config(builtin=False, passes=1, consistent=False))
+    off = restore_and_explain(text, Config(builtin=False, passes=1))
     assert off.text == "Sales rose last year. The yr before, profit fell."
-    assert "consistent:off" in off.signature and "consistent" not in on.signature
+    assert "|consistent|" in on.signature and "consistent" not in off.signature

@@ -46,9 +46,10 @@ o_explain = typer.Option(False, "--explain", help="Also show the diff and every 
 o_passes = typer.Option(Config.passes, "--passes", min=1, metavar="N",
                         help="Restore a text's output again, up to N passes in all, until a pass changes nothing, "
                              "so that restoring the result again changes nothing; 1: one pass (faster on spun text).")
-o_no_consistent = typer.Option(False, "--no-consistent",
-                               help="Do not apply a model edit held under the threshold where the same wording was "
-                                    "restored the same way, with confidence, elsewhere in the text.")
+o_consistent = typer.Option(False, "--consistent",
+                            help="Also apply a model edit held under the threshold where the model restored the same "
+                                 "wording the same way, with confidence, elsewhere in the text (a spinner writes one "
+                                 "substitute for a word throughout).")
 
 
 @app.command()
@@ -63,7 +64,7 @@ def fix(
     quality: Quality = o_quality, lm_spans: int = o_lm_spans, lm_candidates: int = o_lm_candidates,
     lm_margin: float = o_lm_margin, lm_separation: float = o_lm_separation, models_dir: Optional[str] = o_models,
     check: bool = o_check, explain: bool = o_explain, passes: int = o_passes,
-    no_consistent: bool = o_no_consistent, quiet: bool = o_quiet,
+    consistent: bool = o_consistent, quiet: bool = o_quiet,
     no_progress: bool = o_noprog, max_bytes: int = o_maxb, max_chars: int = o_maxc, glob: str = o_glob,
     no_recursive: bool = o_norec,
     input_format: InputFormat = o_infmt, any_language: bool = o_anylang, jobs: int = o_jobs,
@@ -83,7 +84,7 @@ def fix(
                       refine_threshold=refine_threshold, quality=value(quality), models_dir=models_dir,
                       lm_max_spans=lm_spans, lm_max_candidates=lm_candidates, lm_margin=lm_margin,
                       lm_separation=lm_separation, check_language=not any_language, max_chars=max_chars,
-                      passes=passes, consistent=not no_consistent)
+                      passes=passes, consistent=consistent)
     sources = sources_of(paths, glob, not no_recursive, value(input_format))
     out = FixOutput(sources, fmt=fmt, show=show, output=output, in_place=in_place, backup=backup, check=check,
                     output_field=output_field, stdout_tty=isatty(sys.stdout), color=lambda: use_color(sys.stdout),
