@@ -6,14 +6,14 @@ import random
 
 import pytest
 
+from fakes import FakeDetector, install
 from restore import pipeline
 from restore.config import Config
 from restore.detect import fingerprint as fp
 from restore.types import Span
 from restore_dev.families import FAMILIES, FamilySpinner, family_table, parse_mixture
 from restore_dev.spin import invert_spin_edits
-from tests.fakes import FakeDetector, install
-from tests.test_spin import NEWS, PARA
+from test_spin import NEWS, PARA
 
 LONG = "\n\n".join([PARA, NEWS] * 3)
 
