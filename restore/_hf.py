@@ -1,4 +1,5 @@
-"""Shared set-up for the transformers-based stages (imported only by them, never at package import)."""
+"""Shared set-up for the transformers-based stages: the models' modules import it, and it imports
+nothing but ``os`` at module level (transformers and torch only inside the functions that need them)."""
 from __future__ import annotations
 
 import os
@@ -43,3 +44,10 @@ def use_bf16(torch, env: str, preferred: bool = True) -> bool:
     if val in ("0", "1"):
         return val == "1"
     return preferred and native_bf16(torch)
+
+
+def bucket(n: int, step: int) -> int:
+    """``n`` rounded up to a multiple of ``step``: the padded width of an input of length ``n``. The
+    models batch only inputs of one padded width, so that what an input gets does not depend on
+    the other inputs of its batch."""
+    return -(-n // step) * step

@@ -18,13 +18,6 @@ from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 from restore.errors import ConfigError, InputError, RestoreError
 from restore.io.read import InputWarning
 
-
-def bucket(n: int, step: int) -> int:
-    """``n`` rounded up to a multiple of ``step``: the padded width of an input of length ``n``. The
-    models batch only inputs of one padded width, so that what an input gets does not depend on
-    the other inputs of its batch."""
-    return -(-n // step) * step
-
 BatchFn = Callable[[Sequence[str], Any], list]
 W = TypeVar("W")
 

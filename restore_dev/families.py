@@ -8,7 +8,7 @@ scripts/data/build_families.py into restore_dev/data/families/ (and the first sp
 restore_dev/data/spin_table.json.gz, is the family ``thesaurus``).
 
     spinner = FamilySpinner.from_spec("thesaurus=0.4,synset=0.35,function=0.25")
-    r = spinner.spin(text, "medium", seed=7)       # a SpinResult; spinner.last_family names the family
+    r = spinner.spin(text, "medium", seed=7)       # a SpinResult; spinner.draw(7) names the family
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import random
 
 from restore_dev.spin import DEFAULT_TABLE, Spinner, SpinResult
 
-__all__ = ["FAMILY_DIR", "FAMILIES", "DEFAULT_MIXTURE", "family_table", "FamilySpinner"]
+__all__ = ["FAMILY_DIR", "FAMILIES", "DEFAULT_MIXTURE", "family_table", "FamilySpinner", "spinner_for"]
 
 FAMILY_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "families")
 FAMILIES = ("thesaurus", "synset", "function")
@@ -60,7 +60,6 @@ class FamilySpinner:
         self.names = [n for n, _ in mixture]
         self.weights = [w for _, w in mixture]
         self.spinners = {n: Spinner(family_table(n)) for n in self.names}
-        self.last_family: str | None = None
 
     @classmethod
     def from_spec(cls, spec: str = DEFAULT_MIXTURE) -> "FamilySpinner":
@@ -79,6 +78,10 @@ class FamilySpinner:
         return self.names[-1]
 
     def spin(self, text: str, preset: str = "medium", seed: int | random.Random = 0) -> SpinResult:
-        name = self.draw(seed)
-        self.last_family = name
-        return self.spinners[name].spin(text, preset, seed)
+        return self.spinners[self.draw(seed)].spin(text, preset, seed)
+
+
+def spinner_for(mixture: str | None) -> "FamilySpinner | Spinner":
+    """What the training and calibration scripts' ``--spinner MIXTURE`` asks for: a FamilySpinner,
+    or the first spinner alone when no mixture is given."""
+    return FamilySpinner.from_spec(mixture) if mixture else Spinner()

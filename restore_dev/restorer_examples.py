@@ -126,10 +126,9 @@ def doc_examples(spinner, text: str, preset: str, seed: int, rng: random.Random,
 
 def build_examples(docs: list[str], rounds: int, seed: int, neg_frac: float, max_pos: int, limit: int,
                    merge_runs: bool = False, widen: float = 0.0, spinner_mixture: str | None = None):
-    from restore_dev.families import FamilySpinner
-    from restore_dev.spin import Spinner
+    from restore_dev.families import spinner_for
 
-    spinner = FamilySpinner.from_spec(spinner_mixture) if spinner_mixture else Spinner()
+    spinner = spinner_for(spinner_mixture)
     rng = random.Random(seed)
     exs = []
     for rd in range(rounds):

@@ -30,7 +30,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from restore.batch import bucket
+from restore._hf import bucket
 from restore.detect.chunks import MAX_LEN, Chunk, load_tokenizer, pack, sentence_groups
 from restore.detect.document import count_runs, doc_features, sigmoid
 from restore.detect.spans import dictionary_spans, expansion_kept, swapped_parts

@@ -31,8 +31,13 @@ UNKNOWN = "unknown"
 OTHER = "other"  # the model's stand-in for words no known family wrote (clean words, other spinners)
 
 _lock = threading.Lock()
-_loaded: tuple[list[str], dict[str, int], dict[str, list[float]], dict[str, Any]] | None = None
+_loaded: "Fingerprint | None" = None
 _WORD = re.compile(r"[a-z]+(?:['\-][a-z]+)*")
+
+
+def words(text: str) -> list[str]:
+    """The lower-case words a wording is looked up by."""
+    return _WORD.findall(text.lower().replace("\u2019", "'"))
 
 
 @dataclass(frozen=True)
@@ -50,62 +55,68 @@ class SpinnerGuess:
                 "probabilities": {k: round(v, 4) for k, v in self.probabilities}}
 
 
-def _load():
+@dataclass(frozen=True)
+class Fingerprint:
+    """``families``: the bits of a pattern, in order (``OTHER`` is no bit); ``masks``: wording ->
+    the families that write it; ``loglik``: per family (and ``OTHER``), the log-probability of each
+    pattern."""
+
+    families: tuple[str, ...]
+    masks: dict[str, int]
+    loglik: dict[str, list[float]]
+
+    @classmethod
+    def from_model(cls, model: dict, masks: dict[str, int]) -> "Fingerprint":
+        return cls(tuple(model["families"]), masks,
+                   {f: [math.log(p) for p in ps] for f, ps in model["pattern_probability"].items()})
+
+    def pattern(self, text: str) -> int:
+        """The families (a bit mask) that could have written ``text``: the wording itself, or any
+        run of 1-3 of its words."""
+        ws = words(text)
+        m = self.masks.get(" ".join(ws), 0)
+        for n in (3, 2, 1):
+            for i in range(len(ws) - n + 1):
+                m |= self.masks.get(" ".join(ws[i:i + n]), 0)
+        return m
+
+    def guess(self, span_texts: Iterable[str]) -> SpinnerGuess:
+        """The spinner family of a document from the texts of its spun spans."""
+        pats = [self.pattern(t) for t in span_texts]
+        score = {f: sum(ll[p] for p in pats) for f, ll in self.loglik.items()}
+        top = max(score.values())
+        z = sum(math.exp(v - top) for v in score.values())
+        post = sorted(((f, math.exp(v - top) / z) for f, v in score.items()), key=lambda x: -x[1])
+        best, p = post[0]
+        if len(pats) < MIN_SPANS or p < MIN_PROBABILITY or best == OTHER:
+            best = UNKNOWN
+        return SpinnerGuess(best, p, len(pats), tuple(post))
+
+
+def _load() -> Fingerprint:
     global _loaded
     if _loaded is None:
         with _lock:
             if _loaded is None:
                 pkg = resources.files("restore.data")
                 model = json.loads(pkg.joinpath(MODEL).read_text(encoding="utf-8"))
-                names = list(model["families"])  # the bits of a pattern; OTHER is no bit
+                names = list(model["families"])
                 masks: dict[str, int] = {}
                 raw = gzip.decompress(pkg.joinpath(TABLE).read_bytes()).decode("utf-8")
                 for line in raw.splitlines():
                     if not line or line.startswith("#"):
                         continue
                     key, _, fams = line.partition("\t")
-                    m = 0
-                    for f in fams.split(","):
-                        if f in names:
-                            m |= 1 << names.index(f)
-                    masks[key] = m
-                loglik = {f: [math.log(p) for p in ps] for f, ps in model["pattern_probability"].items()}
-                _loaded = (names, masks, loglik, model)
+                    masks[key] = sum(1 << names.index(f) for f in set(fams.split(",")) if f in names)
+                _loaded = Fingerprint.from_model(model, masks)
     return _loaded
-
-
-def pattern(text: str) -> int:
-    """The families (a bit mask, in the model's family order) that could have written ``text``:
-    the wording itself, or any run of 1-3 of its words."""
-    return pattern_in(_load()[1], text)
-
-
-def pattern_in(masks: dict[str, int], text: str) -> int:
-    words = _WORD.findall(text.lower().replace("\u2019", "'"))
-    if not words:
-        return 0
-    m = masks.get(" ".join(words), 0)
-    for n in (3, 2, 1):
-        for i in range(len(words) - n + 1):
-            m |= masks.get(" ".join(words[i:i + n]), 0)
-    return m
 
 
 def families() -> list[str]:
     """The families a guess can name."""
-    return list(_load()[0])
+    return list(_load().families)
 
 
 def guess_spinner(span_texts: Iterable[str]) -> SpinnerGuess:
     """The spinner family of a document from the texts of its spun spans."""
-    _, masks, loglik, _ = _load()
-    pats = [pattern_in(masks, t) for t in span_texts]
-    n = len(pats)
-    score = {f: sum(ll[p] for p in pats) for f, ll in loglik.items()}
-    top = max(score.values())
-    z = sum(math.exp(v - top) for v in score.values())
-    post = sorted(((f, math.exp(v - top) / z) for f, v in score.items()), key=lambda x: -x[1])
-    best, p = post[0]
-    if n < MIN_SPANS or p < MIN_PROBABILITY or best == OTHER:
-        best = UNKNOWN
-    return SpinnerGuess(best, p, n, tuple(post))
+    return _load().guess(span_texts)

@@ -32,9 +32,10 @@ def _overlaps(a: int, b: int, ranges: Iterable[tuple[int, int]]) -> bool:
 
 
 def consistent_edits(text: str, edits: Sequence[Edit], min_confidence: float,
-                     unchecked: Iterable[tuple[int, int]] = ()) -> tuple[Edit, ...]:
-    """``edits`` with the reported edits that repeat a confident model restoration of the document
-    (same wording, same replacement) applied, sorted by position."""
+                     unchecked: Iterable[tuple[int, int, str]] = ()) -> tuple[Edit, ...]:
+    """``edits`` (in their order) with the reported edits that repeat a confident model restoration
+    of the document (same wording, same replacement) applied; ``unchecked``: (start, end, reason)
+    of paragraphs that were not checked."""
     by_key: dict[str, list[Edit]] = {}
     for e in edits:
         if (e.applied and e.source == "model" and e.confidence >= min_confidence and e.replacement

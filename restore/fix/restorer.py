@@ -23,7 +23,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Sequence
 
-from restore.batch import bucket
+from restore._hf import bucket
 from restore.fix.architecture import load_model
 from restore.fix.encoding import (CLS, MAX_TARGET, PAD, SEP, context_of, detokenize, encode_inputs,
                                   encode_targets)

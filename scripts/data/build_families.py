@@ -27,6 +27,7 @@ Families (all derived from open resources; no page of ../shared/data/real is rea
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import json
 import os
@@ -92,17 +93,6 @@ FUNCTION_SWAPS: dict[str, list[str]] = {
 FUNCTION_STOP = set("""a an the i me my we us our you your he him his she her it its they them their
 is am are was were be been being do does did have has had not no this that these those who whom
 whose which what to of on at by from as""".split())
-
-
-def zp_cache():
-    cache: dict[str, float] = {}
-
-    def zp(p: str) -> float:
-        v = cache.get(p)
-        if v is None:
-            v = cache[p] = bst.phrase_zipf(p)
-        return v
-    return zp
 
 
 # which senses' synonyms an inflected form may take: "filed" is a verb ("file" -> "submit"), never
@@ -189,7 +179,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     bst.EXC.update(bst.load_exceptions())
-    zp = zp_cache()
+    zp = functools.lru_cache(maxsize=None)(bst.phrase_zipf)
     antonyms = bst.load_antonyms()
     print("reading MyThes and WordNet...", file=sys.stderr)
     my = {}

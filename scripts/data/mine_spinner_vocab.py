@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from restore_dev.corpus import bigram_counts, iter_corpus_texts  # noqa: E402
+from restore_dev.thesauri import MYTHES, mythes_senses  # noqa: E402
 
 WORD = re.compile(r"[a-z0-9]+(?:[.'\-][a-z0-9]+)*|%")
 
@@ -99,18 +100,12 @@ def load_mythes(path: str) -> dict[str, set[int]]:
     """word -> ids of the MyThes entries it is listed in (head included): x may become s when
     both share an id, as a blind thesaurus spinner does."""
     out: dict[str, set[int]] = collections.defaultdict(set)
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        fh.readline()
-        entry = 0
-        for line in fh:
-            parts = line.rstrip("\n").split("|")
-            if not line.startswith("("):
-                entry += 1
-                head = parts[0].lower()
-                if " " not in head:
-                    out[head].add(entry)
-                continue
-            for w in parts[1:]:
+    for entry, (head, senses) in enumerate(mythes_senses(path), 1):
+        head = head.lower()
+        if " " not in head:
+            out[head].add(entry)
+        for _pos, entries in senses:
+            for w in entries:
                 w = re.sub(r"\s*\(.*?\)", "", w).lower().strip()
                 if w and " " not in w:
                     out[w].add(entry)
@@ -122,7 +117,7 @@ def main() -> int:
     ap.add_argument("--pages", default=str(ROOT / "data/real_more/pages.jsonl"))
     ap.add_argument("--corpus", default=str(ROOT.parent / "shared/data/corpus"))
     ap.add_argument("--excluded", default=str(ROOT.parent / "shared/data/real/EXCLUDED.txt"))
-    ap.add_argument("--mythes", default="/usr/share/mythes/th_en_US_v2.dat", help="thesaurus for context candidates")
+    ap.add_argument("--mythes", default=MYTHES, help="thesaurus for context candidates")
     ap.add_argument("--out", default=str(ROOT / "restore_dev/data/families/mined.tsv"))
     args = ap.parse_args()
     rules = [ln.strip() for ln in open(args.excluded) if ln.strip() and not ln.startswith("#")]

@@ -241,7 +241,8 @@ def evaluate(args) -> dict:
             encoding="utf-8").splitlines())
     load = lambda name: sc.load(str(out / f"{name}.jsonl"))  # noqa: E731
     pairs = sc.load(str(real / "pairs.jsonl"))
-    pages = {k: {"id": r["id"], "spun": r["text"], "original": "", "channel": r.get("channel")}
+    pages = {k: {"id": r["id"], "spun": r["text"], "original": "", "channel": r.get("channel"),
+                 "spinner_site": r.get("spinner_site")}
              for k, r in sc.load(str(real / "spun_pages.jsonl")).items()}
     clean = load("gold_clean")
     fix_pairs, det_pairs, fix_clean, det_clean, det_pages = (
@@ -289,13 +290,12 @@ def evaluate(args) -> dict:
     bins = confidence_bins(sc, spinner, fix_pairs)
 
     # 6: the spinner family restore detect names for each thesaurus-spun page
-    raw_pages = sc.load(str(real / "spun_pages.jsonl"))
     families = []
     for src, gold, det in (("pairs", spinner, det_pairs),
                            ("spun_pages", subset(pages, lambda r: r.get("channel") == "spinner"), det_pages)):
         for k in sorted(gold):
             g = det[k].get("spinner") or {}
-            site = (pairs[k] if src == "pairs" else raw_pages[k]).get("spinner_site")
+            site = gold[k].get("spinner_site")
             best = next(iter(g.get("probabilities") or {}), None)  # best first
             families.append({"id": k, "source": src, "site": site, "family": g.get("family", "-"), "best": best,
                              "probability": g.get("probability"), "spans": g.get("spans")})

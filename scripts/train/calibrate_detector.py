@@ -117,11 +117,10 @@ def make_dev(dev_path: Path, p_clean: float, seed: int, limit: int | None, short
     ``short`` excerpts of random dev documents (``gold_sets.snippet``: 1-3 sentences or their first
     words), clean or spun the same way, so that the document score also learns what a headline or
     a lone sentence looks like instead of extrapolating from articles."""
-    from restore_dev.families import FamilySpinner
+    from restore_dev.families import spinner_for
     from restore_dev.gold_sets import snippet
-    from restore_dev.spin import Spinner
 
-    spinner = FamilySpinner.from_spec(spinner_mixture) if spinner_mixture else Spinner()
+    spinner = spinner_for(spinner_mixture)
     docs = [json.loads(line) for line in open(dev_path, encoding="utf-8") if line.strip()]
     rng = random.Random(seed)
     rng.shuffle(docs)

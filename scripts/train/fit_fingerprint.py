@@ -45,12 +45,13 @@ def wordings(table_path: str) -> set[str]:
         t = json.load(fh)
     v = t["vocab"]
     used = {i for rows in list(t["words"].values()) + list(t["phrases"].values()) for i, _ in rows}
-    return {" ".join(fp._WORD.findall(v[i].lower())) for i in used} - {""}
+    return {" ".join(fp.words(v[i])) for i in used} - {""}
 
 
-def spans_of(spinner, family: str, doc: str, rng: random.Random, seed: int):
+def spans_of(spinner, family: str, doc: str, rng: random.Random, seed: int) -> list[str]:
+    """The spun wordings of ``doc`` spun by ``family`` (a preset drawn per document)."""
     r = spinner.spinners[family].spin(doc, rng.choice(LEVELS), seed)
-    return [r.spun[e.spun_start:e.spun_end] for e in r.edits], r
+    return [r.spun[e.spun_start:e.spun_end] for e in r.edits]
 
 
 def clean_runs(text: str, rng: random.Random, k: int) -> list[str]:
@@ -92,6 +93,7 @@ def main(argv=None) -> int:
             raw.write(f"{w}\t{','.join(by_wording[w])}\n".encode())
     os.replace(tmp, tsv)
     masks = {w: sum(1 << names.index(f) for f in fs) for w, fs in by_wording.items()}
+    pattern = fp.Fingerprint(tuple(names), masks, {}).pattern
     print(f"{len(masks)} wordings -> {tsv}", file=sys.stderr)
 
     # 2. pattern counts
@@ -101,10 +103,9 @@ def main(argv=None) -> int:
     rng = random.Random(args.seed)
     for fam in names:
         for i, doc in enumerate(dev):
-            spans, r = spans_of(spinner, fam, doc, rng, args.seed * 100_003 + i)
-            counts[fam].update(fp.pattern_in(masks, s) for s in spans)
+            counts[fam].update(pattern(s) for s in spans_of(spinner, fam, doc, rng, args.seed * 100_003 + i))
             if fam == names[0]:
-                counts[fp.OTHER].update(fp.pattern_in(masks, s) for s in clean_runs(doc, rng, 40))
+                counts[fp.OTHER].update(pattern(s) for s in clean_runs(doc, rng, 40))
     model = {
         "families": names,
         "other": fp.OTHER,
@@ -116,10 +117,7 @@ def main(argv=None) -> int:
     path = os.path.join(args.out_dir, fp.MODEL)
 
     # 3. the check, with this model
-    def guess(spans):
-        ll = {f: [__import__("math").log(p) for p in ps] for f, ps in model["pattern_probability"].items()}
-        fp._loaded = (names, masks, ll, model)
-        return fp.guess_spinner(spans)
+    guess = fp.Fingerprint.from_model(model, masks).guess
 
     test = load_docs(os.path.join(args.splits, "test.jsonl"), args.check_docs, args.seed + 1)
     confusion: dict[str, Counter] = {}
@@ -130,7 +128,7 @@ def main(argv=None) -> int:
             if fam == "clean":
                 spans = clean_runs(doc, rng, rng.randint(0, 8))
             else:
-                spans, _ = spans_of(spinner, fam, doc, rng, 7_000_003 + i)
+                spans = spans_of(spinner, fam, doc, rng, 7_000_003 + i)
             c[guess(spans).family] += 1
         confusion[fam] = c
     model["check"] = {"split": "test", "docs_per_family": len(test), "spans": "gold spun spans (clean: 0-8 "
@@ -141,7 +139,6 @@ def main(argv=None) -> int:
         json.dump(model, fh, indent=1)
         fh.write("\n")
     os.replace(tmp, path)
-    fp._loaded = None
     print(f"model -> {path} ({time.time() - t0:.0f} s)", file=sys.stderr)
     cols = names + [fp.UNKNOWN]
     print("spun by \\ guessed  " + "  ".join(f"{c:>10}" for c in cols), file=sys.stderr)

@@ -92,10 +92,9 @@ def main(argv=None) -> int:
     base = args.base or base_model_path()
     tok = load_tokenizer(base)
     docs = [json.loads(line)["text"] for line in open(args.train, encoding="utf-8") if line.strip()]
-    from restore_dev.families import FamilySpinner
-    from restore_dev.spin import Spinner
+    from restore_dev.families import spinner_for
 
-    spinner = FamilySpinner.from_spec(args.spinner) if args.spinner else Spinner()
+    spinner = spinner_for(args.spinner)
 
     if args.init_from:
         from transformers import BertForTokenClassification
