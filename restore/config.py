@@ -35,6 +35,9 @@ class Config:
     ``consistent`` (off by default): a spinner writes the same substitute for a word throughout a
     document, so a model edit held under the threshold is applied where the model restored the same
     wording the same way with confidence elsewhere in the text (``restore.fix.consistency``).
+    ``reference``: the path of a reference index (``restore index build``): a page whose source is
+    in it gets the source's words back where the two are sure to be the same sentence (edits of
+    source "reference"), and the usual pipeline restores only what the source does not cover.
     ``lexicons`` are user TSV files, earlier ones take precedence over later ones and over the
     built-ins; ``builtin=False`` turns the built-in dictionaries off.
     """
@@ -69,6 +72,7 @@ class Config:
     lm_name_margin: float = 2.0  # extra margin for a capitalised word inside a sentence (a name?)
     lm_doc_min_edits: int = 1  # a document with fewer LM changes than this gets none applied
     lm_doc_min_rate: float = 0.1  # ... or with fewer than this share of its scored units changed
+    reference: str | None = None  # a reference index (restore.reference): its sources' edits first
     models_dir: str | None = None  # None: $RESTORE_MODELS, else the models shipped in the package (restore.paths)
     max_chars: int = 20_000_000
 
@@ -85,6 +89,8 @@ class Config:
             raise ConfigError("lm_max_spans and lm_max_candidates must be at least 1")
         if self.quality not in QUALITIES:
             raise ConfigError(f"quality must be one of {', '.join(QUALITIES)}, got {self.quality!r}")
+        if self.reference is not None:
+            object.__setattr__(self, "reference", str(self.reference))
         if isinstance(self.lexicons, (str, Path)):
             object.__setattr__(self, "lexicons", (str(self.lexicons),))
         object.__setattr__(self, "lexicons", tuple(str(p) for p in self.lexicons))

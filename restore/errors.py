@@ -65,3 +65,17 @@ class ModelError(RestoreError):
     """A model is missing, broken, or its optional dependencies are not installed."""
 
     exit_code = 2
+
+
+class ReferenceIndexError(RestoreError):
+    """A reference index that cannot be opened, made or written: names the path and says why."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, hint: str | None = None):
+        self.message = message
+        self.hint = hint
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message

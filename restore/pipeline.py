@@ -187,7 +187,12 @@ def restore_batch(texts: Sequence[str], config: Config | None = None) -> list[Re
     results: list = []
     for lo, hi in _groups(pieces):
         results += _passes(pieces[lo:hi], cfg, evidence, lo)
-    return [_joined_result(cfg, parts, results, evidence) for parts in plan]
+    joined = [_joined_result(cfg, parts, results, evidence) for parts in plan]
+    if cfg.reference is None:
+        return joined
+    from restore.reference.fix import with_reference  # the source's edits first (restore.reference)
+
+    return with_reference(joined, cfg)  # type: ignore[return-value]
 
 
 def _carried(cfg: Config, r: Result | InputError) -> Result | InputError:
@@ -359,7 +364,12 @@ def detect_batch(texts: Sequence[str], config: Config | None = None) -> list[Det
         dictionary += [w.candidates if isinstance(w, _Work) else [] for w in works]
         evidence.update((lo + k, (w.evidence, w.n_words)) for k, w in enumerate(works) if isinstance(w, _Work))
     gate = doc_threshold_of(cfg)
-    return [_with_spinner(_joined_detection(cfg, parts, found, dictionary, evidence), gate) for parts in plan]
+    out = [_with_spinner(_joined_detection(cfg, parts, found, dictionary, evidence), gate) for parts in plan]
+    if cfg.reference is None:
+        return out
+    from restore.reference.fix import detections_with_reference  # "copy of" an archive document
+
+    return detections_with_reference(out, cfg)  # type: ignore[return-value]
 
 
 def _with_spinner(d: Detection | InputError, gate: float) -> Detection | InputError:

@@ -70,6 +70,10 @@ def build(cfg: Config, lexicon_sig: str, model_sig: str, detector_sig: str) -> S
         parts.append(("passes", str(cfg.passes)))
     if cfg.use_model and cfg.consistent:
         parts.append(("", "consistent"))
+    if cfg.reference is not None:
+        from restore.reference.match import open_index
+
+        parts.append(("ref", open_index(cfg.reference).signature))
     parts.append(("quality", cfg.quality))
     if cfg.quality == "best":
         from restore.fix.rerank import signature as lm_signature

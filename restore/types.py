@@ -10,7 +10,7 @@ from functools import cached_property
 from itertools import accumulate
 from typing import Any
 
-SOURCES = ("dictionary", "model", "lm", "user")
+SOURCES = ("dictionary", "model", "lm", "reference", "user")
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,10 @@ class Detection:
     # the spinner family it most likely went through (restore.detect.fingerprint.SpinnerGuess);
     # None for a document not called spun
     spinner: Any = None
+    # Config.reference: the archive document this is a copy of (Match.to_dict()), None: none sure;
+    # referenced: an archive was asked at all
+    reference: dict | None = None
+    referenced: bool = False
 
     def to_dict(self, include_text: bool = False) -> dict[str, Any]:
         """The record of ``restore detect --format json`` (``restore.io.records``)."""
@@ -104,6 +108,10 @@ class Result:
     spans: tuple[Span, ...] = field(default=())
     skipped: str | None = None
     unchecked: tuple[tuple[int, int, str], ...] = ()
+    # Config.reference: the source the edits of source "reference" come from (Match.to_dict()), None:
+    # no source in the archive is sure; referenced: an archive was asked at all
+    reference: dict | None = None
+    referenced: bool = False
 
     @property
     def applied(self) -> tuple[Edit, ...]:

@@ -19,6 +19,19 @@ def add_argument(ap) -> None:
     ap.add_argument("--scorer", default=str(DEFAULT), help=f"the shared scorer (default {DEFAULT})")
 
 
+def module(path: str | Path = DEFAULT):
+    """The shared scorer imported as a module (its own functions: ``score_restore``,
+    ``score_detect``, ``words``, ``edits``), for scripts that score many subsets in one process."""
+    import importlib.util
+
+    if not available(path):
+        raise SystemExit(f"the shared scorer is not at {path}: pass --scorer PATH")
+    spec = importlib.util.spec_from_file_location("shared_score", str(path))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    return mod
+
+
 def available(path: str | Path = DEFAULT) -> bool:
     return Path(path).is_file()
 

@@ -153,6 +153,10 @@ def make_config(**kw) -> Config:
     from restore.fix.dictionary import load_lexicon
 
     load_lexicon(cfg.lexicons, cfg.builtin)
+    if cfg.reference is not None:  # a bad index fails here too
+        from restore.reference.match import open_index
+
+        open_index(cfg.reference)
     return cfg
 
 
@@ -225,6 +229,10 @@ o_noprog = typer.Option(False, "--no-progress", help="No progress bar.")
 o_anylang = typer.Option(False, "--any-language",
                          help="Check every text as English. By default a text that is clearly not English "
                               "is not checked: it is left as it is, with spun_score 0 and a warning.")
+o_reference = typer.Option(None, "--reference", "-r", metavar="INDEX",
+                           help="A reference index (`restore index build`): a page whose source is in it is "
+                                "restored from the source where the two are sure to be the same sentence "
+                                "(edits of source \"reference\"); the usual pipeline does the rest.")
 o_jobs = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
                       help="Worker processes, each with the models and one thread (0: one per CPU, as many as "
                            "the free memory holds at ~1 GB each). "

@@ -9,7 +9,7 @@ import typer
 
 from restore.cli._util import (EXIT_FINDINGS, EXIT_USAGE, InputFormat, Reporter, app, choices, guarded, isatty,
                                make_config, o_anylang, o_field, o_glob, o_id_field, o_infmt, o_jobs, o_lex,
-                               o_maxb, o_maxc, o_models, o_nobuiltin, o_nodet, o_noprog, o_norec, o_quiet, paths_arg,
+                               o_maxb, o_maxc, o_models, o_nobuiltin, o_nodet, o_noprog, o_norec, o_quiet, o_reference, paths_arg,
                                progress_total, quoted, reporting, several, show_progress, sources_of, stderr, value)
 
 DetectFormat = choices("DetectFormat", ["auto", "text", "json", "jsonl", "html"])
@@ -38,12 +38,14 @@ def detect(
     id_field: Optional[str] = o_id_field, min_score: float = o_min_score,
     doc_threshold: Optional[float] = o_doc_threshold, span_threshold: Optional[float] = o_span_threshold,
     suggest: bool = o_suggest, lexicon: Optional[List[str]] = o_lex, no_builtin: bool = o_nobuiltin,
-    no_detector: bool = o_nodet, models_dir: Optional[str] = o_models, quiet: bool = o_quiet,
+    no_detector: bool = o_nodet, models_dir: Optional[str] = o_models, reference: Optional[str] = o_reference,
+    quiet: bool = o_quiet,
     no_progress: bool = o_noprog, max_bytes: int = o_maxb, max_chars: int = o_maxc, glob: str = o_glob,
     no_recursive: bool = o_norec, input_format: InputFormat = o_infmt, any_language: bool = o_anylang,
     jobs: int = o_jobs,
 ) -> None:
-    """Find spun phrases: lint-style lines, a spun_score per document; exit 1 if any is spun."""
+    """Find spun phrases: lint-style lines, a spun_score per document; exit 1 if any is spun
+    (or, with --reference, a copy of an archive document)."""
     from restore.batch import processed, resolve_jobs
     from restore.cli.progress import progress_bar
     from restore.io.read import iter_inputs
@@ -56,20 +58,22 @@ def detect(
     cfg = make_config(lexicons=tuple(lexicon or ()), builtin=not no_builtin, use_detector=not no_detector,
                       use_model=suggest, detect_suggest=suggest, detect_threshold=span_threshold,
                       doc_threshold=doc_threshold, models_dir=models_dir, check_language=not any_language,
-                      max_chars=max_chars)
+                      max_chars=max_chars, reference=reference)
     doc_thr = doc_threshold_of(cfg)
     sources = sources_of(paths, glob, not no_recursive, value(input_format))
     if fmt == "auto":
         fmt = "jsonl" if any(s.kind == "jsonl" for s in sources) else "text"
     kept: list = []  # json and html: (document, detection, spun), or an InputError in its place
     scores: list[float] = []
+    copies = 0  # --reference: pages that are copies of an archive document
     problem = reporting(rep, functools.partial(_error_record, fmt, kept))
     with progress_bar(progress_total(sources), show_progress(sources, quiet, no_progress)) as prog:
         items = iter_inputs(field=field, id_field=id_field, max_bytes=max_bytes, sources=sources)
         for doc, det in processed(items, cfg, detect_batch, problem, resolve_jobs(jobs)):
             prog.advance(doc.id)
             scores.append(det.spun_score)
-            if det.spun_score < min_score:
+            copies += det.reference is not None
+            if det.spun_score < min_score and det.reference is None:
                 continue
             if fmt == "text":
                 write_stdout(lint_lines(doc, det, det.spun_score >= doc_thr))
@@ -83,7 +87,7 @@ def detect(
         _summary_table(len(scores), n_spun, sum(scores) / len(scores))
     if rep.errors:
         raise typer.Exit(EXIT_USAGE)
-    if n_spun:
+    if n_spun or copies:
         raise typer.Exit(EXIT_FINDINGS)
 
 
@@ -142,6 +146,8 @@ def lint_lines(doc, det, spun: bool) -> str:
     if spun and det.spinner is not None:  # the spinner family its spans point to (restore.detect.fingerprint)
         g = det.spinner
         verdict += f", spinner: {g.family}" + (f" {g.probability:.2f}" if g.family != "unknown" else "")
+    if det.reference is not None:  # --reference: whatever its wording, it is a copy of an archive document
+        verdict += f", copy of {det.reference['id']} ({det.reference['score']:.2f})"
     lines.append(f"{where}: spun_score {det.spun_score:.2f} ({verdict})\n")
     return "".join(lines)
 

@@ -53,6 +53,8 @@ def result_record(result: "Result", include_input: bool = False) -> dict[str, An
         "signature": result.signature,
         "changed": result.changed,
     }
+    if result.referenced:
+        d["reference"] = result.reference
     d.update(not_checked_fields(result))
     if include_input:
         d["input"] = result.input
@@ -66,6 +68,8 @@ def detection_record(detection: "Detection", include_text: bool = False) -> dict
         "spinner": detection.spinner.to_dict() if detection.spinner is not None else None,
         "signature": detection.signature,
     }
+    if detection.referenced:
+        d["reference"] = detection.reference
     d.update(not_checked_fields(detection))
     if include_text:
         d["text"] = detection.text

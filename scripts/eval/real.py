@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import importlib.util
 import json
 import sys
 import tempfile
@@ -53,14 +52,6 @@ BINS = ((0.0, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.0))
 
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
-
-
-def load_scorer(path: str | Path):
-    """The shared scorer as a module (its functions, not a copy of them)."""
-    spec = importlib.util.spec_from_file_location("shared_score", str(path))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def write_jsonl(path: Path, lines: list[str]) -> None:
@@ -195,7 +186,7 @@ def evaluate(args) -> dict:
     if not shared_scorer.available(args.scorer):
         print(f"real.py: the shared scorer {args.scorer} is missing (pass --scorer PATH)", file=sys.stderr)
         raise SystemExit(2)
-    sc = load_scorer(args.scorer)
+    sc = shared_scorer.module(args.scorer)
 
     from restore import Config, detect_batch, restore_batch, signature_of
     from restore.io.records import detect_record, fix_record
