@@ -154,8 +154,10 @@ def test_spinner_families_are_the_detect_records_of_every_thesaurus_spun_page(ru
 
 @needs_real
 def test_an_edit_is_right_when_the_scorer_aligns_it_with_a_gold_edit():
+    from restore_dev import shared_scorer
+
     real = load_module("real_eval", ROOT / "scripts" / "eval" / "real.py")
-    sc = real.load_scorer(SCORER)
+    sc = shared_scorer.module(SCORER)
     spun = "The White Dwelling has mentioned so very last 7 days."
     gold = {"a": {"spun": spun, "original": "The White House has said so last week."}}
     # gold edits (the scorer's): Dwelling -> House, mentioned -> said, delete "very", "7 days" -> week

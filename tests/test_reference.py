@@ -50,6 +50,15 @@ DECOY = (
     "Shops near the crossing say trade is down.\n\n"
     "Council members voted on Tuesday. The state may be asked to contribute, officials added."
 )
+# an earlier story of the same series: one background paragraph in common, the rest another story
+EARLIER = (
+    "Harbourview closed the Kestrel Bridge on Monday after a routine inspection, sending thousands of "
+    "drivers on detours through the old town.\n\n"
+    "Engineers will spend the week deciding whether the crossing can be repaired or must be rebuilt. "
+    "Ferries will run every half hour until further notice.\n\n"
+    "Residents have complained about long detours since the closure. Local businesses said their "
+    "sales fell by a third in the first week."
+)
 UNRELATED = [
     ("u1", "The orchestra opened its season with a programme of Brahms and Dvorak. Critics praised the "
            "strings and the new conductor.\n\nTickets for the spring concerts go on sale next month."),
@@ -107,6 +116,25 @@ def test_sharded_parallel_build_finds_the_same(tmp_path):
     assert find_source(SPUN, four).best.id == "src"
 
 
+def test_accented_names_are_found_with_or_without_accents(tmp_path):
+    idx = make_index(tmp_path / "i", [("p", "Señor Pérez met Zürich officials in Bogotá."), *UNRELATED])
+    assert index_terms("Pérez") == ["perez"]
+    assert [c.id for c in idx.candidates("Pérez in Zürich")][:1] == ["p"]
+    assert [c.id for c in idx.candidates("Perez in Zurich")][:1] == ["p"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_bad_document_stops_the_add_and_names_it(tmp_path, jobs):
+    docs = [(f"d{i}", f"text number {i} about {i % 7} things") for i in range(1200)]
+    docs.insert(900, ("bad one", "broken \ud800 text"))
+    idx = ReferenceIndex.create(tmp_path / "i", shards=2)
+    with pytest.raises(ReferenceIndexError, match="bad one.*not valid Unicode"):
+        idx.add(docs, jobs=jobs)
+    again = ReferenceIndex.open(tmp_path / "i")  # index.json says what the shards hold
+    present = sum(again.get(f"d{i}") is not None for i in range(1200))
+    assert present == len(again) == len(idx) and present <= 900 and again.get("bad one") is None
+
+
 def test_open_refuses_what_is_not_an_index(tmp_path):
     with pytest.raises(ReferenceIndexError, match="not a reference index"):
         ReferenceIndex.open(tmp_path)
@@ -136,6 +164,15 @@ def test_decoy_on_the_same_story_is_not_a_source(tmp_path):
     assert found.best is not None and found.best.id == "decoy"  # retrieval finds it ...
     assert not found.sure  # ... and the alignment says no
     r = restore_and_explain(SPUN, Config(reference=str(tmp_path / "d"), **FAST))
+    assert r.reference is None and not ref_edits(r)
+
+
+def test_earlier_story_of_the_series_is_not_a_source(tmp_path):
+    idx = make_index(tmp_path / "e", [("earlier", EARLIER), *UNRELATED])
+    found = find_source(SPUN, idx)
+    assert found.best is not None and found.best.id == "earlier"
+    assert not found.sure and found.best.coverage < 0.5
+    r = restore_and_explain(SPUN, Config(reference=str(tmp_path / "e"), **FAST))
     assert r.reference is None and not ref_edits(r)
 
 
@@ -193,6 +230,19 @@ def test_alignment_blocks_and_rewrite_of_reordered_paragraphs():
     # out of its place, a sentence this heavily spun is not sure enough to be matched alone: left as it was
     assert out.startswith("Locals have grumbled regarding lengthy detours considering that the closure.")
     assert "rebuild the Kestrel Bridge" in out
+
+
+def test_a_moved_clause_is_restored_an_added_one_reported():
+    first = SOURCE.split("\n\n")[0]
+    moved = ("The Kestrel Bridge, which was closed last week after inspectors found cracks in two of its "
+             "supports, will be rebuilt under a plan that Harbourview Council approved on Tuesday.")
+    al = align(SOURCE.replace(first, moved), SOURCE, "src")
+    assert all(e.applied for e in al.edits) and len(al.edits) == 2  # the words are all in the source's sentence
+    assert apply_edits(SOURCE.replace(first, moved), al.edits) == SOURCE
+    added = first[:-1] + ", a decision that drew loud protests from several neighbouring towns."
+    al = align(SOURCE.replace(first, added), SOURCE, "src")
+    (held,) = [e for e in al.edits if not e.applied]
+    assert "only the page has these words" in held.rule and "protests" in held.original
 
 
 def test_below_apply_similarity_is_reported_not_applied():

@@ -16,7 +16,8 @@ same sentence.
    threshold, so a block that is only loosely the same sentence is reported, not applied. A
    difference where page and source give different numbers (the source is another update of the
    story), where the source has figures the page's sentence does not (a fuller version), or a run of
-   many words that one side has and the other lacks, is reported, never applied.
+   many words that one side has and the other lacks (unless most of its words are elsewhere in the
+   other side: a clause a rewrite moved), is reported, never applied.
 
 Nothing from the source that the page does not cover is added: source sentences with no page
 sentence aligned to them are left out.
@@ -34,6 +35,7 @@ from restore.types import Edit
 WORD = re.compile(r"\w+|[^\w\s]", re.UNICODE)  # the shared scorer's words
 _TERM = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+|%", re.UNICODE)
 _NUMBER = re.compile(r"\d")
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 FUNCTION_WORDS = frozenset(
     "a an the and or but nor so yet of in on at to for from by with without as than then that this these those "
     "is are was were be been being am has have had do does did will would shall should can could may might must "
@@ -44,7 +46,9 @@ FUNCTION_WORDS = frozenset(
 PAIR = 0.30  # a block this similar may be aligned
 APPLY = 0.45  # ... and from here its differences are applied (confidence 0.6 at the default threshold)
 ANCHOR = 0.15  # similarity a block between sure neighbours gains from its place
-LONG_RUN = 8  # words: a difference one side has and the other lacks, this long, is reported
+MAX_CELLS = 1_000_000  # sentence pairs: past this (a book against a book) only the sure pairs, out of order
+LONG_RUN = 8  # words: a difference one side has and the other lacks, this long, is reported ...
+MOVED = 0.6  # ... unless this share of its content words is elsewhere in the other side (a moved clause)
 
 
 @dataclass(frozen=True)
@@ -135,12 +139,16 @@ def align_blocks(page: str, source: str) -> list[Block]:
     n, m = len(P), len(S)
     if not n or not m:
         return []
-    # which source sentences share a term with each page sentence: only those pairs can align
+    # which source sentences share a content term with each page sentence (any term, for a sentence
+    # of function words alone: "Who me?"): only those pairs can align
     where: dict[str, set[int]] = {}
     for j, t in enumerate(st):
         for k in t:
             where.setdefault(k, set()).add(j)
-    near: list[set[int]] = [set().union(*(where.get(k, ()) for k in t)) if t else set() for t in pt]
+    near: list[set[int]] = []
+    for t in pt:
+        keys = [k for k in t if k not in FUNCTION_WORDS] or list(t)
+        near.append(set().union(*(where.get(k, ()) for k in keys)) if keys else set())
     sim11: dict[tuple[int, int], float] = {}
     for i, js in enumerate(near):
         for j in js:
@@ -159,6 +167,31 @@ def align_blocks(page: str, source: str) -> list[Block]:
                            sum((st[j] for j in range(j0, j1)), Counter()))
         return s - PAIR if s >= PAIR else -1.0
 
+    pairs = _in_order(n, m, sim11, gain) if n * m <= MAX_CELLS else []
+    # a page sentence left over: its most similar source sentence left over, if that is sure
+    used_p = {i for i0, i1, _, _ in pairs for i in range(i0, i1)}
+    used_s = {j for _, _, j0, j1 in pairs for j in range(j0, j1)}
+    for i in range(n):
+        if i in used_p:
+            continue
+        cands = sorted(((sim11[i, j], j) for j in near[i] if j not in used_s), reverse=True)
+        if cands and cands[0][0] >= APPLY and (len(cands) == 1 or cands[0][0] - cands[1][0] >= 0.1):
+            pairs.append((i, i + 1, cands[0][1], cands[0][1] + 1))
+            used_s.add(cands[0][1])
+    pairs.sort()
+    sims = [sim11.get((i0, j0), 0.0) if (i1 - i0, j1 - j0) == (1, 1) else gain(i0, i1, j0, j1) + PAIR
+            for i0, i1, j0, j1 in pairs]
+    anchored = _anchored(pairs, sims, n, m)
+    out = []
+    for k, (i0, i1, j0, j1) in enumerate(pairs):
+        s = min(1.0, sims[k] + ANCHOR) if k in anchored else sims[k]
+        out.append(Block(P[i0][0], P[i1 - 1][1], S[j0][0], S[j1 - 1][1], round(s, 4)))
+    return out
+
+
+def _in_order(n: int, m: int, sim11: dict, gain) -> list[tuple[int, int, int, int]]:
+    """The best alignment in order: page sentences [i0, i1) with source sentences [j0, j1), 1-1,
+    1-2 or 2-1, maximising the summed gain; sentences left out cost nothing."""
     NEG = float("-inf")
     best = [[NEG] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple[int, int, bool] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
@@ -190,25 +223,7 @@ def align_blocks(page: str, source: str) -> list[Block]:
             pairs.append((i0, i, j0, j))
         i, j = i0, j0
     pairs.reverse()
-    # a page sentence left over: its most similar source sentence left over, if that is sure
-    used_p = {i for i0, i1, _, _ in pairs for i in range(i0, i1)}
-    used_s = {j for _, _, j0, j1 in pairs for j in range(j0, j1)}
-    for i in range(n):
-        if i in used_p:
-            continue
-        cands = sorted(((sim11[i, j], j) for j in near[i] if j not in used_s), reverse=True)
-        if cands and cands[0][0] >= APPLY and (len(cands) == 1 or cands[0][0] - cands[1][0] >= 0.1):
-            pairs.append((i, i + 1, cands[0][1], cands[0][1] + 1))
-            used_s.add(cands[0][1])
-    pairs.sort()
-    sims = [sim11.get((i0, j0), 0.0) if (i1 - i0, j1 - j0) == (1, 1) else gain(i0, i1, j0, j1) + PAIR
-            for i0, i1, j0, j1 in pairs]
-    anchored = _anchored(pairs, sims, n, m)
-    out = []
-    for k, (i0, i1, j0, j1) in enumerate(pairs):
-        s = min(1.0, sims[k] + ANCHOR) if k in anchored else sims[k]
-        out.append(Block(P[i0][0], P[i1 - 1][1], S[j0][0], S[j1 - 1][1], round(s, 4)))
-    return out
+    return pairs
 
 
 def _anchored(pairs: list[tuple[int, int, int, int]], sims: list[float], n: int, m: int) -> set[int]:
@@ -246,8 +261,16 @@ def _confidence(sim: float) -> float:
     return 0.3 + 0.3 * max(0.0, sim - PAIR) / (APPLY - PAIR)
 
 
-def _numbers(words: list[str]) -> set[str]:
-    return {w for w in words if _NUMBER.search(w)}
+def _figures(text: str) -> set[str]:
+    """The figures in ``text``, digits only ("4.4million" and "4.4 million" both hold 4.4)."""
+    return {f.replace(",", "") for f in _FIGURE.findall(text)}
+
+
+def _moved(run: str, other: Counter) -> bool:
+    """Most of ``run``'s content words are elsewhere in the other side's block: a clause moved by a
+    rewrite, not one side's addition."""
+    content = [t for t in terms(run) if t not in FUNCTION_WORDS and not _NUMBER.match(t)]
+    return bool(content) and sum(t in other for t in content) >= MOVED * len(content)
 
 
 def block_edits(page: str, source: str, block: Block, source_id: str, threshold: float = 0.6) -> list[Edit]:
@@ -256,7 +279,8 @@ def block_edits(page: str, source: str, block: Block, source_id: str, threshold:
     sw = [(m.group(), m.start(), m.end()) for m in WORD.finditer(source, block.src_start, block.src_end)]
     sm = difflib.SequenceMatcher(None, [w for w, _, _ in pw], [w for w, _, _ in sw], autojunk=False)
     conf = round(_confidence(block.similarity), 4)
-    page_numbers = _numbers([w for w, _, _ in pw])
+    page_figures = _figures(page[block.start:block.end]) | set(re.findall(r"\d+", page[block.start:block.end]))
+    page_terms, source_terms = terms(page[block.start:block.end]), terms(source[block.src_start:block.src_end])
     out = []
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
         if tag == "equal":
@@ -275,13 +299,14 @@ def block_edits(page: str, source: str, block: Block, source_id: str, threshold:
             b, old, new = b - 1, old[:-1], new[:-1]
         if old == new:
             continue
-        pnum, snum = _numbers([w for w, _, _ in pw[i1:i2]]), _numbers([w for w, _, _ in sw[j1:j2]])
+        pnum, snum = _figures(old), _figures(new)
         c, rule = conf, f"reference {source_id} (sentence similarity {block.similarity:.2f})"
         if pnum and snum and pnum != snum:
             c, rule = min(c, 0.3), f"reference {source_id}: the source gives other figures ({', '.join(sorted(snum))})"
-        elif snum - page_numbers:
-            c, rule = min(c, 0.3), f"reference {source_id}: the source has figures the page does not ({', '.join(sorted(snum - page_numbers))})"
-        elif (i2 - i1 == 0 or j2 - j1 == 0) and max(i2 - i1, j2 - j1) >= LONG_RUN:
+        elif snum - page_figures:
+            c, rule = min(c, 0.3), f"reference {source_id}: the source has figures the page does not ({', '.join(sorted(snum - page_figures))})"
+        elif (i2 - i1 == 0 or j2 - j1 == 0) and max(i2 - i1, j2 - j1) >= LONG_RUN \
+                and not _moved(new or old, page_terms if new else source_terms):
             c, rule = min(c, 0.3), f"reference {source_id}: {'only the source' if j2 > j1 else 'only the page'} has these words"
         typ = "M" if a == b else ("U" if not new.strip() else "R")
         out.append(Edit(a, b, old, new, source="reference", confidence=round(c, 4), rule=rule, type=typ,

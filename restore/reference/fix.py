@@ -22,39 +22,34 @@ def merged_edits(pipeline: Sequence[Edit], reference: Sequence[Edit], covered: S
     return sorted([*reference, *kept], key=lambda e: (e.start, e.end, e.source != "reference"))
 
 
-def with_reference(results: Sequence[object], cfg: Config) -> list[object]:
-    """Each Result with its source's edits put first (``restore.reference.match.find_source``);
-    a page with no sure source keeps the pipeline's result and says so (``reference`` None)."""
+def _sources(items: Sequence[object], kind: type, cfg: Config) -> list:
+    """For each Result or Detection (``kind``) that was checked, its ``SourceMatch`` in the archive of
+    ``cfg.reference``; None for anything else (an InputError, a text not checked)."""
     from restore.reference.match import find_source, open_index
 
     idx = open_index(cfg.reference)  # type: ignore[arg-type]
+    return [find_source(x.input if kind is Result else x.text, idx, cfg.threshold)  # type: ignore[attr-defined]
+            if isinstance(x, kind) and x.skipped is None else None for x in items]
+
+
+def with_reference(results: Sequence[object], cfg: Config) -> list[object]:
+    """Each Result with its source's edits put first (``restore.reference.match.find_source``);
+    a page with no sure source keeps the pipeline's result and says so (``reference`` None)."""
     out: list[object] = []
-    for r in results:
+    for r, found in zip(results, _sources(results, Result, cfg)):
         if not isinstance(r, Result):
             out.append(r)
-            continue
-        found = find_source(r.input, idx, cfg.threshold) if r.skipped is None else None
-        if found is None or not found.sure or found.alignment is None:
+        elif found is None or not found.sure or found.alignment is None:
             out.append(replace(r, reference=None, referenced=True))
-            continue
-        al = found.alignment
-        edits = merged_edits(r.edits, al.edits, al.covered)
-        out.append(replace(r, text=apply_edits(r.input, edits), edits=tuple(edits),
-                           reference=found.best.to_dict(), referenced=True))  # type: ignore[union-attr]
+        else:
+            al = found.alignment
+            edits = merged_edits(r.edits, al.edits, al.covered)
+            out.append(replace(r, text=apply_edits(r.input, edits), edits=tuple(edits),
+                               reference=found.best.to_dict(), referenced=True))
     return out
 
 
 def detections_with_reference(found: Sequence[object], cfg: Config) -> list[object]:
     """Each Detection with the archive document it is a copy of (``reference``; None: none sure)."""
-    from restore.reference.match import find_source, open_index
-
-    idx = open_index(cfg.reference)  # type: ignore[arg-type]
-    out: list[object] = []
-    for d in found:
-        if not isinstance(d, Detection):
-            out.append(d)
-            continue
-        m = find_source(d.text, idx, cfg.threshold) if d.skipped is None else None
-        best = m.best.to_dict() if m is not None and m.sure else None  # type: ignore[union-attr]
-        out.append(replace(d, reference=best, referenced=True))
-    return out
+    return [replace(d, reference=m.best.to_dict() if m is not None and m.sure else None, referenced=True)
+            if isinstance(d, Detection) else d for d, m in zip(found, _sources(found, Detection, cfg))]

@@ -7,11 +7,13 @@ An index is a directory::
       shard-000.sqlite    documents whose id hashes to shard 0 (crc32(id) % shards)
       ...
 
-Each shard is one SQLite database with two tables: ``docs`` (rowid, id, sha256, words, the text
-zlib-compressed) and ``terms``, an FTS5 full-text table (contentless, ``detail=none``: document
-lists only, no positions) over each document's *retrieval terms*: its words lower-cased, numbers
-kept whole ("25.49" is one term), function words left out. A page is matched by its rarest terms
-in the archive (document frequency from FTS5's vocabulary table), which are the spinner's
+Each shard is one SQLite database with three tables: ``docs`` (rowid, id, sha256, words, the text
+zlib-compressed), ``terms``, an FTS5 full-text table (contentless, ``detail=none``: document
+lists only, no positions) over each document's *retrieval terms* (its words lower-cased and
+without accents, numbers kept whole: "25.49" is one term, function words left out), and ``df``,
+each term's document count, kept as documents are added (FTS5's own vocabulary table counts by
+walking the term's whole document list, which grows with the archive). A page is matched by its rarest terms
+in the archive (document frequency from a table kept at build time), which are the spinner's
 *immutables*: names, numbers, rare words that a spinner leaves alone and that translation keeps
 (DSpin, Zhang et al. 2014). The candidates are then aligned with the page
 (``restore.reference.align``), which decides.
@@ -28,7 +30,9 @@ import math
 import os
 import re
 import sqlite3
+import unicodedata
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -37,7 +41,7 @@ from restore.errors import ReferenceIndexError
 from restore.reference.align import FUNCTION_WORDS
 
 FORMAT = "restore-reference-index"
-VERSION = 1
+VERSION = 2
 _META = "index.json"
 _TERM = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+", re.UNICODE)
 
@@ -55,6 +59,8 @@ def index_terms(text: str) -> list[str]:
             t = "n" + t.replace(",", "").rstrip(".").replace(".", "d")
         else:
             t = t.lower()
+            if not t.isascii():  # "Pérez" is "perez", as FTS5's tokenizer folds it
+                t = "".join(ch for ch in unicodedata.normalize("NFKD", t) if not unicodedata.combining(ch))
             if len(t) < 2 or t in FUNCTION_WORDS:
                 continue
         seen.setdefault(t, None)
@@ -70,7 +76,7 @@ CREATE TABLE IF NOT EXISTS docs (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNI
                                  words INTEGER NOT NULL, text BLOB NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5(body, content='', detail=none,
                                                     tokenize='unicode61 remove_diacritics 2');
-CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(terms, 'row');
+CREATE TABLE IF NOT EXISTS df (term TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 """
 
 
@@ -99,6 +105,7 @@ def _write_shard(path: Path, docs: Iterable[tuple[str, str]]) -> tuple[int, int,
 
         def flush() -> None:
             nonlocal added, dup, words
+            counts: Counter = Counter()
             with con:
                 for doc_id, text in batch:
                     n = _count_words(text)
@@ -108,10 +115,13 @@ def _write_shard(path: Path, docs: Iterable[tuple[str, str]]) -> tuple[int, int,
                     if cur.rowcount == 0:
                         dup += 1
                         continue
-                    con.execute("INSERT INTO terms(rowid, body) VALUES (?, ?)",
-                                (cur.lastrowid, " ".join(index_terms(text))))
+                    found = index_terms(text)
+                    con.execute("INSERT INTO terms(rowid, body) VALUES (?, ?)", (cur.lastrowid, " ".join(found)))
+                    counts.update(found)
                     added += 1
                     words += n
+                con.executemany("INSERT INTO df(term, n) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET n = n + excluded.n",
+                                counts.items())
             batch.clear()
 
         for d in docs:
@@ -122,6 +132,19 @@ def _write_shard(path: Path, docs: Iterable[tuple[str, str]]) -> tuple[int, int,
     finally:
         con.close()
     return added, dup, words
+
+
+def _checked(doc_id: object, text: object) -> tuple[str, str]:
+    """``(doc_id, text)`` when both are strings of valid Unicode, else a ReferenceIndexError naming it."""
+    if not isinstance(doc_id, str) or not isinstance(text, str):
+        raise ReferenceIndexError(f"document {doc_id!r}: the id and the text must be strings "
+                                  f"(got {type(doc_id).__name__}, {type(text).__name__})")
+    try:
+        text.encode("utf-8")
+        doc_id.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ReferenceIndexError(f"document {doc_id!r}: not valid Unicode text ({exc.reason} at {exc.start})") from None
+    return doc_id, text
 
 
 @dataclass(frozen=True)
@@ -222,19 +245,22 @@ class ReferenceIndex:
         """Add ``(id, text)`` pairs; an id already in the index is left as it was (counted in
         ``duplicates``). ``jobs`` > 1 writes the shards in that many processes."""
         self.close()
-        if jobs <= 1 or self.shards == 1:
-            routed: list[list[tuple[str, str]]] = [[] for _ in range(self.shards)]
-            res = [0, 0, 0]
-            for doc_id, text in docs:
-                routed[shard_of(doc_id, self.shards)].append((doc_id, text))
-                if sum(map(len, routed)) >= BATCH * self.shards:
-                    res = self._flush(routed, res)
-            res = self._flush(routed, res)
-        else:
-            res = self._add_parallel(docs, jobs)
-        self._recount()
-        self.meta["changes"] = int(self.meta.get("changes", 0)) + 1
-        self._save_meta()
+        docs = (_checked(doc_id, text) for doc_id, text in docs)
+        try:
+            if jobs <= 1 or self.shards == 1:
+                routed: list[list[tuple[str, str]]] = [[] for _ in range(self.shards)]
+                res = [0, 0, 0]
+                for doc_id, text in docs:
+                    routed[shard_of(doc_id, self.shards)].append((doc_id, text))
+                    if sum(map(len, routed)) >= BATCH * self.shards:
+                        res = self._flush(routed, res)
+                res = self._flush(routed, res)
+            else:
+                res = self._add_parallel(docs, jobs)
+        finally:  # index.json says what the shards hold, even after a failure part of the way
+            self._recount()
+            self.meta["changes"] = int(self.meta.get("changes", 0)) + 1
+            self._save_meta()
         return AddReport(res[0], res[1], res[2])
 
     def _flush(self, routed: list[list[tuple[str, str]]], res: list[int]) -> list[int]:
@@ -259,6 +285,7 @@ class ReferenceIndex:
         for p in procs:
             p.start()
         pending: list[list[tuple[str, str]]] = [[] for _ in range(self.shards)]
+        failed: BaseException | None = None
         try:
             for doc_id, text in docs:
                 s = shard_of(doc_id, self.shards)
@@ -266,22 +293,21 @@ class ReferenceIndex:
                 if len(pending[s]) >= BATCH:
                     queues[s].put(pending[s])
                     pending[s] = []
-        finally:
-            for s, batch in enumerate(pending):
-                if batch:
-                    queues[s].put(batch)
-                queues[s].put(None)
-        res = [0, 0, 0]
-        for _ in procs:
-            got = results.get()
-            if isinstance(got, str):
-                for p in procs:
-                    p.join(timeout=5)
-                raise ReferenceIndexError(f"{self.path}: a writer failed: {got}")
-            res = [x + y for x, y in zip(res, got)]
+        except BaseException as exc:  # the writers still finish what they were given, then we re-raise
+            failed = exc
+        for s, batch in enumerate(pending):
+            if batch and failed is None:
+                queues[s].put(batch)
+            queues[s].put(None)
+        got = [results.get() for _ in procs]
         for p in procs:
             p.join()
-        return res
+        if failed is not None:
+            raise failed
+        errors = [g for g in got if isinstance(g, str)]
+        if errors:
+            raise ReferenceIndexError(f"{self.path}: a writer failed: {errors[0]}")
+        return [sum(g[i] for g in got) for i in range(3)]
 
     def _recount(self) -> None:
         """Documents and words from the shards themselves (right even after an interrupted add)."""
@@ -318,7 +344,7 @@ class ReferenceIndex:
             con = self._con(s)
             for k in range(0, len(terms), 500):
                 chunk = terms[k:k + 500]
-                q = f"SELECT term, doc FROM vocab WHERE term IN ({','.join('?' * len(chunk))})"
+                q = f"SELECT term, n FROM df WHERE term IN ({','.join('?' * len(chunk))})"
                 for term, n in con.execute(q, chunk):
                     df[term] = df.get(term, 0) + n
         return df
@@ -366,12 +392,20 @@ def _shard_worker(paths: list[str], queues: list, results) -> None:  # pragma: n
         totals = [0, 0, 0]
         lock = threading.Lock()
 
+        errors: list[str] = []
+
         def run(path: str, q) -> None:
             def docs() -> Iterator[tuple[str, str]]:
                 while (batch := q.get()) is not None:
                     yield from batch
 
-            got = _write_shard(Path(path), docs())
+            try:
+                got = _write_shard(Path(path), docs())
+            except Exception as exc:  # noqa: BLE001 - reported; the queue is drained so the parent never blocks
+                errors.append(f"{Path(path).name}: {type(exc).__name__}: {exc}")
+                while q.get() is not None:
+                    pass
+                return
             with lock:
                 for i in range(3):
                     totals[i] += got[i]
@@ -381,6 +415,6 @@ def _shard_worker(paths: list[str], queues: list, results) -> None:  # pragma: n
             t.start()
         for t in threads:
             t.join()
-        results.put(tuple(totals))
+        results.put(errors[0] if errors else tuple(totals))
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises
         results.put(f"{type(exc).__name__}: {exc}")
