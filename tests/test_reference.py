@@ -296,6 +296,9 @@ def test_cli_index_build_add_info_match_fix_detect(tmp_path, cli):
     assert rec["restored"] == SOURCE and rec["reference"]["id"] == "https://x/src"
     assert "|ref:refs@" in rec["signature"]
     assert {e["source"] for e in rec["edits"]} == {"reference"}
+    r = cli("fix", "--no-model", "--no-detector", page, "-r", idx, "-o", tmp_path / "out.txt")
+    assert r.exit_code == 0 and (tmp_path / "out.txt").read_text() == SOURCE
+    assert "1 restored from a source in the index" in r.stderr
 
     r = cli("detect", "--no-detector", page, "-r", idx)
     assert r.exit_code == 1

@@ -91,12 +91,14 @@ def fix(
                     bad_paths=rep.bad_paths, info=rep.info, report=rep.output_problem)
     problem = reporting(rep, out.error)  # on stderr, and an error record in its place in json and jsonl
     n_docs = n_changed = n_edits = 0
+    n_sourced = 0  # --reference: documents restored from their source
     busy = show_progress(sources, quiet, no_progress, stdout_free=check or in_place or output is not None)
     try:
         with progress_bar(progress_total(sources), busy) as prog:
             items = iter_inputs(field=field, id_field=id_field, max_bytes=max_bytes, sources=sources)
             for doc, result in processed(items, cfg, restore_batch, problem, resolve_jobs(jobs)):
                 n_docs, n_edits, n_changed = n_docs + 1, n_edits + len(result.applied), n_changed + result.changed
+                n_sourced += result.reference is not None
                 if check and result.changed:
                     rep.info(f"would change: {doc.id} ({plural(len(result.applied), 'edit')})")
                 out.write(doc, result)
@@ -107,7 +109,7 @@ def fix(
     except BaseException:
         out.abort()
         raise
-    _summary(rep, check, quiet, n_docs, n_changed, n_edits, written)
+    _summary(rep, check, quiet, n_docs, n_changed, n_edits, written, n_sourced if reference else None)
     if rep.errors:
         raise typer.Exit(EXIT_USAGE)
     if check and n_changed:
@@ -146,12 +148,14 @@ def _explain(doc, result, several: bool, diff_on_stdout: bool) -> None:
 
 
 def _summary(rep: Reporter, check: bool, quiet: bool, n_docs: int, n_changed: int, n_edits: int,
-             written: list[str]) -> None:
+             written: list[str], n_sourced: int | None = None) -> None:
     """The closing line on stderr."""
     if check:
         rep.info(f"restore: {n_changed} of {plural(n_docs, 'document')} would change")
     elif not quiet and (isatty(sys.stderr) or written) and (n_docs or written):
         bits = [plural(n_docs, "document"), f"{n_changed} changed", f"{n_edits} edits applied"]
+        if n_sourced is not None:  # --reference: the others went through the usual pipeline alone
+            bits.append(f"{n_sourced} restored from a source in the index")
         if written:
             bits.append(plural(len(written), "file") + " written")
         stderr("restore: " + ", ".join(bits))

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import sys
 import time
@@ -28,27 +26,7 @@ from restore import Config, detect, detect_batch, restore_and_explain, restore_b
 from restore.batch import map_windows
 from restore.io.read import Document, iter_inputs
 from restore.text.tokenize import count_words
-
-
-def machine_info() -> dict:
-    info = {"python": platform.python_version(), "platform": platform.platform(),
-            "nproc": os.cpu_count()}
-    try:
-        info["nproc_usable"] = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        pass
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                info["cpu"] = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        info["loadavg"] = [round(x, 2) for x in os.getloadavg()]
-    except (AttributeError, OSError):
-        pass
-    return info
+from restore_dev.machine import machine_info
 
 
 def corpus_files(paths: list[str]) -> list[str]:

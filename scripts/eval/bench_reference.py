@@ -37,12 +37,10 @@ import itertools
 import json
 import math
 import os
-import platform
 import random
 import resource
 import shlex
 import shutil
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -52,6 +50,7 @@ from typing import Iterable, Iterator
 
 from restore.reference import ReferenceIndex, find_source
 from restore.text.tokenize import sentences
+from restore_dev.machine import machine_info
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SHARED = ROOT.parent / "shared"
@@ -60,27 +59,6 @@ K = 5  # candidates, as find_source asks for
 
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
-
-
-def machine_info() -> dict:
-    info = {"cpu": None, "nproc": os.cpu_count(), "python": platform.python_version(),
-            "sqlite": sqlite3.sqlite_version, "platform": platform.platform()}
-    try:
-        info["nproc_usable"] = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        pass
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                info["cpu"] = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        info["mem_total_gb"] = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
-    except (ValueError, OSError, AttributeError):
-        pass
-    return info
 
 
 def loadavg() -> list[float] | None:
