@@ -266,7 +266,7 @@ def render(res: dict) -> str:
         out.append("")
     out.append("steps: find_source = candidates + alignment of each candidate; candidates = retrieval "
                "(document frequencies, then one FTS5 query per rare term per shard); df = the document-frequency "
-               "look-up alone (fts5vocab)")
+               "look-up alone (its df table)")
     return "\n".join(out) + "\n"
 
 
