@@ -124,7 +124,7 @@ def _units(text: str) -> list[tuple[int, int, int]]:
     out = []
     para, last = 0, 0
     for a, b in sentences(text):
-        if "\n\n" in text[last:a] or re.search(r"\n\s*\n", text[last:a]):
+        if re.search(r"\n\s*\n", text[last:a]):  # a blank line between: a new paragraph
             para += 1
         out.append((a, b, para))
         last = b
