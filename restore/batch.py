@@ -8,6 +8,9 @@ unless set), so its output is the same as a one-thread run in this process: same
 padding, same arithmetic. Workers are started with "spawn" (fork after torch has started its
 thread pools can hang), results come back in the order of the windows, and only a few windows are
 in flight at a time, so memory stays bounded on a long stream. No torch here: the workers import the pipeline, this module does not.
+
+``engine="ray"`` runs the same windows in ``actors`` Ray actors instead (``restore.integrations.ray``,
+imported only then: a local Ray instance, or the cluster at ``RAY_ADDRESS``), with the same output.
 """
 from __future__ import annotations
 
@@ -64,13 +67,36 @@ def _init_worker() -> None:
     os.environ.setdefault("RESTORE_THREADS", "1")
 
 
+ENGINES = ("local", "ray")
+RAY_HINT = "pip install 'restore-spun[scale]'"
+
+
+def ray_engine() -> Callable:
+    """``restore.integrations.ray.map_windows_ray``; ConfigError (exit 2) naming the install where Ray is missing."""
+    try:
+        from restore.integrations.ray import map_windows_ray
+    except ImportError as exc:
+        if not (exc.name or "").startswith("ray") and "needs Ray" not in str(exc):
+            raise
+        raise ConfigError(f"--engine ray needs Ray, which is not installed: {RAY_HINT}") from None
+    return map_windows_ray
+
+
 def map_windows(batch_fn: BatchFn, windows: Iterable[W], cfg, jobs: int = 1,
-                texts: Callable[[W], Sequence[str]] = list) -> Iterator[tuple[W, list]]:
+                texts: Callable[[W], Sequence[str]] = list, engine: str = "local",
+                actors: int = 2) -> Iterator[tuple[W, list]]:
     """``(window, batch_fn(texts(window), cfg))`` for each window, in order (a window without
     texts gets ``[]`` and no call). ``jobs`` <= 1 runs them here; more spreads them over that many
     worker processes, at most ``2 * jobs`` windows in flight. ``batch_fn`` must be importable by
     name (``restore.restore_batch``, ``restore.detect_batch``). A worker that dies (killed, out of
-    memory) raises RestoreError; an error raised inside ``batch_fn`` comes back as it is."""
+    memory) raises RestoreError; an error raised inside ``batch_fn`` comes back as it is.
+    ``engine="ray"``: in ``actors`` Ray actors instead (``map_windows_ray``; ``jobs`` is not used),
+    with the same contract."""
+    if engine not in ENGINES:
+        raise ConfigError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if engine == "ray":
+        yield from ray_engine()(batch_fn, windows, cfg, actors=actors, texts=texts)
+        return
     if jobs <= 1:
         for w in windows:
             t = list(texts(w))
@@ -135,11 +161,14 @@ def _texts(window: list) -> list[str]:
     return [it.text for it in window if not isinstance(it, InputError)]
 
 
-def batched(items: Iterable, cfg, batch_fn: BatchFn, jobs: int = 1) -> Iterator[tuple[Any, Any]]:
+def batched(items: Iterable, cfg, batch_fn: BatchFn, jobs: int = 1, engine: str = "local",
+            actors: int = 2) -> Iterator[tuple[Any, Any]]:
     """``(item, result)`` in input order, running ``batch_fn`` (``restore_batch`` or ``detect_batch``)
-    on windows of documents (``windows``), in ``jobs`` worker processes when more than one
-    (``map_windows``); an input problem passes through with result None."""
-    for window, results in map_windows(batch_fn, windows(items), cfg, jobs, texts=_texts):
+    on windows of documents (``windows``), in ``jobs`` worker processes when more than one, or in
+    ``actors`` Ray actors with ``engine="ray"`` (``map_windows``); an input problem passes through
+    with result None."""
+    for window, results in map_windows(batch_fn, windows(items), cfg, jobs, texts=_texts, engine=engine,
+                                       actors=actors):
         it = iter(results)
         for item in window:
             yield item, None if isinstance(item, InputError) else next(it)
@@ -151,12 +180,13 @@ def located(exc: InputError, doc) -> InputError:
 
 
 def processed(items: Iterable, cfg, batch_fn: BatchFn, report: Callable[[InputError], None],
-              jobs: int = 1) -> Iterator[tuple[Any, Any]]:
-    """``(document, result)`` in input order (see ``batched``); a bad record, or a document its run
-    rejects, goes to ``report`` (naming its file and line) and is skipped, and the batch goes on. A
-    document that was not checked (not English) is yielded as it came back, with a warning to
-    ``report``, and so is each paragraph of a document that was not checked."""
-    for item, result in batched(items, cfg, batch_fn, jobs):
+              jobs: int = 1, engine: str = "local", actors: int = 2) -> Iterator[tuple[Any, Any]]:
+    """``(document, result)`` in input order (see ``batched``: ``jobs``, ``engine``, ``actors``); a bad
+    record, or a document its run rejects, goes to ``report`` (naming its file and line) and is
+    skipped, and the batch goes on. A document that was not checked (not English) is yielded as it
+    came back, with a warning to ``report``, and so is each paragraph of a document that was not
+    checked."""
+    for item, result in batched(items, cfg, batch_fn, jobs, engine, actors):
         if isinstance(item, InputError):
             report(item)
         elif isinstance(result, InputError):

@@ -237,3 +237,29 @@ o_jobs = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
                       help="Worker processes, each with the models and one thread (0: one per CPU, as many as "
                            "the free memory holds at ~1 GB each). "
                            "1: this process, torch's own threads. The output is that of a one-thread run.")
+Engine = choices("Engine", ["local", "ray"])
+o_engine = typer.Option("local", "--engine",
+                        help="local: this process, or --jobs worker processes. ray: Ray actors (--actors), on this "
+                             "machine or the cluster at $RAY_ADDRESS; needs pip install 'restore-spun[scale]'. "
+                             "The output is that of a one-thread run.")
+o_actors = typer.Option(None, "--actors", min=1, metavar="N", show_default=False,
+                        help="With --engine ray: Ray actors, each with the models (~1 GB) and one CPU (default 2).")
+DEFAULT_ACTORS = 2
+
+
+def engine_of(engine: Any, actors: Optional[int], jobs: int) -> tuple[str, int]:
+    """``(engine, actors)`` of the options, or a UsageFailure for a combination that makes no sense
+    (``--actors`` without ``--engine ray``, ``--engine ray`` with ``--jobs`` over 1) or for Ray missing.
+    Ray is not imported here (only looked for)."""
+    engine = value(engine)
+    if engine != "ray":
+        if actors is not None:
+            raise UsageFailure("--actors works only with --engine ray")
+        return engine, DEFAULT_ACTORS
+    if jobs != 1:
+        raise UsageFailure("use either --engine ray (--actors N) or --jobs N, not both")
+    import importlib.util
+
+    if importlib.util.find_spec("ray") is None:
+        raise UsageFailure("--engine ray needs Ray, which is not installed: pip install 'restore-spun[scale]'")
+    return engine, actors if actors is not None else DEFAULT_ACTORS

@@ -7,10 +7,11 @@ from typing import Any, List, Optional
 
 import typer
 
-from restore.cli._util import (EXIT_FINDINGS, EXIT_USAGE, InputFormat, Reporter, app, choices, guarded, isatty,
-                               make_config, o_anylang, o_field, o_glob, o_id_field, o_infmt, o_jobs, o_lex,
-                               o_maxb, o_maxc, o_models, o_nobuiltin, o_nodet, o_noprog, o_norec, o_quiet, o_reference, paths_arg,
-                               progress_total, quoted, reporting, several, show_progress, sources_of, stderr, value)
+from restore.cli._util import (EXIT_FINDINGS, EXIT_USAGE, Engine, InputFormat, Reporter, app, choices, engine_of,
+                               guarded, isatty, make_config, o_actors, o_anylang, o_engine, o_field, o_glob,
+                               o_id_field, o_infmt, o_jobs, o_lex, o_maxb, o_maxc, o_models, o_nobuiltin, o_nodet,
+                               o_noprog, o_norec, o_quiet, o_reference, paths_arg, progress_total, quoted, reporting,
+                               several, show_progress, sources_of, stderr, value)
 
 DetectFormat = choices("DetectFormat", ["auto", "text", "json", "jsonl", "html"])
 
@@ -42,7 +43,7 @@ def detect(
     quiet: bool = o_quiet,
     no_progress: bool = o_noprog, max_bytes: int = o_maxb, max_chars: int = o_maxc, glob: str = o_glob,
     no_recursive: bool = o_norec, input_format: InputFormat = o_infmt, any_language: bool = o_anylang,
-    jobs: int = o_jobs,
+    jobs: int = o_jobs, engine: Engine = o_engine, actors: Optional[int] = o_actors,
 ) -> None:
     """Find spun phrases: lint-style lines, a spun_score per document; exit 1 if any is spun
     (or, with --reference, a copy of an archive document)."""
@@ -54,6 +55,7 @@ def detect(
     from restore.pipeline import detect_batch, doc_threshold_of
 
     fmt = value(fmt)
+    engine, actors = engine_of(engine, actors, jobs)
     rep = Reporter(quiet)
     cfg = make_config(lexicons=tuple(lexicon or ()), builtin=not no_builtin, use_detector=not no_detector,
                       use_model=suggest, detect_suggest=suggest, detect_threshold=span_threshold,
@@ -69,7 +71,7 @@ def detect(
     problem = reporting(rep, functools.partial(_error_record, fmt, kept))
     with progress_bar(progress_total(sources), show_progress(sources, quiet, no_progress)) as prog:
         items = iter_inputs(field=field, id_field=id_field, max_bytes=max_bytes, sources=sources)
-        for doc, det in processed(items, cfg, detect_batch, problem, resolve_jobs(jobs)):
+        for doc, det in processed(items, cfg, detect_batch, problem, resolve_jobs(jobs), engine, actors):
             prog.advance(doc.id)
             scores.append(det.spun_score)
             copies += det.reference is not None

@@ -6,11 +6,12 @@ from typing import List, Optional
 
 import typer
 
-from restore.cli._util import (EXIT_FINDINGS, EXIT_USAGE, InputFormat, Quality, Reporter, UsageFailure, app,
-                               choices, guarded, isatty, make_config, o_anylang, o_field, o_glob, o_id_field,
-                               o_infmt, o_jobs, o_lex, o_maxb, o_maxc, o_models, o_nobuiltin, o_nodet, o_nomodel,
-                               o_noprog, o_norec, o_quality, o_quiet, o_reference, paths_arg, plural, progress_total, reporting,
-                               several, show_progress, sources_of, stderr, use_color, value)
+from restore.cli._util import (EXIT_FINDINGS, EXIT_USAGE, Engine, InputFormat, Quality, Reporter, UsageFailure, app,
+                               choices, engine_of, guarded, isatty, make_config, o_actors, o_anylang, o_engine,
+                               o_field, o_glob, o_id_field, o_infmt, o_jobs, o_lex, o_maxb, o_maxc, o_models,
+                               o_nobuiltin, o_nodet, o_nomodel, o_noprog, o_norec, o_quality, o_quiet, o_reference,
+                               paths_arg, plural, progress_total, reporting, several, show_progress, sources_of,
+                               stderr, use_color, value)
 from restore.config import Config
 
 FixFormat = choices("FixFormat", ["auto", "text", "json", "jsonl", "html", "diff"])
@@ -68,6 +69,7 @@ def fix(
     no_progress: bool = o_noprog, max_bytes: int = o_maxb, max_chars: int = o_maxc, glob: str = o_glob,
     no_recursive: bool = o_norec,
     input_format: InputFormat = o_infmt, any_language: bool = o_anylang, jobs: int = o_jobs,
+    engine: Engine = o_engine, actors: Optional[int] = o_actors,
 ) -> None:
     """Restore spun text: print (or write) it with the spinner's substitutions undone."""
     from restore.batch import processed, resolve_jobs
@@ -78,6 +80,7 @@ def fix(
 
     fmt, show = value(fmt), value(show)
     _check_options(fmt, show, in_place, backup, output)
+    engine, actors = engine_of(engine, actors, jobs)
     rep = Reporter(quiet)
     cfg = make_config(threshold=threshold, model_threshold=model_threshold, lexicons=tuple(lexicon or ()),
                       builtin=not no_builtin, use_model=not no_model, use_detector=not no_detector,
@@ -96,7 +99,7 @@ def fix(
     try:
         with progress_bar(progress_total(sources), busy) as prog:
             items = iter_inputs(field=field, id_field=id_field, max_bytes=max_bytes, sources=sources)
-            for doc, result in processed(items, cfg, restore_batch, problem, resolve_jobs(jobs)):
+            for doc, result in processed(items, cfg, restore_batch, problem, resolve_jobs(jobs), engine, actors):
                 n_docs, n_edits, n_changed = n_docs + 1, n_edits + len(result.applied), n_changed + result.changed
                 n_sourced += result.reference is not None
                 if check and result.changed:
