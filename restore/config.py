@@ -35,6 +35,10 @@ class Config:
     ``consistent`` (off by default): a spinner writes the same substitute for a word throughout a
     document, so a model edit held under the threshold is applied where the model restored the same
     wording the same way with confidence elsewhere in the text (``restore.fix.consistency``).
+    ``triage`` (on by default): a linear model cheap enough for every word clears text that is
+    clearly not spun (and that no dictionary edit applies to) before the detector and the restorer,
+    which then see only the rest and load only when some text needs them
+    (``restore.detect.triage``); False runs every text through the models.
     ``reference``: the path of a reference index (``restore index build``): a page whose source is
     in it gets the source's words back where the two are sure to be the same sentence (edits of
     source "reference"), and the usual pipeline restores only what the source does not cover.
@@ -55,6 +59,7 @@ class Config:
     check_language: bool = True
     passes: int = 3  # passes over a text's own output until one changes nothing (1: a single pass)
     consistent: bool = False  # apply a held-back model edit that repeats a confident one of the same wording
+    triage: bool = True  # a cheap first stage clears clearly clean text before the models (restore.detect.triage)
     quality: str = "fast"
     lm_max_spans: int = 40  # quality="best": spans per document the LM reconsiders
     lm_max_candidates: int = 10  # ... and channel candidates per span (plus the spun wording)

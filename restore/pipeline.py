@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from restore.config import Config
-from restore.detect.detector import dictionary_spans, load_detector  # no torch: it is imported only to load a model
+from restore.detect.detector import detector_gate, dictionary_spans, load_detector  # no torch: only to load a model
 from restore.edits.apply import apply_edits, compose, with_layout
 from restore.errors import InputError
 from restore.text.language import check_language, foreign_paragraphs
@@ -40,6 +40,15 @@ def _detector(cfg: Config):
     return load_detector(cfg.models_dir)
 
 
+def _triage(cfg: Config):
+    """The triage model when it is on and there is a detector to spare (``restore.detect.triage``)."""
+    if not cfg.triage or not cfg.use_detector:
+        return None
+    from restore.detect.triage import load_triage
+
+    return load_triage()
+
+
 def _restorer(cfg: Config):
     if not cfg.use_model:
         return None
@@ -53,9 +62,8 @@ def doc_threshold_of(config: Config | None = None) -> float:
     cfg = config or DEFAULT
     if cfg.doc_threshold is not None:
         return cfg.doc_threshold
-    det = _detector(cfg)
-    gate = getattr(det, "gate", 0.0) if det is not None else 0.0
-    return gate if gate > 0 else 0.5
+    gate = detector_gate(cfg.models_dir) if cfg.use_detector else None  # read from its calibration: no model loaded
+    return gate if gate else 0.5
 
 
 def signature_of(config: Config | None = None) -> str:
@@ -83,7 +91,7 @@ class _Work:
     unchecked: list[tuple[int, int, str]] = field(default_factory=list)  # its paragraphs not English
     evidence: tuple | None = None  # what the detector's document score weighed (Reading.evidence)
     n_words: int = 0  # its words (tokens that are words)
-
+    cleared: bool = False  # the triage found it clearly clean: no detector, no restorer
 
 def _propose(res, det, cfg: Config, works: Sequence[_Work], spans: Sequence[Sequence[Span]],
              memo: dict | None = None) -> None:
@@ -97,13 +105,16 @@ def _propose(res, det, cfg: Config, works: Sequence[_Work], spans: Sequence[Sequ
         w.candidates.extend(edits)
 
 
-def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det, changed_only: bool = False,
+def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, changed_only: bool = False,
                   memo: dict | None = None
-                  ) -> list[_Work | InputError]:
+                  ) -> tuple[list[_Work | InputError], object]:
     """For each text: dictionary proposals, detector spans (the detector batching all the texts'
     chunks together) and the spans left for the model; an unacceptable text gives its InputError.
     ``changed_only``: the spans are the words that look changed (``detect``), not the regions the
-    restorer rewrites (see ``SpanDetector.spans``)."""
+    restorer rewrites (see ``SpanDetector.spans``). With the triage on (``Config.triage``), a text
+    it clears (no dictionary edit applied, and the triage model finds it clearly clean) skips the
+    detector, and the detector is loaded only when some text needs it. Also returns the detector
+    (None when none was needed)."""
     checked: list[str | InputError] = []
     for t in texts:
         try:
@@ -113,9 +124,21 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det, chang
     skipped = {i: c.reason for i, t in enumerate(checked)
                if isinstance(t, str) and cfg.check_language and not (c := check_language(t)).english}
     tokens = {i: tokenize(t) for i, t in enumerate(checked) if isinstance(t, str) and i not in skipped}
+    unchecked_of = {i: foreign_paragraphs(checked[i]) if cfg.check_language else [] for i in tokens}  # type: ignore[arg-type]
+    dictionary = {}
+    for i in tokens:
+        ignore = [(a, b) for a, b, _ in unchecked_of[i]]
+        dictionary[i] = [e for e in dictionary_edits(checked[i], tokens[i], lex, cfg)  # type: ignore[arg-type]
+                         if not any(a < e.end and e.start < b for a, b in ignore)]
+    live = [i for i in tokens if checked[i].strip()]  # type: ignore[union-attr]
+    tri = _triage(cfg)
+    cleared: set[int] = set()
+    if tri is not None:
+        cleared = {i for i in live if not any(e.applied for e in dictionary[i]) and not tri.suspect(checked[i])}
+        live = [i for i in live if i not in cleared]
+    det = _detector(cfg) if live else None
     logits = {}
     if det is not None:
-        live = [i for i in tokens if checked[i].strip()]  # type: ignore[union-attr]
         logits = dict(zip(live, det.token_logits_many([checked[i] for i in live], [tokens[i] for i in live],
                                                       memo=memo)))
     out: list[_Work | InputError] = []
@@ -126,10 +149,9 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det, chang
         if i in skipped:
             out.append(_Work(text, [], [], 0.0, [], skipped=skipped[i]))
             continue
-        unchecked = foreign_paragraphs(text) if cfg.check_language else []
+        unchecked = unchecked_of[i]
         ignore = [(a, b) for a, b, _ in unchecked]
-        candidates = [e for e in dictionary_edits(text, tokens[i], lex, cfg)
-                      if not any(a < e.end and e.start < b for a, b in ignore)]
+        candidates = dictionary[i]
         spans: list[Span] = []
         doc_score = None
         regions: list[Span] = []
@@ -147,8 +169,8 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, det, chang
             sub = sub_runs(todo, det.spans(reading, cfg.refine_threshold))
         out.append(_Work(text, candidates, spans, doc_score, todo, sub, unchecked=unchecked,
                          evidence=reading.evidence if reading is not None else None,
-                         n_words=sum(1 for t in tokens[i] if t.is_word)))
-    return out
+                         n_words=sum(1 for t in tokens[i] if t.is_word), cleared=i in cleared))
+    return out, det
 
 
 def _finish(w: _Work, cfg: Config, sig: str) -> Result:
@@ -165,7 +187,7 @@ def _finish(w: _Work, cfg: Config, sig: str) -> Result:
     if doc_score is None:
         doc_score = density_score([e for e in edits if e.applied], (), w.n_words)
     return Result(input=w.text, text=out, edits=tuple(edits), spun_score=doc_score, signature=sig,
-                  spans=tuple(w.spans), skipped=w.skipped, unchecked=tuple(w.unchecked))
+                  spans=tuple(w.spans), skipped=w.skipped, unchecked=tuple(w.unchecked), cleared=w.cleared)
 
 
 # ---------------------------------------------------------------- public API
@@ -258,10 +280,10 @@ def _pooled_score(cfg: Config, parts: list[tuple[int, int]], evidence: dict, edi
     """A long text's score: the detector's document score of its windows' evidence pooled (the
     windows it did not check left out), or without a detector the density of ``edits``."""
     got = [e for e in (evidence.get(k) for k, _ in parts) if e is not None]
-    det = _detector(cfg)
+    ev = [e for e, _ in got if e is not None]
+    det = _detector(cfg) if ev or not cfg.triage else None  # windows the triage cleared need no model
     if det is None:
         return density_score(edits, (), sum(n for _, n in got))
-    ev = [e for e, _ in got if e is not None]
     probs = [p for e in ev for p in e[0]]
     return det.doc_score(probs, len(probs), sum(e[1] for e in ev), sum(e[2] for e in ev)) if ev else 0.0
 
@@ -300,7 +322,7 @@ def _joined_result(cfg: Config, parts: list[tuple[int, int]], results: list, evi
     return Result(input="".join(g.input for g in got), text="".join(g.text for g in got), edits=edits,
                   spun_score=_pooled_score(cfg, parts, evidence, [e for e in edits if e.applied]),
                   signature=got[0].signature, spans=_shifted(got, parts, "spans"), skipped=skipped,
-                  unchecked=unchecked)
+                  unchecked=unchecked, cleared=all(g.cleared for g in got))
 
 
 def _composed(r: Result, later: Result) -> Result:
@@ -313,12 +335,11 @@ def _one_pass(texts: Sequence[object], cfg: Config, memo: dict,
     """One pass over ``texts``; ``memo``: what the models read in earlier passes (``_passes``);
     ``evidence`` (a dict) receives each text's detector evidence."""
     lex = load_lexicon(cfg.lexicons, cfg.builtin)
-    det = _detector(cfg)
-    works = _prepare_many(texts, cfg, lex, det, memo=memo["detector"])
+    works, det = _prepare_many(texts, cfg, lex, memo=memo["detector"])
     if evidence is not None:
         evidence.update((i, (w.evidence, w.n_words) if isinstance(w, _Work) else None) for i, w in enumerate(works))
-    res = _restorer(cfg)
     good = [w for w in works if isinstance(w, _Work)]
+    res = _restorer(cfg) if any(w.todo or w.sub for w in good) else None  # loaded only when there are spans
     if res is not None:
         _propose(res, det, cfg, good, [w.todo for w in good], memo["restorer"])
         # refine: a span the model had no confident wording for is asked about again by its sub-runs
@@ -346,16 +367,15 @@ def detect_batch(texts: Sequence[str], config: Config | None = None) -> list[Det
     ``WINDOW_CHARS`` is read in windows of paragraphs and the detections joined."""
     cfg = config or DEFAULT
     lex = load_lexicon(cfg.lexicons, cfg.builtin)
-    det = _detector(cfg)
     sig = signature_of(cfg)
     pieces, plan = _pieces(texts, cfg)
-    res = _restorer(cfg) if cfg.detect_suggest and det is not None else None
     found: list = []
     dictionary: list = []  # each piece's dictionary edits
     evidence: dict = {}
     for lo, hi in _groups(pieces):
-        works = _prepare_many(pieces[lo:hi], cfg, lex, det, changed_only=True)
+        works, det = _prepare_many(pieces[lo:hi], cfg, lex, changed_only=True)
         good = [w for w in works if isinstance(w, _Work)]
+        res = _restorer(cfg) if cfg.detect_suggest and det is not None and any(w.todo for w in good) else None
         if res is not None:
             _propose(res, det, cfg, good, [w.todo for w in good])
             for w in good:
@@ -387,7 +407,7 @@ def _detection(w: _Work, sig: str) -> Detection:
     spans = tuple(s for e in w.candidates if e.end > e.start
                   for s in dictionary_spans(w.text, e, e.confidence, changed_only=True))
     return Detection(w.text, spans, density_score(w.candidates, (), w.n_words), sig,
-                     unchecked=tuple(w.unchecked))
+                     unchecked=tuple(w.unchecked), cleared=w.cleared)
 
 
 def _joined_detection(cfg: Config, parts: list[tuple[int, int]], found: list, dictionary: list,
@@ -400,7 +420,7 @@ def _joined_detection(cfg: Config, parts: list[tuple[int, int]], found: list, di
     skipped, unchecked = _not_checked(got, parts, [g.text for g in got])
     return Detection("".join(g.text for g in got), _shifted(got, parts, "spans"),
                      _pooled_score(cfg, parts, evidence, edits), got[0].signature, skipped=skipped,
-                     unchecked=unchecked)
+                     unchecked=unchecked, cleared=all(g.cleared for g in got))
 
 
 def detect(text: str, config: Config | None = None) -> Detection:

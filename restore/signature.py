@@ -70,6 +70,12 @@ def build(cfg: Config, lexicon_sig: str, model_sig: str, detector_sig: str) -> S
         parts.append(("passes", str(cfg.passes)))
     if cfg.use_model and cfg.consistent:
         parts.append(("", "consistent"))
+    if cfg.triage and cfg.use_detector:
+        from restore.detect.triage import load_triage
+
+        tri = load_triage()
+        if tri is not None:
+            parts.append(("triage", tri.signature))
     if cfg.reference is not None:
         from restore.reference.match import open_index
 

@@ -85,6 +85,7 @@ class Detection:
     # referenced: an archive was asked at all
     reference: dict | None = None
     referenced: bool = False
+    cleared: bool = False  # the triage found it clearly clean: the detector did not read it
 
     def to_dict(self, include_text: bool = False) -> dict[str, Any]:
         """The record of ``restore detect --format json`` (``restore.io.records``)."""
@@ -112,6 +113,7 @@ class Result:
     # no source in the archive is sure; referenced: an archive was asked at all
     reference: dict | None = None
     referenced: bool = False
+    cleared: bool = False  # the triage found it clearly clean: no model read it (Config.triage)
 
     @property
     def applied(self) -> tuple[Edit, ...]:

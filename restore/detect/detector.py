@@ -332,6 +332,16 @@ def detector_dir(models_dir=None) -> Path | None:
     return d
 
 
+def detector_gate(models_dir=None) -> float | None:
+    """The shipped detector's document gate from its calibration file, without loading the model
+    (None when there is no detector)."""
+    d = detector_dir(models_dir)
+    if d is None:
+        return None
+    cal = d / "calibration.json"
+    return float(json.loads(cal.read_text()).get("gate", 0.0)) if cal.is_file() else 0.0
+
+
 @lru_cache(maxsize=4)
 def _load(path: str, mtime: float) -> SpanDetector:
     return SpanDetector(path)

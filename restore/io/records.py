@@ -20,8 +20,11 @@ if TYPE_CHECKING:
 
 def not_checked_fields(r: Any) -> dict[str, Any]:
     """The fields of what a Result or Detection did not check, present only when there is some:
-    ``skipped`` (the whole text, why) and ``unchecked`` (paragraphs: start, end, reason)."""
+    ``triage`` ("cleared": the triage found it clearly clean, no model read it), ``skipped`` (the
+    whole text, why) and ``unchecked`` (paragraphs: start, end, reason)."""
     d: dict[str, Any] = {}
+    if getattr(r, "cleared", False):
+        d["triage"] = "cleared"
     if r.skipped is not None:
         d["skipped"] = r.skipped
     if r.unchecked:

@@ -302,12 +302,15 @@ def block_edits(page: str, source: str, block: Block, source_id: str, threshold:
         pnum, snum = _figures(old), _figures(new)
         c, rule = conf, f"reference {source_id} (sentence similarity {block.similarity:.2f})"
         if pnum and snum and pnum != snum:
-            c, rule = min(c, 0.3), f"reference {source_id}: the source gives other figures ({', '.join(sorted(snum))})"
+            c, rule = min(c, 0.3), (f"reference {source_id}: the source gives other figures "
+                                    f"({', '.join(sorted(snum))})")
         elif snum - page_figures:
-            c, rule = min(c, 0.3), f"reference {source_id}: the source has figures the page does not ({', '.join(sorted(snum - page_figures))})"
+            c, rule = min(c, 0.3), (f"reference {source_id}: the source has figures the page does not "
+                                    f"({', '.join(sorted(snum - page_figures))})")
         elif (i2 - i1 == 0 or j2 - j1 == 0) and max(i2 - i1, j2 - j1) >= LONG_RUN \
                 and not _moved(new or old, page_terms if new else source_terms):
-            c, rule = min(c, 0.3), f"reference {source_id}: {'only the source' if j2 > j1 else 'only the page'} has these words"
+            side = "only the source" if j2 > j1 else "only the page"
+            c, rule = min(c, 0.3), f"reference {source_id}: {side} has these words"
         typ = "M" if a == b else ("U" if not new.strip() else "R")
         out.append(Edit(a, b, old, new, source="reference", confidence=round(c, 4), rule=rule, type=typ,
                         applied=c >= threshold))
