@@ -4,7 +4,8 @@
     python3 scripts/eval/startup.py [--runs 5] [--json FILE]
 
 The light commands (``--version``, ``--help``, ``diff``, ``lexicon``) load no model; ``fix`` and
-``detect`` on one line load the models they need (that is their start-up cost).
+``detect`` on one spun line load the models they need (that is their start-up cost); on one clean
+line the triage clears it and they load none (``--no-triage``: they do).
 """
 from __future__ import annotations
 
@@ -18,13 +19,16 @@ import time
 from pathlib import Path
 
 LINE = "Human legal rights advocates spoke to NBC Information.\n"
+CLEAN = "The council met on Tuesday to discuss the budget for next year.\n"
 
 
-def commands(a: str, b: str) -> dict[str, list[str]]:
+def commands(a: str, b: str, c: str) -> dict[str, list[str]]:
     return {"--version": ["--version"], "--help": ["--help"], "diff": ["diff", a, b],
             "lexicon PHRASE": ["lexicon", "white dwelling"], "lexicon": ["lexicon"],
             "fix --no-model --no-detector (one line)": ["fix", "--no-model", "--no-detector", a],
-            "detect (one line)": ["detect", a], "fix (one line)": ["fix", a]}
+            "detect (one line)": ["detect", a], "fix (one line)": ["fix", a],
+            "fix (one clean line)": ["fix", c], "fix --no-triage (one clean line)": ["fix", "--no-triage", c],
+            "detect (one clean line)": ["detect", c]}
 
 
 def main(argv=None) -> int:
@@ -36,8 +40,10 @@ def main(argv=None) -> int:
         a, b = Path(tmp, "a.txt"), Path(tmp, "b.txt")
         a.write_text(LINE, encoding="utf-8")
         b.write_text("Human rights advocates spoke to NBC News.\n", encoding="utf-8")
+        c = Path(tmp, "c.txt")
+        c.write_text(CLEAN, encoding="utf-8")
         figures = {}
-        for name, cmd in commands(str(a), str(b)).items():
+        for name, cmd in commands(str(a), str(b), str(c)).items():
             times = []
             for _ in range(args.runs):
                 t = time.perf_counter()
