@@ -3,8 +3,6 @@ same results as restore_batch/detect_batch, in order."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -95,11 +93,3 @@ def test_default_models():
     _check_fix(fixed, texts, Config())
     assert fixed[0]["restored"] == RESTORED and fixed[1]["restored"] == CLEAN
     _check_detect(restore_map(ds, text_column="body", mode="detect").to_list(), texts, Config())
-
-
-def test_missing_datasets_says_how_to_install():
-    code = ("import sys; sys.modules['datasets'] = None\n"
-            "try:\n    import restore.integrations.datasets\n"
-            "except ImportError as e:\n    print(e)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert "pip install 'restore-spun[scale]'" in out.stdout and len(out.stdout.strip().splitlines()) == 1

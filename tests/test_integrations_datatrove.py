@@ -173,11 +173,3 @@ def test_not_imported_by_the_package():
             "print(any(m.startswith(('datatrove', 'restore.integrations')) for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.strip() == "False", out.stderr
-
-
-def test_missing_datatrove_says_how_to_install():
-    code = ("import sys; sys.modules['datatrove'] = None\n"
-            "try:\n    import restore.integrations.datatrove\n"
-            "except ImportError as e:\n    print(e)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert "pip install 'restore-spun[scale]'" in out.stdout and len(out.stdout.strip().splitlines()) == 1

@@ -34,6 +34,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without datasets
     raise ImportError("restore.integrations.datasets needs datasets: pip install 'restore-spun[scale]'") from exc
 
 from restore.config import Config
+from restore.integrations._config import config_dict
 from restore.errors import ConfigError, InputError
 from restore.io.records import result_record, span_record
 
@@ -42,13 +43,7 @@ ALIASES = {"tag": "detect"}  # the name of RestoreStep's detection mode (restore
 
 
 def _config(config: Config | dict | None) -> Config:
-    if config is None:
-        return Config()
-    if isinstance(config, Config):
-        return config
-    if not isinstance(config, dict):
-        raise ConfigError(f"config must be a dict of Config fields or a Config, got {type(config).__name__}")
-    return Config(**config)
+    return config if isinstance(config, Config) else Config(**config_dict(config))
 
 
 def _json(obj: Any) -> str:

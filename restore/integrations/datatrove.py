@@ -27,7 +27,6 @@ Metadata written (``restore.io.records`` is the schema of the edits and spans):
 """
 from __future__ import annotations
 
-import dataclasses
 from itertools import islice
 from typing import Any, Iterable, Iterator
 
@@ -41,23 +40,12 @@ except ImportError as exc:  # pragma: no cover - exercised only without datatrov
 from restore.config import Config
 from restore.errors import ConfigError, InputError
 from restore.io.records import result_record, span_record
+from restore.integrations._config import config_dict  # noqa: F401  (part of this module's API)
 
 MODES = ("fix", "tag")
 ALIASES = {"detect": "tag"}  # the name restore_map and the CLI give detection
 SCORE = "restore_spun_score"
 ERROR = "restore_error"
-
-
-def config_dict(config: Config | dict | None) -> dict[str, Any]:
-    """The fields of ``config`` as a plain dict (a dict is checked by building a Config from it)."""
-    if config is None:
-        return {}
-    if isinstance(config, Config):
-        return {f.name: getattr(config, f.name) for f in dataclasses.fields(Config)}
-    if not isinstance(config, dict):
-        raise ConfigError(f"config must be a dict of Config fields (or a Config), got {type(config).__name__}")
-    Config(**config)  # unknown fields and bad values fail here, on the driver, not on a worker
-    return dict(config)
 
 
 def _batches(data: Iterable[Document], size: int) -> Iterator[list[Document]]:

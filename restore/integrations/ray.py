@@ -25,7 +25,6 @@ process-wide one.
 """
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 from collections import deque
@@ -41,24 +40,12 @@ except ImportError as exc:  # pragma: no cover - exercised only without ray
 from restore.config import Config
 from restore.errors import ConfigError, InputError, RestoreError
 from restore.io.records import detection_record, record_json, result_record
+from restore.integrations._config import config_dict  # noqa: F401  (part of this module's API)
 
 MODES = ("fix", "detect")
 FIX_COLUMNS = ("restored", "edits", "spun_score", "spans", "changed", "error")
 DETECT_COLUMNS = ("spun_score", "spans", "spinner", "error")
 W = TypeVar("W")
-
-
-def config_dict(config: Config | dict | None) -> dict[str, Any]:
-    """``config``'s fields as a plain dict (a dict is checked by building a Config from it, here, on
-    the driver, so that a bad field fails before any actor starts)."""
-    if config is None:
-        return {}
-    if isinstance(config, Config):
-        return {f.name: getattr(config, f.name) for f in dataclasses.fields(Config)}
-    if not isinstance(config, dict):
-        raise ConfigError(f"config must be a dict of Config fields (or a Config), got {type(config).__name__}")
-    Config(**config)
-    return dict(config)
 
 
 def actor_env() -> dict[str, str]:
