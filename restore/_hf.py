@@ -46,6 +46,26 @@ def use_bf16(torch, env: str, preferred: bool = True) -> bool:
     return preferred and native_bf16(torch)
 
 
+def resolve_device(torch, want: str = "auto") -> str:
+    """The torch device a model runs on: ``auto`` is the GPU when torch sees one (``cuda``), else
+    the CPU; ``cpu``; ``cuda`` or ``cuda:N``, which must exist."""
+    from restore.errors import ModelError
+
+    if want in ("auto", "", None):
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if want == "cpu":
+        return "cpu"
+    if want.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise ModelError(f"--device {want}: torch {torch.__version__} sees no CUDA GPU "
+                             "(a CPU build of torch, or no driver); use --device cpu or auto")
+        index = int(want.split(":", 1)[1]) if ":" in want else 0
+        if index >= torch.cuda.device_count():
+            raise ModelError(f"--device {want}: torch sees {torch.cuda.device_count()} CUDA GPU(s)")
+        return want
+    raise ModelError(f"--device {want}: not a device (auto, cpu, cuda or cuda:N)")
+
+
 def bucket(n: int, step: int) -> int:
     """``n`` rounded up to a multiple of ``step``: the padded width of an input of length ``n``. The
     models batch only inputs of one padded width, so that what an input gets does not depend on

@@ -1,6 +1,7 @@
 """Config: every setting of a run, immutable and validated (the run signature is restore.signature)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -39,6 +40,9 @@ class Config:
     clearly not spun (and that no dictionary edit applies to) before the detector and the restorer,
     which then see only the rest and load only when some text needs them
     (``restore.detect.triage``); False runs every text through the models.
+    ``device``: where the detector and the restorer run: ``auto`` (a CUDA GPU when torch sees one,
+    else the CPU), ``cpu``, ``cuda`` or ``cuda:N``. On a GPU they compute in bf16 and batch more
+    inputs at once; the CPU path is unchanged. (``--quality best``'s language model stays on the CPU.)
     ``reference``: the path of a reference index (``restore index build``): a page whose source is
     in it gets the source's words back where the two are sure to be the same sentence (edits of
     source "reference"), and the usual pipeline restores only what the source does not cover.
@@ -60,6 +64,7 @@ class Config:
     passes: int = 3  # passes over a text's own output until one changes nothing (1: a single pass)
     consistent: bool = False  # apply a held-back model edit that repeats a confident one of the same wording
     triage: bool = True  # a cheap first stage clears clearly clean text before the models (restore.detect.triage)
+    device: str = "auto"  # where the models run: auto (a GPU when torch sees one), cpu, cuda, cuda:N
     quality: str = "fast"
     lm_max_spans: int = 40  # quality="best": spans per document the LM reconsiders
     lm_max_candidates: int = 10  # ... and channel candidates per span (plus the spun wording)
@@ -88,6 +93,8 @@ class Config:
                 continue
             if not isinstance(v, (int, float)) or not 0.0 <= v <= 1.0:
                 raise ConfigError(f"{name} must be a number in [0, 1], got {v!r}")
+        if not isinstance(self.device, str) or not re.fullmatch(r"auto|cpu|cuda(:\d+)?", self.device):
+            raise ConfigError(f"device must be auto, cpu, cuda or cuda:N, got {self.device!r}")
         if not isinstance(self.passes, int) or self.passes < 1:
             raise ConfigError(f"passes must be a whole number of at least 1, got {self.passes!r}")
         if self.lm_max_spans < 1 or self.lm_max_candidates < 1:

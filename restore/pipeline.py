@@ -37,7 +37,7 @@ def _check_text(text: object, cfg: Config) -> str:
 def _detector(cfg: Config):
     if not cfg.use_detector:
         return None
-    return load_detector(cfg.models_dir)
+    return load_detector(cfg.models_dir, cfg.device)
 
 
 def _triage(cfg: Config):
@@ -54,7 +54,7 @@ def _restorer(cfg: Config):
         return None
     from restore.fix.restorer import load_restorer
 
-    return load_restorer(cfg.models_dir)
+    return load_restorer(cfg.models_dir, cfg.device)
 
 
 def doc_threshold_of(config: Config | None = None) -> float:

@@ -70,6 +70,8 @@ def build(cfg: Config, lexicon_sig: str, model_sig: str, detector_sig: str) -> S
         parts.append(("passes", str(cfg.passes)))
     if cfg.use_model and cfg.consistent:
         parts.append(("", "consistent"))
+    if cfg.device != "auto" and cfg.device != "cpu" and (cfg.use_detector or cfg.use_model):
+        parts.append(("device", cfg.device))  # bf16 on a GPU: confidences may differ in the last digits
     if cfg.triage and cfg.use_detector:
         from restore.detect.triage import load_triage
 

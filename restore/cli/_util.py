@@ -238,6 +238,9 @@ o_jobs = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
                            "the free memory holds at ~1 GB each). "
                            "1: this process, torch's own threads. The output is that of a one-thread run.")
 Engine = choices("Engine", ["local", "ray"])
+o_device = typer.Option("auto", "--device", metavar="DEVICE",
+                        help="Where the models run: auto (a CUDA GPU when torch sees one, else the CPU), cpu, "
+                             "cuda or cuda:N.")
 o_notriage = typer.Option(False, "--no-triage",
                           help="Run every text through the detector (and the restorer): by default a cheap first "
                                "stage clears text that is clearly not spun, which then loads and runs no model.")

@@ -10,9 +10,8 @@ import typer
 from restore.cli._util import (EXIT_FINDINGS, EXIT_USAGE, Engine, InputFormat, Reporter, app, choices, engine_of,
                                guarded, isatty, make_config, o_actors, o_anylang, o_engine, o_field, o_glob,
                                o_id_field, o_infmt, o_jobs, o_lex, o_maxb, o_maxc, o_models, o_nobuiltin, o_nodet,
-                               o_notriage, o_noprog, o_norec, o_quiet, o_reference, paths_arg, progress_total, quoted,
-                               reporting,
-                               several, show_progress, sources_of, stderr, value)
+                               o_device, o_notriage, o_noprog, o_norec, o_quiet, o_reference, paths_arg,
+                               progress_total, quoted, reporting, several, show_progress, sources_of, stderr, value)
 
 DetectFormat = choices("DetectFormat", ["auto", "text", "json", "jsonl", "html"])
 
@@ -40,7 +39,8 @@ def detect(
     id_field: Optional[str] = o_id_field, min_score: float = o_min_score,
     doc_threshold: Optional[float] = o_doc_threshold, span_threshold: Optional[float] = o_span_threshold,
     suggest: bool = o_suggest, lexicon: Optional[List[str]] = o_lex, no_builtin: bool = o_nobuiltin,
-    no_detector: bool = o_nodet, no_triage: bool = o_notriage, models_dir: Optional[str] = o_models,
+    no_detector: bool = o_nodet, no_triage: bool = o_notriage, device: str = o_device,
+    models_dir: Optional[str] = o_models,
     reference: Optional[str] = o_reference, quiet: bool = o_quiet,
     no_progress: bool = o_noprog, max_bytes: int = o_maxb, max_chars: int = o_maxc, glob: str = o_glob,
     no_recursive: bool = o_norec, input_format: InputFormat = o_infmt, any_language: bool = o_anylang,
@@ -59,7 +59,7 @@ def detect(
     engine, actors = engine_of(engine, actors, jobs)
     rep = Reporter(quiet)
     cfg = make_config(lexicons=tuple(lexicon or ()), builtin=not no_builtin, use_detector=not no_detector,
-                      triage=not no_triage,
+                      triage=not no_triage, device=device,
                       use_model=suggest, detect_suggest=suggest, detect_threshold=span_threshold,
                       doc_threshold=doc_threshold, models_dir=models_dir, check_language=not any_language,
                       max_chars=max_chars, reference=reference)

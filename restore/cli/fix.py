@@ -10,6 +10,7 @@ from restore.cli._util import (EXIT_FINDINGS, EXIT_USAGE, Engine, InputFormat, Q
                                choices, engine_of, guarded, isatty, make_config, o_actors, o_anylang, o_engine,
                                o_field, o_glob, o_id_field, o_infmt, o_jobs, o_lex, o_maxb, o_maxc, o_models,
                                o_nobuiltin, o_nodet, o_nomodel, o_noprog, o_norec, o_notriage, o_quality, o_quiet,
+                               o_device,
                                o_reference,
                                paths_arg, plural, progress_total, reporting, several, show_progress, sources_of,
                                stderr, use_color, value)
@@ -63,7 +64,7 @@ def fix(
     threshold: float = o_threshold, model_threshold: float = o_model_threshold,
     refine_threshold: Optional[float] = o_refine, lexicon: Optional[List[str]] = o_lex,
     no_builtin: bool = o_nobuiltin, no_model: bool = o_nomodel, no_detector: bool = o_nodet,
-    no_triage: bool = o_notriage,
+    no_triage: bool = o_notriage, device: str = o_device,
     quality: Quality = o_quality, lm_spans: int = o_lm_spans, lm_candidates: int = o_lm_candidates,
     lm_margin: float = o_lm_margin, lm_separation: float = o_lm_separation, models_dir: Optional[str] = o_models,
     check: bool = o_check, explain: bool = o_explain, passes: int = o_passes,
@@ -86,6 +87,7 @@ def fix(
     rep = Reporter(quiet)
     cfg = make_config(threshold=threshold, model_threshold=model_threshold, lexicons=tuple(lexicon or ()),
                       builtin=not no_builtin, use_model=not no_model, use_detector=not no_detector, triage=not no_triage,
+                      device=device,
                       refine_threshold=refine_threshold, quality=value(quality), models_dir=models_dir,
                       lm_max_spans=lm_spans, lm_max_candidates=lm_candidates, lm_margin=lm_margin,
                       lm_separation=lm_separation, check_language=not any_language, max_chars=max_chars,

@@ -226,7 +226,7 @@ def _detector_loaded(cfg) -> bool:
     try:
         from restore.detect.detector import load_detector
 
-        return load_detector(cfg.models_dir) is not None
+        return load_detector(cfg.models_dir, cfg.device) is not None
     except Exception:
         return False
 

@@ -45,10 +45,10 @@ DEFAULT_BEAMS = 1
 class SpanRestorer:
     """Loaded once (see ``load_restorer``); ``propose_edits`` for the pipeline, ``score`` for reranking."""
 
-    def __init__(self, model_dir: Path, threads: int | None = None):
+    def __init__(self, model_dir: Path, threads: int | None = None, device: str = "cpu"):
         import torch
 
-        from restore._hf import quiet_transformers, set_threads, use_bf16
+        from restore._hf import quiet_transformers, resolve_device, set_threads, use_bf16
 
         BertTokenizerFast = quiet_transformers().BertTokenizerFast
         self.torch = torch
@@ -66,9 +66,14 @@ class SpanRestorer:
         self.signature = _weights_and_beams(self.dir)
         # bf16 weights where the CPU computes bf16 natively: ~1.8x faster than fp32 there, log-probs
         # within ~0.05; on an AVX2-only CPU bf16 is emulated and ~6x slower, so float32 (RESTORE_BF16=0/1)
-        self.bf16 = use_bf16(torch, "RESTORE_BF16")
+        self.device = resolve_device(torch, device)
+        self.bf16 = use_bf16(torch, "RESTORE_BF16", preferred=True) if self.device == "cpu" else \
+            os.environ.get("RESTORE_BF16", "1").strip() != "0"  # a GPU computes bf16 natively
         if self.bf16:
             self.model.to(torch.bfloat16)
+        if self.device != "cpu":  # on a GPU: the model there, bigger batches; the CPU path is unchanged
+            self.model.to(self.device)
+            self.batch_size = 256
         self.evidence = _evidence(self.dir, warn=True)
         # the decoder's key/value cache argument: "cache" in transformers 5.x, "past_key_values" before
         import inspect
@@ -98,7 +103,11 @@ class SpanRestorer:
         for i, s in enumerate(seqs):
             ids[i, :len(s)] = torch.tensor(s, dtype=torch.long)
             mask[i, :len(s)] = 1
-        return ids, mask
+        return self._dev(ids), self._dev(mask)
+
+    def _dev(self, t):
+        """``t`` on the model's device (itself on the CPU)."""
+        return t if self.device == "cpu" else t.to(self.device)
 
     def _encode(self, ids, mask):
         with self.torch.inference_mode(), self._autocast():
@@ -122,12 +131,13 @@ class SpanRestorer:
         torch = self.torch
         if not targets:
             return []
-        idx = torch.tensor(list(rows), dtype=torch.long)
+        idx = self._dev(torch.tensor(list(rows), dtype=torch.long))
         dec_in, dmask = self._pad([[CLS] + list(t) for t in targets], width)
         labels = torch.full(dec_in.shape, -100, dtype=torch.long)
         for i, t in enumerate(targets):
             full = list(t) + [SEP]
             labels[i, :len(full)] = torch.tensor(full)
+        labels = self._dev(labels)
         valid = labels >= 0
         with torch.inference_mode(), self._autocast():
             states = self.model.decoder.bert(input_ids=dec_in, attention_mask=dmask, encoder_hidden_states=hidden[idx],
@@ -135,7 +145,7 @@ class SpanRestorer:
             # the output layer (30k words) only at the positions scored, not at the padding: ~1.5x faster
             logits = self.model.decoder.cls(states[valid])
         logp = torch.log_softmax(logits.float(), dim=-1)
-        per = torch.zeros(labels.shape, dtype=logp.dtype)
+        per = self._dev(torch.zeros(labels.shape, dtype=logp.dtype))
         per[valid] = logp.gather(-1, labels[valid].unsqueeze(-1)).squeeze(-1)
         return per.sum(-1).tolist()
 
@@ -150,7 +160,7 @@ class SpanRestorer:
         active = list(range(ids.shape[0]))
         seqs: list[list[int]] = [[] for _ in active]
         lps: list[float | None] = [0.0] * len(active)
-        cur = torch.full((len(active), 1), CLS, dtype=torch.long)
+        cur = self._dev(torch.full((len(active), 1), CLS, dtype=torch.long))
         past, h, m = None, hidden, mask
         with torch.inference_mode():
             for step in range(MAX_TARGET + 1):
@@ -171,7 +181,7 @@ class SpanRestorer:
                         lps[active[j]] = None
                     break
                 if len(going) < len(active):
-                    keep = torch.tensor(going, dtype=torch.long)
+                    keep = self._dev(torch.tensor(going, dtype=torch.long))
                     past.batch_select_indices(keep)
                     h, m, nxt = h[keep], m[keep], nxt[keep]
                     active = [active[j] for j in going]
@@ -414,11 +424,18 @@ def restorer_dir(models_dir=None) -> Path | None:
 
 
 @lru_cache(maxsize=4)
-def _load(path: str) -> SpanRestorer:
-    return SpanRestorer(Path(path))
+def _load(path: str, device: str = "cpu") -> SpanRestorer:
+    return SpanRestorer(Path(path), device=device)
 
 
-def load_restorer(models_dir=None) -> SpanRestorer | None:
-    """The shipped restorer (loaded once per directory) or None when there are no weights."""
+def load_restorer(models_dir=None, device: str = "auto") -> SpanRestorer | None:
+    """The shipped restorer (loaded once per directory and device) or None when there are no
+    weights. ``device``: auto (the GPU when torch sees one), cpu, cuda or cuda:N."""
     d = restorer_dir(models_dir)
-    return None if d is None else _load(str(d.resolve()))
+    if d is None:
+        return None
+    import torch
+
+    from restore._hf import resolve_device
+
+    return _load(str(d.resolve()), resolve_device(torch, device))
