@@ -93,6 +93,7 @@ class _Work:
     n_words: int = 0  # its words (tokens that are words)
     cleared: bool = False  # the triage found it clearly clean: no detector, no restorer
 
+
 def _propose(res, det, cfg: Config, works: Sequence[_Work], spans: Sequence[Sequence[Span]],
              memo: dict | None = None) -> None:
     """The model's edits for each work's ``spans`` (all works' spans batched together) join its
@@ -125,11 +126,9 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, changed_on
                if isinstance(t, str) and cfg.check_language and not (c := check_language(t)).english}
     tokens = {i: tokenize(t) for i, t in enumerate(checked) if isinstance(t, str) and i not in skipped}
     unchecked_of = {i: foreign_paragraphs(checked[i]) if cfg.check_language else [] for i in tokens}  # type: ignore[arg-type]
-    dictionary = {}
-    for i in tokens:
-        ignore = [(a, b) for a, b, _ in unchecked_of[i]]
-        dictionary[i] = [e for e in dictionary_edits(checked[i], tokens[i], lex, cfg)  # type: ignore[arg-type]
-                         if not any(a < e.end and e.start < b for a, b in ignore)]
+    ignore_of = {i: [(a, b) for a, b, _ in u] for i, u in unchecked_of.items()}
+    dictionary = {i: [e for e in dictionary_edits(checked[i], tokens[i], lex, cfg)  # type: ignore[arg-type]
+                      if not any(a < e.end and e.start < b for a, b in ignore_of[i])] for i in tokens}
     live = [i for i in tokens if checked[i].strip()]  # type: ignore[union-attr]
     tri = _triage(cfg)
     cleared: set[int] = set()
@@ -149,8 +148,7 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, changed_on
         if i in skipped:
             out.append(_Work(text, [], [], 0.0, [], skipped=skipped[i]))
             continue
-        unchecked = unchecked_of[i]
-        ignore = [(a, b) for a, b, _ in unchecked]
+        unchecked, ignore = unchecked_of[i], ignore_of[i]
         candidates = dictionary[i]
         spans: list[Span] = []
         doc_score = None
@@ -281,11 +279,13 @@ def _pooled_score(cfg: Config, parts: list[tuple[int, int]], evidence: dict, edi
     windows it did not check left out), or without a detector the density of ``edits``."""
     got = [e for e in (evidence.get(k) for k, _ in parts) if e is not None]
     ev = [e for e, _ in got if e is not None]
-    det = _detector(cfg) if ev or not cfg.triage else None  # windows the triage cleared need no model
+    # no window the detector read (none on, or each not English, empty or cleared by the triage,
+    # so without an applied edit): the density score, 0 for those, and no model to load
+    det = _detector(cfg) if ev else None
     if det is None:
         return density_score(edits, (), sum(n for _, n in got))
     probs = [p for e in ev for p in e[0]]
-    return det.doc_score(probs, len(probs), sum(e[1] for e in ev), sum(e[2] for e in ev)) if ev else 0.0
+    return det.doc_score(probs, len(probs), sum(e[1] for e in ev), sum(e[2] for e in ev))
 
 
 def _shifted(got: list, parts: list[tuple[int, int]], field_name: str) -> tuple:

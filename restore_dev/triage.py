@@ -18,17 +18,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from restore.detect.triage import Triage, word_features
+from restore.detect.triage import WORD_RE, Triage, word_features
 
 
 def _spun_words(text: str, edits: Sequence[Sequence[int]]) -> list[tuple[str, bool]]:
-    import re
-
-    from restore.detect.triage import _WORD
-
+    """The words of ``text`` as the triage reads them (``words``), each with whether an edit covers it."""
     spans = [(e[0], e[1]) for e in edits]
     return [(m.group().lower(), any(a < m.end() and m.start() < b for a, b in spans))
-            for m in re.finditer(_WORD, text)]
+            for m in WORD_RE.finditer(text)]
 
 
 def examples(paths: Iterable[str]) -> tuple[list[tuple[str, str, str]], list[int]]:

@@ -108,6 +108,20 @@ def reporting(rep: Reporter, also: Callable[[InputError], None]) -> Callable[[In
     return report
 
 
+def error_record_in_place(fmt: str, kept: list, err: InputError) -> None:
+    """A bad input's error record in its place in the output: jsonl at once, json in ``kept`` (the
+    list the command writes at the end); text and html: stderr only. Warnings get none."""
+    if severity(err) != "error":
+        return
+    if fmt == "jsonl":
+        from restore.io.records import error_record, record_json
+        from restore.io.write import write_stdout
+
+        write_stdout(record_json(error_record(err)) + "\n")
+    elif fmt == "json":
+        kept.append(err)
+
+
 def guarded(fn: Callable) -> Callable:
     """Turn exceptions into exit codes and one-line messages."""
 

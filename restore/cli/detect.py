@@ -8,10 +8,11 @@ from typing import Any, List, Optional
 import typer
 
 from restore.cli._util import (EXIT_FINDINGS, EXIT_USAGE, Engine, InputFormat, Reporter, app, choices, engine_of,
-                               guarded, isatty, make_config, o_actors, o_anylang, o_engine, o_field, o_glob,
-                               o_id_field, o_infmt, o_jobs, o_lex, o_maxb, o_maxc, o_models, o_nobuiltin, o_nodet,
-                               o_device, o_notriage, o_noprog, o_norec, o_quiet, o_reference, paths_arg,
-                               progress_total, quoted, reporting, several, show_progress, sources_of, stderr, value)
+                               error_record_in_place, guarded, isatty, make_config, o_actors, o_anylang, o_engine,
+                               o_field, o_glob, o_id_field, o_infmt, o_jobs, o_lex, o_maxb, o_maxc, o_models,
+                               o_nobuiltin, o_nodet, o_device, o_notriage, o_noprog, o_norec, o_quiet, o_reference,
+                               paths_arg, progress_total, quoted, reporting, several, show_progress, sources_of,
+                               stderr, value)
 
 DetectFormat = choices("DetectFormat", ["auto", "text", "json", "jsonl", "html"])
 
@@ -70,7 +71,7 @@ def detect(
     kept: list = []  # json and html: (document, detection, spun), or an InputError in its place
     scores: list[float] = []
     copies = 0  # --reference: pages that are copies of an archive document
-    problem = reporting(rep, functools.partial(_error_record, fmt, kept))
+    problem = reporting(rep, functools.partial(error_record_in_place, fmt, kept))
     with progress_bar(progress_total(sources), show_progress(sources, quiet, no_progress)) as prog:
         items = iter_inputs(field=field, id_field=id_field, max_bytes=max_bytes, sources=sources)
         for doc, det in processed(items, cfg, detect_batch, problem, resolve_jobs(jobs), engine, actors):
@@ -93,18 +94,6 @@ def detect(
         raise typer.Exit(EXIT_USAGE)
     if n_spun or copies:
         raise typer.Exit(EXIT_FINDINGS)
-
-
-def _error_record(fmt: str, kept: list, err) -> None:
-    """A bad input's error record in its place: jsonl at once, json in the list (text and html: stderr only)."""
-    from restore.io.read import severity
-    from restore.io.records import error_record, record_json
-    from restore.io.write import write_stdout
-
-    if severity(err) == "error" and fmt == "jsonl":
-        write_stdout(record_json(error_record(err)) + "\n")
-    elif severity(err) == "error" and fmt == "json":
-        kept.append(err)
 
 
 def _whole(fmt: str, kept: list[tuple], several_docs: bool, doc_thr: float, min_score: float) -> str:

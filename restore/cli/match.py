@@ -6,9 +6,9 @@ from typing import List, Optional
 
 import typer
 
-from restore.cli._util import (EXIT_FINDINGS, EXIT_USAGE, InputFormat, Reporter, app, choices, guarded, o_field,
-                               o_glob, o_id_field, o_infmt, o_maxb, o_norec, o_quiet, paths_arg, reporting,
-                               sources_of, value)
+from restore.cli._util import (EXIT_FINDINGS, EXIT_USAGE, InputFormat, Reporter, app, choices, error_record_in_place,
+                               guarded, o_field, o_glob, o_id_field, o_infmt, o_maxb, o_norec, o_quiet, paths_arg,
+                               reporting, sources_of, value)
 
 MatchFormat = choices("MatchFormat", ["jsonl", "text"])
 o_reference = typer.Option(..., "--reference", "-r", metavar="INDEX", help="A reference index (`restore index build`).")
@@ -34,7 +34,7 @@ def match(
     fmt = value(fmt)
     rep = Reporter(quiet)
     idx = open_index(reference)
-    problem = reporting(rep, functools.partial(_error_record, fmt))
+    problem = reporting(rep, functools.partial(error_record_in_place, fmt, []))
     sources = sources_of(paths, glob, not no_recursive, value(input_format))
     copies = 0
     for doc in iter_inputs(field=field, id_field=id_field, max_bytes=max_bytes, sources=sources):
@@ -59,12 +59,3 @@ def match(
         raise typer.Exit(EXIT_USAGE)
     if copies:
         raise typer.Exit(EXIT_FINDINGS)
-
-
-def _error_record(fmt: str, err) -> None:
-    from restore.io.read import severity
-    from restore.io.records import error_record, record_json
-    from restore.io.write import write_stdout
-
-    if severity(err) == "error" and fmt == "jsonl":
-        write_stdout(record_json(error_record(err)) + "\n")

@@ -345,12 +345,17 @@ def detector_dir(models_dir=None) -> Path | None:
 
 def detector_gate(models_dir=None) -> float | None:
     """The shipped detector's document gate from its calibration file, without loading the model
-    (None when there is no detector)."""
+    (None when there is no detector); the file is read once while it stays the same."""
     d = detector_dir(models_dir)
     if d is None:
         return None
     cal = d / "calibration.json"
-    return float(json.loads(cal.read_text()).get("gate", 0.0)) if cal.is_file() else 0.0
+    return _gate(str(cal.resolve()), cal.stat().st_mtime_ns) if cal.is_file() else 0.0
+
+
+@lru_cache(maxsize=4)
+def _gate(path: str, mtime_ns: int) -> float:
+    return float(json.loads(Path(path).read_text()).get("gate", 0.0))
 
 
 @lru_cache(maxsize=4)

@@ -28,12 +28,12 @@ from functools import lru_cache
 from pathlib import Path
 
 TRIAGE_FILE = Path(__file__).resolve().parent.parent / "data" / "triage.json.gz"
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+")
+WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+")
 
 
 def words(text: str) -> list[str]:
     """The words the triage reads: lower-cased letter runs (with inner apostrophes) and digit runs."""
-    return _WORD.findall(text.lower())
+    return WORD_RE.findall(text.lower())
 
 
 def word_features(ws: list[str], i: int) -> tuple[str, str, str]:
@@ -52,13 +52,9 @@ class Triage:
     signature: str
 
     def logits(self, ws: list[str]) -> list[float]:
-        get, b, n = self.weights.get, self.bias, len(ws)
-        out = []
-        for i, w in enumerate(ws):
-            left = ws[i - 1] if i else "<s>"
-            right = ws[i + 1] if i + 1 < n else "</s>"
-            out.append(b + get("w=" + w, 0.0) + get("l=" + left + "_" + w, 0.0) + get("r=" + w + "_" + right, 0.0))
-        return out
+        """Each word's logit, from the features training used (``word_features``)."""
+        get, b = self.weights.get, self.bias
+        return [b + sum(get(f, 0.0) for f in word_features(ws, i)) for i in range(len(ws))]
 
     def score(self, text: str) -> float:
         """The most suspicious word's logit (-inf for a text without words)."""

@@ -23,7 +23,7 @@ def not_checked_fields(r: Any) -> dict[str, Any]:
     ``triage`` ("cleared": the triage found it clearly clean, no model read it), ``skipped`` (the
     whole text, why) and ``unchecked`` (paragraphs: start, end, reason)."""
     d: dict[str, Any] = {}
-    if getattr(r, "cleared", False):
+    if r.cleared:
         d["triage"] = "cleared"
     if r.skipped is not None:
         d["skipped"] = r.skipped

@@ -33,7 +33,7 @@ from restore.text.tokenize import sentences
 from restore.types import Edit
 
 WORD = re.compile(r"\w+|[^\w\s]", re.UNICODE)  # the shared scorer's words
-_TERM = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+|%", re.UNICODE)
+TERM = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+|%", re.UNICODE)  # also the index's retrieval terms
 _NUMBER = re.compile(r"\d")
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 FUNCTION_WORDS = frozenset(
@@ -92,7 +92,7 @@ def _stem(w: str) -> str:
 def terms(text: str) -> Counter:
     """The weighted terms of a piece of text (see the module's docstring)."""
     out: Counter = Counter()
-    for m in _TERM.finditer(text):
+    for m in TERM.finditer(text):
         t = m.group()
         if _NUMBER.match(t):
             out[t.replace(",", "").rstrip(".")] += 1.5

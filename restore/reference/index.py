@@ -38,12 +38,11 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from restore.errors import ReferenceIndexError
-from restore.reference.align import FUNCTION_WORDS
+from restore.reference.align import FUNCTION_WORDS, TERM
 
 FORMAT = "restore-reference-index"
 VERSION = 2
 _META = "index.json"
-_TERM = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+", re.UNICODE)
 
 QUERY_TERMS = 24  # a page's rarest terms that retrieval asks for
 MAX_DF_SHARE, MAX_DF_FLOOR = 0.01, 100  # ... each held by at most this share of documents (or this many)
@@ -53,7 +52,7 @@ BATCH = 256  # documents per transaction (and per message to a writer process)
 def index_terms(text: str) -> list[str]:
     """The distinct retrieval terms of ``text``, in order of first appearance."""
     seen: dict[str, None] = {}
-    for m in _TERM.finditer(text):
+    for m in TERM.finditer(text):  # "%" is too short to be one
         t = m.group()
         if t[0].isdigit():
             t = "n" + t.replace(",", "").rstrip(".").replace(".", "d")
