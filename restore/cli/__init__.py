@@ -1,5 +1,5 @@
 """The ``restore`` command line: one small module per command (``fix``, ``detect``, ``diff``,
-``lexicon``, ``evaluate``, ``index``, ``match``) over the library's functions; what they share is in ``_util``.
+``lexicon``, ``evaluate``, ``index``, ``match``, ``apply``) over the library's functions; what they share is in ``_util``.
 
 Importing it loads neither torch nor a model: ``restore --version``, ``--help``, ``diff`` and
 ``lexicon`` start in well under a second.
@@ -11,7 +11,7 @@ import sys
 import typer
 
 from restore import __version__
-from restore.cli import detect, diff, evaluate, fix, index, lexicon, match  # noqa: F401  (each registers its command)
+from restore.cli import apply, detect, diff, evaluate, fix, index, lexicon, match  # noqa: F401  (each registers its command)
 from restore.cli._util import app, stderr
 
 __all__ = ["app", "main"]

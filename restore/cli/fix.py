@@ -1,6 +1,7 @@
 """``restore fix``: print (or write) the texts with the spinner's substitutions undone."""
 from __future__ import annotations
 
+import os
 import sys
 from typing import List, Optional
 
@@ -49,6 +50,13 @@ o_explain = typer.Option(False, "--explain", help="Also show the diff and every 
 o_passes = typer.Option(Config.passes, "--passes", min=1, metavar="N",
                         help="Restore a text's output again, up to N passes in all, until a pass changes nothing, "
                              "so that restoring the result again changes nothing; 1: one pass (faster on spun text).")
+o_review = typer.Option(False, "--review",
+                        help="Write a review page instead of the texts (to -o FILE, or stdout): every document with "
+                             "every edit in place, to accept or reject in a browser and export as decisions.json "
+                             "for `restore apply` (docs/usage.md).")
+o_decisions = typer.Option(None, "--decisions", metavar="FILE",
+                           help="Also write the run's starting decisions (applied edits accepted, the others "
+                                "rejected) to FILE, for a script to decide on and `restore apply`.")
 o_consistent = typer.Option(False, "--consistent",
                             help="Also apply a model edit held under the threshold where the model restored the same "
                                  "wording the same way, with confidence, elsewhere in the text (a spinner writes one "
@@ -73,6 +81,7 @@ def fix(
     no_recursive: bool = o_norec,
     input_format: InputFormat = o_infmt, any_language: bool = o_anylang, jobs: int = o_jobs,
     engine: Engine = o_engine, actors: Optional[int] = o_actors,
+    review: bool = o_review, decisions: Optional[str] = o_decisions,
 ) -> None:
     """Restore spun text: print (or write) it with the spinner's substitutions undone."""
     from restore.batch import processed, resolve_jobs
@@ -83,6 +92,7 @@ def fix(
 
     fmt, show = value(fmt), value(show)
     _check_options(fmt, show, in_place, backup, output)
+    _check_review(review, decisions, fmt, show, in_place, check, output)
     engine, actors = engine_of(engine, actors, jobs)
     rep = Reporter(quiet)
     cfg = make_config(threshold=threshold, model_threshold=model_threshold, lexicons=tuple(lexicon or ()),
@@ -93,9 +103,17 @@ def fix(
                       lm_separation=lm_separation, check_language=not any_language, max_chars=max_chars,
                       passes=passes, consistent=consistent, reference=reference)
     sources = sources_of(paths, glob, not no_recursive, value(input_format))
-    out = FixOutput(sources, fmt=fmt, show=show, output=output, in_place=in_place, backup=backup, check=check,
-                    output_field=output_field, stdout_tty=isatty(sys.stdout), color=lambda: use_color(sys.stdout),
-                    bad_paths=rep.bad_paths, info=rep.info, report=rep.output_problem)
+    reviewed = None
+    if review or decisions is not None:
+        from restore.review.outputs import ReviewOutput
+
+        reviewed = ReviewOutput(review, output if review else None, decisions, inputs={
+            "paths": list(paths) if paths else ["-"], "glob": glob, "recursive": not no_recursive,
+            "input_format": value(input_format), "field": field, "id_field": id_field, "max_bytes": max_bytes})
+    out = _NoOutput() if review else \
+        FixOutput(sources, fmt=fmt, show=show, output=output, in_place=in_place, backup=backup, check=check,
+                  output_field=output_field, stdout_tty=isatty(sys.stdout), color=lambda: use_color(sys.stdout),
+                  bad_paths=rep.bad_paths, info=rep.info, report=rep.output_problem)
     problem = reporting(rep, out.error)  # on stderr, and an error record in its place in json and jsonl
     n_docs = n_changed = n_edits = 0
     n_sourced = 0  # --reference: documents restored from their source
@@ -109,10 +127,14 @@ def fix(
                 if check and result.changed:
                     rep.info(f"would change: {doc.id} ({plural(len(result.applied), 'edit')})")
                 out.write(doc, result)
+                if reviewed is not None:
+                    reviewed.add(doc, result)
                 if explain:
                     _explain(doc, result, several(sources) and not out.diff_on_stdout, out.diff_on_stdout)
                 prog.advance(doc.id)
         written = out.finish()
+        if reviewed is not None:
+            written += reviewed.finish()
     except BaseException:
         out.abort()
         raise
@@ -133,6 +155,40 @@ def _check_options(fmt: str, show: str | None, in_place: bool, backup: str | Non
         raise UsageFailure("use either --in-place or --output, not both")
     if show is not None and fmt not in ("auto", "text"):
         raise UsageFailure("--show works only with --format text")
+
+
+def _check_review(review: bool, decisions: str | None, fmt: str, show: str | None, in_place: bool, check: bool,
+                  output: str | None) -> None:
+    if not review and decisions is None:
+        return
+    what = "--review" if review else "--decisions"
+    if check:
+        raise UsageFailure(f"{what} writes files; --check writes nothing: use one of them")
+    if review and in_place:
+        raise UsageFailure("--review writes a review page, not the restored texts: leave out --in-place")
+    if review and (fmt not in ("auto", "html") or show is not None):
+        raise UsageFailure("--review writes one HTML page: leave out --format and --show")
+    if review and output is not None and (output.endswith(("/", os.sep)) or os.path.isdir(output)):
+        raise UsageFailure("--review writes one page for every document: give -o a file (review.html), "
+                           "not a directory")
+
+
+class _NoOutput:
+    """--review: the page takes the place of the texts."""
+
+    diff_on_stdout = False
+
+    def write(self, doc, result) -> None:
+        pass
+
+    def error(self, err) -> None:
+        pass
+
+    def finish(self) -> list[str]:
+        return []
+
+    def abort(self) -> None:
+        pass
 
 
 def _explain(doc, result, several: bool, diff_on_stdout: bool) -> None:
