@@ -141,7 +141,7 @@ def test_directory_not_recursive_and_glob():
 def test_directory_without_matching_files(tmp_path):
     (tmp_path / "x.csv").write_text("a,b\n")
     err = _one_error([tmp_path])
-    assert "no files matching '*.txt'" in err.message and "--glob" in err.hint
+    assert "no files matching '*.{txt,pdf}'" in err.message and "--glob" in err.hint
 
 
 def test_expand_paths_kinds(tmp_path):

@@ -22,7 +22,7 @@ import typer
 
 from restore.config import QUALITIES, Config
 from restore.errors import InputError, RestoreError
-from restore.io.read import DEFAULT_MAX_BYTES, Source, expand_paths, severity
+from restore.io.read import DEFAULT_GLOB, DEFAULT_MAX_BYTES, Source, expand_paths, severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 REPORT_URL_HINT = ("this is a bug in restore: please report it with the command line; "
@@ -205,7 +205,7 @@ def choices(name: str, values: Iterable[str]) -> type[Enum]:
     return Enum(name, {v: v for v in values}, type=str)  # type: ignore[return-value]
 
 
-InputFormat = choices("InputFormat", ["auto", "text", "jsonl"])
+InputFormat = choices("InputFormat", ["auto", "text", "jsonl", "pdf"])
 Quality = choices("Quality", list(QUALITIES))
 LexFormat = choices("LexFormat", ["text", "json"])
 
@@ -218,10 +218,13 @@ paths_arg = typer.Argument(None, metavar="PATHS", show_default=False,
                            help="Files, directories or - (stdin; the default).")
 o_field = typer.Option("text", "--field", help="JSONL: the field that holds the text.")
 o_id_field = typer.Option(None, "--id-field", help="JSONL: the field that holds the id (default: path:line).")
-o_glob = typer.Option("*.txt", "--glob", help="Which files to take from a directory.")
+o_glob = typer.Option(DEFAULT_GLOB, "--glob",
+                      help="Which files to take from a directory ({a,b}: a or b; the default takes text files "
+                           "and PDFs).")
 o_norec = typer.Option(False, "--no-recursive", help="Do not descend into subdirectories.")
 o_infmt = typer.Option("auto", "--input-format",
-                       help="auto: .jsonl/.jsonl.gz files are JSONL, everything else (and stdin) text.")
+                       help="auto: .jsonl/.jsonl.gz files are JSONL, .pdf files PDF (their text layer), everything "
+                            "else (and stdin) text.")
 o_maxb = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1, metavar="N",
                       help="The largest text file, or JSONL line, read: N bytes. See also --max-chars.")
 o_maxc = typer.Option(Config.max_chars, "--max-chars", min=1, metavar="N",

@@ -1,4 +1,5 @@
-"""``restore detect``: lint-style lines of the spans that look spun, a spun_score per document."""
+"""``restore detect``: lint-style lines of the spans that look spun, a spun_score per document;
+``--report paper``: per document, the tortured phrases, their density and a risk level."""
 from __future__ import annotations
 
 import functools
@@ -14,11 +15,19 @@ from restore.cli._util import (EXIT_FINDINGS, EXIT_USAGE, Engine, InputFormat, R
                                paths_arg, progress_total, quoted, reporting, several, show_progress, sources_of,
                                stderr, value)
 
-DetectFormat = choices("DetectFormat", ["auto", "text", "json", "jsonl", "html"])
+DetectFormat = choices("DetectFormat", ["auto", "text", "json", "jsonl", "html", "csv"])
+Report = choices("Report", ["paper"])
 
 o_format = typer.Option("auto", "--format", "-f",
                         help="auto: jsonl for JSONL input, else text (lint-style lines). html: one self-contained "
-                             "page, the spans marked by confidence (a table of documents when there are several).")
+                             "page, the spans marked by confidence (a table of documents when there are several; "
+                             "a PDF's paper report on top of it). csv: the paper reports' summary, one row per "
+                             "document.")
+o_report = typer.Option(None, "--report",
+                        help="paper: per document, the tortured phrases found (listed in the built-in list, and "
+                             "unlisted), each with its expected wording, confidence and page, the listed ones per "
+                             "1,000 words and a risk level (torturedcheck's levels). With -f json or jsonl: the "
+                             "reports as records; -f csv: one summary row per document.")
 o_min_score = typer.Option(0.0, "--min-score", min=0.0, max=1.0,
                            help="List only documents whose spun_score is at least this.")
 o_doc_threshold = typer.Option(None, "--doc-threshold", min=0.0, max=1.0,
@@ -39,7 +48,8 @@ def detect(
     paths: Optional[List[str]] = paths_arg, fmt: DetectFormat = o_format, field: str = o_field,
     id_field: Optional[str] = o_id_field, min_score: float = o_min_score,
     doc_threshold: Optional[float] = o_doc_threshold, span_threshold: Optional[float] = o_span_threshold,
-    suggest: bool = o_suggest, lexicon: Optional[List[str]] = o_lex, no_builtin: bool = o_nobuiltin,
+    suggest: bool = o_suggest, report: Optional[Report] = o_report, lexicon: Optional[List[str]] = o_lex,
+    no_builtin: bool = o_nobuiltin,
     no_detector: bool = o_nodet, no_triage: bool = o_notriage, device: str = o_device,
     models_dir: Optional[str] = o_models,
     reference: Optional[str] = o_reference, quiet: bool = o_quiet,
@@ -48,15 +58,19 @@ def detect(
     jobs: int = o_jobs, engine: Engine = o_engine, actors: Optional[int] = o_actors,
 ) -> None:
     """Find spun phrases: lint-style lines, a spun_score per document; exit 1 if any is spun
-    (or, with --reference, a copy of an archive document)."""
+    (or, with --reference, a copy of an archive document). --report paper: the tortured phrases
+    of each paper, their density and a risk level."""
     from restore.batch import processed, resolve_jobs
     from restore.cli.progress import progress_bar
     from restore.io.read import iter_inputs
     from restore.io.records import detect_record, record_json
     from restore.io.write import write_stdout
+    from restore.fix.dictionary import load_lexicon
     from restore.pipeline import detect_batch, doc_threshold_of
 
-    fmt = value(fmt)
+    fmt, report = value(fmt), value(report)
+    if fmt == "csv":
+        report = report or "paper"  # the csv is the reports' summary
     engine, actors = engine_of(engine, actors, jobs)
     rep = Reporter(quiet)
     cfg = make_config(lexicons=tuple(lexicon or ()), builtin=not no_builtin, use_detector=not no_detector,
@@ -65,6 +79,8 @@ def detect(
                       doc_threshold=doc_threshold, models_dir=models_dir, check_language=not any_language,
                       max_chars=max_chars, reference=reference)
     doc_thr = doc_threshold_of(cfg)
+    lex = load_lexicon(cfg.lexicons, cfg.builtin)
+    reported = functools.partial(_paper_report, lex=lex, threshold=cfg.threshold)
     sources = sources_of(paths, glob, not no_recursive, value(input_format))
     if fmt == "auto":
         fmt = "jsonl" if any(s.kind == "jsonl" for s in sources) else "text"
@@ -72,6 +88,10 @@ def detect(
     scores: list[float] = []
     copies = 0  # --reference: pages that are copies of an archive document
     problem = reporting(rep, functools.partial(error_record_in_place, fmt, kept))
+    if fmt == "csv":
+        from restore.render.paper import summary_csv_header
+
+        write_stdout(summary_csv_header())
     with progress_bar(progress_total(sources), show_progress(sources, quiet, no_progress)) as prog:
         items = iter_inputs(field=field, id_field=id_field, max_bytes=max_bytes, sources=sources)
         for doc, det in processed(items, cfg, detect_batch, problem, resolve_jobs(jobs), engine, actors):
@@ -80,13 +100,21 @@ def detect(
             copies += det.reference is not None
             if det.spun_score < min_score and det.reference is None:
                 continue
-            if fmt == "text":
-                write_stdout(lint_lines(doc, det, det.spun_score >= doc_thr))
+            if fmt == "text" and report:
+                from restore.render.paper import render_report_text
+
+                write_stdout(render_report_text(reported(doc, det)))
+            elif fmt == "text":
+                write_stdout(lint_lines(doc, det, det.spun_score >= doc_thr, lex))
+            elif fmt == "csv":
+                from restore.render.paper import summary_csv_row
+
+                write_stdout(summary_csv_row(reported(doc, det)))
             elif fmt == "jsonl":
-                write_stdout(record_json(detect_record(doc, det)) + "\n")
+                write_stdout(record_json(reported(doc, det).to_dict() if report else detect_record(doc, det)) + "\n")
             else:
                 kept.append((doc, det, det.spun_score >= doc_thr))
-    write_stdout(_whole(fmt, kept, several(sources), doc_thr, min_score))
+    write_stdout(_whole(fmt, kept, several(sources), doc_thr, min_score, reported, bool(report)))
     n_spun = sum(s >= doc_thr for s in scores)
     if len(scores) > 1 and not quiet:
         _summary_table(len(scores), n_spun, sum(scores) / len(scores))
@@ -96,21 +124,38 @@ def detect(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _whole(fmt: str, kept: list[tuple], several_docs: bool, doc_thr: float, min_score: float) -> str:
-    """The json document or the html page of the documents kept ("" for the streamed formats)."""
+def _paper_report(doc, det, lex, threshold: float):
+    """The paper report of one document (``restore.report.paper``)."""
+    from restore.report.paper import paper_report
+
+    return paper_report(det, doc.path if doc.kind != "jsonl" else doc.id, doc.pages, lex, threshold)
+
+
+def _whole(fmt: str, kept: list[tuple], several_docs: bool, doc_thr: float, min_score: float,
+           reported, report: bool = False) -> str:
+    """The json document or the html page of the documents kept ("" for the streamed formats);
+    ``reported(doc, det)``: a document's paper report, which json gives with ``report`` (--report
+    paper) and html shows on top of a PDF (of every document with ``report``)."""
     from restore.io.records import detect_record, error_record, record_json
 
     if fmt == "json":
-        records = [error_record(k) if isinstance(k, Exception) else detect_record(k[0], k[1]) for k in kept]
+        def record(k):
+            if isinstance(k, Exception):
+                return error_record(k)
+            return reported(k[0], k[1]).to_dict() if report else detect_record(k[0], k[1])
+
+        records = [record(k) for k in kept]
         obj: Any = records if several_docs else (records[0] if records else None)
         return record_json(obj, indent=2) + "\n" if obj is not None else ""
     if fmt == "html" and kept:
         from restore.render.html import render_detection_html
 
-        marked = [(doc.path if doc.kind == "text" else doc.id, det, spun) for doc, det, spun in kept]
+        marked = [(doc.path if doc.kind != "jsonl" else doc.id, det, spun) for doc, det, spun in kept]
         title = f"restore detect: {marked[0][0]}" if len(marked) == 1 else f"restore detect: {len(marked)} documents"
         meta = {"signature": marked[0][1].signature, "doc_threshold": doc_thr, "min_score": min_score}
-        return render_detection_html(marked, title=title, meta=meta)
+        # a paper (a PDF, or every document with --report paper) gets its report on top
+        reports = [reported(doc, det) if report or doc.kind == "pdf" else None for doc, det, _s in kept]
+        return render_detection_html(marked, title=title, meta=meta, reports=reports)
     return ""
 
 
@@ -120,21 +165,31 @@ def _line_col(text: str, pos: int) -> tuple[int, int]:
     return line, col
 
 
-def lint_lines(doc, det, spun: bool) -> str:
+def lint_lines(doc, det, spun: bool, lexicon=None) -> str:
     """``path:line:col: spun(0.91) "Information" -> "News"`` per span (``-> (delete)`` for a word
     the suggestion drops: "legal" of "human legal rights"), then the score line.
-    For a JSONL record the location is its id and line:col count inside its text field."""
-    where = doc.path if doc.kind == "text" else doc.id
+    For a JSONL record the location is its id and line:col count inside its text field; for a PDF,
+    the page: ``paper.pdf:p4:``. The label is ``tortured`` for a span from the tortured-phrase list
+    and for every span of a PDF (a paper), else ``spun`` (``lexicon``: the run's dictionaries, by
+    default the built-ins)."""
+    from restore.fix.dictionary import load_lexicon
+    from restore.report.paper import page_of, span_labels
+
+    where = doc.path if doc.kind != "jsonl" else doc.id
+    labels = span_labels(det, lexicon if lexicon is not None else load_lexicon(), paper=doc.kind == "pdf")
     lines = []
-    for s in det.spans:
-        line, col = _line_col(doc.text, s.start)
+    for s, label in zip(det.spans, labels):
+        if doc.kind == "pdf":
+            loc = f"p{page_of(doc.pages, s.start) or 1}"
+        else:
+            loc = "{}:{}".format(*_line_col(doc.text, s.start))
         if s.suggestion is None:
             sug = ""
         elif s.suggestion == "":
             sug = " -> (delete)"
         else:
             sug = f" -> {quoted(s.suggestion)}"
-        lines.append(f"{where}:{line}:{col}: spun({s.confidence:.2f}) {quoted(s.text)}{sug}\n")
+        lines.append(f"{where}:{loc}: {label}({s.confidence:.2f}) {quoted(s.text)}{sug}\n")
     verdict = "not checked: " + det.skipped if det.skipped is not None else "spun" if spun else "clean"
     if spun and det.spinner is not None:  # the spinner family its spans point to (restore.detect.fingerprint)
         g = det.spinner

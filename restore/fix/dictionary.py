@@ -3,11 +3,15 @@
 Several dictionaries merge with a clear precedence: the first one loaded that lists a spun phrase
 wins (user files before the built-ins). Matching is a hash trie over lower-cased tokens: at each
 token the longest listed phrase that starts there wins, on word boundaries.
+
+``tortured_field_terms.tsv`` (``phrase<TAB>field<TAB>note``) names entries of the tortured-phrase
+list that are ordinary wording in a field ("malignant growth" in oncology): they stay in the list
+but at ``FIELD_TERM_CONFIDENCE``, under the default threshold, so they are reported, not applied.
 """
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -21,6 +25,9 @@ from restore.types import Edit
 from restore.text.tokenize import Token, nfc, split_phrase, tokenize
 
 BUILTIN = ("news", "news_mined", "tortured")  # in precedence order
+TORTURED = "tortured"
+FIELD_TERMS = "tortured_field_terms"  # entries of the tortured list that are ordinary English in a field
+FIELD_TERM_CONFIDENCE = 0.3  # under the default threshold (0.6): reported, not applied
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +55,7 @@ class Lexicon:
         self._entries: dict[tuple[str, ...], Entry] = {}
         self._maxlen: dict[str, int] = {}
         self.sources: list[tuple[str, str, int]] = []  # (name, content hash, entries)
+        self.fields: dict[tuple[str, ...], str] = {}  # entries that are ordinary English in a field: the field
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -91,6 +99,35 @@ class Lexicon:
         self._entries[key] = entry
         if len(key) > self._maxlen.get(key[0], 0):
             self._maxlen[key[0]] = len(key)
+
+    def add_field_terms(self, text: str, name: str = FIELD_TERMS, dictionary: str = TORTURED,
+                        confidence: float = FIELD_TERM_CONFIDENCE) -> None:
+        """Lower to ``confidence`` the entries of ``dictionary`` that a ``phrase<TAB>field<TAB>note``
+        file names (ordinary wording in that field): reported, not applied. A phrase that another
+        dictionary (a user's file) lists, or that no dictionary lists, is left alone."""
+        n = 0
+        for lineno, raw in enumerate(text.splitlines(), 1):
+            cols = raw.rstrip("\r").split("\t")
+            if not raw.strip() or raw.startswith("#") or cols[0].strip().lower() == "phrase":
+                continue
+            if len(cols) < 2 or not cols[0].strip() or not cols[1].strip():
+                raise LexiconError("expected 'phrase<TAB>field[<TAB>note]'", name, lineno,
+                                   hint="separate columns with a tab")
+            key = split_phrase(cols[0].strip())
+            e = self._entries.get(key)
+            if e is None or e.dictionary != dictionary:
+                continue
+            field = cols[1].strip()
+            note = f"{e.note}; " if e.note else ""
+            self._entries[key] = replace(e, confidence=min(e.confidence, confidence),
+                                         note=f"{note}ordinary English in {field}")
+            self.fields[key] = field
+            n += 1
+        self.sources.append((name, hashlib.sha256(text.encode()).hexdigest()[:8], n))
+
+    def field_of(self, entry: Entry) -> str | None:
+        """The field in which an entry is ordinary English (``add_field_terms``), else None."""
+        return self.fields.get(split_phrase(entry.spun))
 
     @property
     def signature(self) -> str:
@@ -159,6 +196,7 @@ def load_lexicon(user_paths: tuple[str, ...] = (), builtin: bool = True) -> Lexi
     if builtin:
         for name in BUILTIN:
             lex.add_tsv(builtin_text(name), name)
+        lex.add_field_terms(builtin_text(FIELD_TERMS))
     return lex
 
 

@@ -34,11 +34,12 @@ def format_from_name(name: str) -> str | None:
 
 
 def suffix_for(fmt: str, kind: str) -> str:
-    """What -o DIR appends to an input's name: nothing when the output keeps the input's format."""
+    """What -o DIR appends to an input's name: nothing when the output keeps the input's format (a
+    PDF's restored text is a text file: ``paper.pdf`` -> ``paper.pdf.txt``)."""
     if fmt == "jsonl":
         return "" if kind == "jsonl" else ".jsonl"
     if fmt == "text":
-        return ".txt" if kind == "jsonl" else ""
+        return "" if kind == "text" else ".txt"
     return {"json": ".json", "html": ".html", "diff": ".diff"}[fmt]
 
 
@@ -66,6 +67,10 @@ class FixOutput:
         if in_place:
             if any(s.path == STDIN_NAME for s in sources):
                 raise ConfigError("--in-place cannot rewrite stdin")
+            pdf = next((s.path for s in sources if s.kind == "pdf" and s.error is None), None)
+            if pdf is not None:
+                raise ConfigError(f"--in-place cannot rewrite a PDF ({pdf}): restore writes text; write it "
+                                  "with -o DIR/ (PATH.pdf.txt) or to stdout")
             if fmt != "auto" and fmt != ("jsonl" if has_jsonl else "text"):
                 raise ConfigError("--in-place keeps each file's format: leave out --format "
                                   "(text files stay text, JSONL stays JSONL)")

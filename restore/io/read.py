@@ -1,4 +1,5 @@
-"""Reading inputs: files, directories, stdin, JSONL and JSONL.gz.
+"""Reading inputs: files, directories, stdin, JSONL and JSONL.gz, and PDFs (their text layer,
+``restore.io.pdf``).
 
 Nothing here raises on a bad record: ``iter_inputs`` yields an ``InputError`` in its place (naming
 the file and line, with a hint) so that a batch goes on and the caller decides the exit code.
@@ -27,6 +28,10 @@ DEFAULT_MAX_BYTES = 50_000_000
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+PDF_SUFFIXES = (".pdf",)
+INPUT_FORMATS = ("auto", "text", "jsonl", "pdf")
+# what a directory walk takes by default: text files and PDFs ({a,b} is a choice of a or b)
+DEFAULT_GLOB = "*.{txt,pdf}"
 _SNIFF = 8192
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 UTF8_BOM = "\ufeff"
@@ -54,8 +59,9 @@ class Document:
     ``path``: the file it came from as given (``<stdin>`` for standard input); ``line``: its line in
     a JSONL file (None for a whole text file); ``record``: the JSON object of a JSONL line (None for
     text input); ``root``: the directory argument the file was found under (None for a file named
-    directly), which ``output_path_for`` mirrors; ``kind``: "text" or "jsonl"; ``bom``: the text
-    file started with a UTF-8 byte order mark (not part of ``text``).
+    directly), which ``output_path_for`` mirrors; ``kind``: "text", "jsonl" or "pdf"; ``bom``: the
+    text file started with a UTF-8 byte order mark (not part of ``text``); ``pages``: for a PDF, the
+    offset in ``text`` where each page starts (``restore.io.pdf.page_of`` gives an offset's page).
     """
 
     id: str
@@ -66,6 +72,7 @@ class Document:
     root: str | None = None
     kind: str = "text"
     bom: bool = False
+    pages: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -83,10 +90,25 @@ def is_jsonl_path(path: str) -> bool:
     return str(path).lower().endswith(JSONL_SUFFIXES)
 
 
+def is_pdf_path(path: str) -> bool:
+    return str(path).lower().endswith(PDF_SUFFIXES)
+
+
 def _kind(path: str, input_format: str) -> str:
-    if input_format in ("text", "jsonl"):
+    if input_format in ("text", "jsonl", "pdf"):
         return input_format
-    return "jsonl" if is_jsonl_path(path) else "text"
+    return "jsonl" if is_jsonl_path(path) else "pdf" if is_pdf_path(path) else "text"
+
+
+def glob_patterns(glob: str) -> list[str]:
+    """``glob`` with each ``{a,b,...}`` expanded: ``*.{txt,pdf}`` is ``*.txt`` and ``*.pdf``; a pattern
+    without braces is itself."""
+    open_ = glob.find("{")
+    close = glob.find("}", open_ + 1)
+    if open_ < 0 or close < 0:
+        return [glob]
+    head, tail = glob[:open_], glob[close + 1:]
+    return [p for alt in glob[open_ + 1:close].split(",") for p in glob_patterns(head + alt + tail)]
 
 
 def _hidden(rel: Path) -> bool:
@@ -118,7 +140,8 @@ def _walk(path: Path, p: str, glob: str, recursive: bool, input_format: str) -> 
     """The files under directory ``path`` that match ``glob``, sorted, each path it skips (a broken
     link, a loop, a FIFO) as a Source carrying a warning that names it; hidden ones skipped silently."""
     out: list[Source] = []
-    for f in sorted((path.rglob(glob) if recursive else path.glob(glob))):
+    found = {f for pat in glob_patterns(glob) for f in (path.rglob(pat) if recursive else path.glob(pat))}
+    for f in sorted(found):
         if _hidden(f.relative_to(path)):
             continue
         why = _not_readable(f)
@@ -134,21 +157,22 @@ def _walk(path: Path, p: str, glob: str, recursive: bool, input_format: str) -> 
     return out
 
 
-def expand_paths(paths: Sequence[str] | None, glob: str = "*.txt", recursive: bool = True,
+def expand_paths(paths: Sequence[str] | None, glob: str = DEFAULT_GLOB, recursive: bool = True,
                  input_format: str = "auto") -> list[Source]:
     """The files behind ``paths``: ``-`` (or nothing) is stdin; a directory gives its files that
-    match ``glob`` (recursively unless ``recursive=False``), sorted. Hidden files and directories
+    match ``glob`` (recursively unless ``recursive=False``; ``{a,b}`` in it is a choice, so the default
+    ``*.{txt,pdf}`` takes text files and PDFs), sorted. Hidden files and directories
     are skipped silently; a broken symbolic link, a link loop, a FIFO or a device file found in a
     directory gives a ``Source`` carrying a warning that names it. A path that does not exist (or is
     a broken link or a loop), or a directory with no matching file, gives a ``Source`` carrying the
     error."""
-    if input_format not in ("auto", "text", "jsonl"):
-        raise ValueError(f"input_format must be auto, text or jsonl, not {input_format!r}")
+    if input_format not in INPUT_FORMATS:
+        raise ValueError(f"input_format must be auto, text, jsonl or pdf, not {input_format!r}")
     out: list[Source] = []
     for raw in (list(paths) if paths else [STDIN]):
         p = str(raw)
         if p == STDIN:
-            out.append(Source(STDIN_NAME, None, "jsonl" if input_format == "jsonl" else "text"))
+            out.append(Source(STDIN_NAME, None, input_format if input_format in ("jsonl", "pdf") else "text"))
             continue
         path = Path(p)
         if path.is_dir():
@@ -208,11 +232,9 @@ def _read_bounded(f: IO[bytes], max_bytes: int) -> bytes:
     return f.read(max_bytes + 1)
 
 
-def read_text_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES, stdin: IO[bytes] | None = None,
-                     root: str | None = None, allow_empty: bool = True) -> Document:
-    """A whole text file (or stdin) as one Document; raises ``InputError``. An empty (or all-blank)
-    text is a Document like any other: it comes back as it is (``allow_empty`` is kept for old
-    callers and has no effect)."""
+def _read_bytes(path: str, max_bytes: int, stdin: IO[bytes] | None) -> tuple[str, bytes]:
+    """``(path, the bytes of the file)`` (``<stdin>`` for standard input), at most ``max_bytes``;
+    raises ``InputError``."""
     try:
         if path == STDIN_NAME or path == STDIN:
             path = STDIN_NAME
@@ -235,12 +257,36 @@ def read_text_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES, stdin: IO[by
     if len(raw) > max_bytes:  # stdin, a pipe, or a file that grew while we read it
         raise InputError(f"input is more than {max_bytes:,} bytes, over --max-bytes {max_bytes:,}", path,
                          hint=_big_hint())
+    return path, raw
+
+
+def read_text_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES, stdin: IO[bytes] | None = None,
+                     root: str | None = None, allow_empty: bool = True) -> Document:
+    """A whole text file (or stdin) as one Document; raises ``InputError``. An empty (or all-blank)
+    text is a Document like any other: it comes back as it is (``allow_empty`` is kept for old
+    callers and has no effect)."""
+    path, raw = _read_bytes(path, max_bytes, stdin)
+    if raw[:5] == b"%PDF-":
+        raise InputError("this is a PDF", path, hint="name it .pdf, or use --input-format pdf")
     err = _binary_error(raw, path)
     if err:
         raise err
     text = decode_text(raw, path)
     return Document(id=path, text=text, path=path, line=None, record=None, root=root, kind="text",
                     bom=raw.startswith(UTF8_BOM.encode()))
+
+
+def read_pdf_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES, stdin: IO[bytes] | None = None,
+                    root: str | None = None) -> Document:
+    """A PDF (or stdin, with ``--input-format pdf``) as one Document: its text layer as ``text``
+    (``restore.io.pdf``) and the offset where each page starts as ``pages``; raises ``InputError``
+    (an encrypted, image-only or damaged PDF). ``max_bytes`` limits the PDF file."""
+    from restore.io.pdf import read_pdf
+
+    path, raw = _read_bytes(path, max_bytes, stdin)
+    extracted = read_pdf(path, raw)
+    return Document(id=path, text=extracted.text, path=path, line=None, record=None, root=root, kind="pdf",
+                    pages=extracted.pages)
 
 
 def _stdin_bytes() -> IO[bytes]:
@@ -385,14 +431,15 @@ def _parse_line(raw: bytes, too_long: bool, path: str, lineno: int, field: str, 
 
 
 def iter_inputs(paths: Sequence[str] | None = None, field: str = "text", id_field: str | None = None,
-                glob: str = "*.txt", recursive: bool = True, max_bytes: int = DEFAULT_MAX_BYTES,
+                glob: str = DEFAULT_GLOB, recursive: bool = True, max_bytes: int = DEFAULT_MAX_BYTES,
                 input_format: str = "auto", stdin: IO[bytes] | None = None,
                 sources: Sequence[Source] | None = None) -> Iterator[Document | InputError]:
     """Every Document behind ``paths``, in order, with an ``InputError`` in place of each bad one.
 
     ``-`` or no path is stdin (text, unless ``input_format="jsonl"``); ``.jsonl``/``.jsonl.gz``
-    files give one Document per line (``field`` names the text, ``id_field`` the id); other files
-    are one Document each; directories are searched for ``glob``. Pass ``sources`` (from
+    files give one Document per line (``field`` names the text, ``id_field`` the id); ``.pdf`` files
+    are one Document each, their text layer (``read_pdf_source``); other files are one Document
+    each; directories are searched for ``glob``. Pass ``sources`` (from
     ``expand_paths``) to reuse an expansion already made.
     """
     for src in (sources if sources is not None else expand_paths(paths, glob, recursive, input_format)):
@@ -403,6 +450,9 @@ def iter_inputs(paths: Sequence[str] | None = None, field: str = "text", id_fiel
             yield from iter_jsonl(src.path, field, id_field, max_bytes, stdin, src.root)
             continue
         try:
-            yield read_text_source(src.path, max_bytes, stdin, src.root)
+            if src.kind == "pdf":
+                yield read_pdf_source(src.path, max_bytes, stdin, src.root)
+            else:
+                yield read_text_source(src.path, max_bytes, stdin, src.root)
         except InputError as exc:
             yield exc

@@ -84,8 +84,13 @@ def diff_record(segments: "Sequence[Segment]") -> dict[str, Any]:
 
 
 def document_record(doc: "Document", fields: dict) -> dict:
-    """The input record (JSONL) or ``id`` and ``path`` (text input), with ``fields`` set in order."""
+    """The input record (JSONL) or ``id`` and ``path`` (text input), with ``fields`` set in order.
+    A PDF's record also carries the text extracted from it (``text``: every offset points into it)
+    and ``pages``, the offset where each page starts (page N starts at ``pages[N-1]``)."""
     rec: dict = dict(doc.record) if doc.record is not None else {"id": doc.id, "path": doc.path}
+    if doc.kind == "pdf":
+        rec["text"] = doc.text
+        rec["pages"] = list(doc.pages or ())
     rec.update(fields)
     return rec
 

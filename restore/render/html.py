@@ -252,9 +252,11 @@ def _marked(text: str, spans: Sequence[Any]) -> str:
 
 
 def render_detection_html(docs: Sequence[tuple[str, Any, bool]], title: str = "restore detect",
-                          meta: Mapping[str, Any] | None = None) -> str:
+                          meta: Mapping[str, Any] | None = None, reports: Sequence[Any] | None = None) -> str:
     """A triage page for detections: ``docs`` are ``(name, Detection, spun)``; a table of the
-    documents (score, spans, verdict) when there are several, then each text with its spans marked."""
+    documents (score, spans, verdict) when there are several, then each text with its spans marked.
+    ``reports``: for each document, its paper report (``restore.report.paper.PaperReport``, shown on
+    top of its section) or None."""
     n_spun = sum(1 for _n, _d, spun in docs if spun)
     summary = (f"{len(docs)} document{'s' if len(docs) != 1 else ''}, {n_spun} spun, "
                f"{sum(len(d.spans) for _n, d, _s in docs)} spans.")
@@ -267,7 +269,17 @@ def render_detection_html(docs: Sequence[tuple[str, Any, bool]], title: str = "r
             for i, (name, d, spun) in enumerate(docs, 1))
         parts.append('<table class="triage"><thead><tr><th>document</th><th>spun_score</th><th>spans</th>'
                      f"<th></th></tr></thead><tbody>{rows}</tbody></table>")
+    css = CSS + "\n" + DETECT_CSS
+    if reports is not None and any(r is not None for r in reports):
+        from restore.render.paper import REPORT_CSS
+
+        css += "\n" + REPORT_CSS
     for i, (name, d, spun) in enumerate(docs, 1):
+        report = reports[i - 1] if reports is not None else None
+        if report is not None:
+            from restore.render.paper import render_report_html
+
+            report = render_report_html(report) + "\n"
         verdict = '<span class="spun">spun</span>' if spun else "clean"
         if d.skipped is not None:
             verdict = _esc("not checked: " + d.skipped)
@@ -276,6 +288,6 @@ def render_detection_html(docs: Sequence[tuple[str, Any, bool]], title: str = "r
             verdict += f"; {n_unchecked} paragraph{'s' if n_unchecked != 1 else ''} not English, not checked"
         parts.append(f'<section class="doc" id="doc{i}"><h2>{_esc(name)}</h2>'
                      f'<p class="meta">spun_score {d.spun_score:.2f} ({verdict}), {len(d.spans)} '
-                     f'span{"s" if len(d.spans) != 1 else ""}</p>\n'
+                     f'span{"s" if len(d.spans) != 1 else ""}</p>\n{report or ""}'
                      f"<article>\n{_marked(d.text, d.spans)}\n</article></section>")
-    return _page(title, summary, "\n".join(parts), meta, css=CSS + "\n" + DETECT_CSS, legend=_legend(LEGEND_DETECT))
+    return _page(title, summary, "\n".join(parts), meta, css=css, legend=_legend(LEGEND_DETECT))
