@@ -106,5 +106,5 @@ def render_report_html(r: PaperReport) -> str:
             f'<small>({html.escape(RISK_NOTE)})</small></p>'
             + _rows("Listed tortured phrases", r.listed)
             + _rows("Unlisted (in no list)", r.unlisted)
-            + _rows("Reported, not counted (ordinary English in a field)", r.field_terms, field=True)
+            + _rows("Reported, not counted (ordinary English: in a field, or at large)", r.field_terms, field=True)
             + "</section>")

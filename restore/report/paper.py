@@ -20,7 +20,7 @@ them: runs of non-space characters. ``not checked`` when the text was not checke
 from __future__ import annotations
 
 import bisect
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any, Sequence
 
 if TYPE_CHECKING:
@@ -109,10 +109,29 @@ class PaperReport:
         return d
 
 
-def tortured_matches(text: str, lexicon: "Lexicon") -> list["Match"]:
+WINDOW = 200  # characters read on each side of a dictionary span to find the list phrase it is part of
+
+
+def tortured_matches(text: str, lexicon: "Lexicon", around: Sequence["Span"] | None = None) -> list["Match"]:
     """Where the tortured-phrase list matches ``text`` (as the dictionary stage matches: longest
-    first over every dictionary, so a phrase another dictionary lists is not the list's)."""
-    return [m for m in lexicon.match(text) if m.entry.dictionary == TORTURED]
+    first over every dictionary, so a phrase another dictionary lists is not the list's); with
+    ``around``, only near those spans (the text within ``WINDOW`` characters of one), which is
+    all that a span can be part of and costs little on a long text."""
+    if around is None:
+        return [m for m in lexicon.match(text) if m.entry.dictionary == TORTURED]
+    windows: list[list[int]] = []
+    for s in sorted(around, key=lambda s: s.start):
+        a, b = max(0, s.start - WINDOW), min(len(text), s.end + WINDOW)
+        if windows and a <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], b)
+        else:
+            windows.append([a, b])
+    out: list["Match"] = []
+    for a, b in windows:
+        for m in lexicon.match(text[a:b]):
+            if m.entry.dictionary == TORTURED:
+                out.append(replace(m, start=m.start + a, end=m.end + a))
+    return out
 
 
 def _overlaps(a: int, b: int, starts: Sequence[int], ends: Sequence[int]) -> bool:
@@ -134,7 +153,8 @@ def span_labels(detection: "Detection", lexicon: "Lexicon", paper: bool = False)
         return ["tortured"] * len(detection.spans)
     if not any(s.source == "dictionary" for s in detection.spans):
         return ["spun"] * len(detection.spans)
-    listed = listed_spans(detection.spans, tortured_matches(detection.text, lexicon))
+    dictionary = [s for s in detection.spans if s.source == "dictionary"]
+    listed = listed_spans(detection.spans, tortured_matches(detection.text, lexicon, dictionary))
     return ["tortured" if x else "spun" for x in listed]
 
 
@@ -155,11 +175,9 @@ def paper_report(detection: "Detection", doc_id: str, pages: Sequence[int] | Non
 
     lex = lexicon if lexicon is not None else load_lexicon()
     text = detection.text
-    matches = tortured_matches(text, lex) if any(s.source == "dictionary" for s in detection.spans) else []
-    starts = [s.start for s in detection.spans if s.source == "dictionary"]
-    ends = [s.end for s in detection.spans if s.source == "dictionary"]
-    order = sorted(range(len(starts)), key=lambda i: ends[i])
-    s_starts, s_ends = [starts[i] for i in order], [ends[i] for i in order]
+    dictionary = sorted((s for s in detection.spans if s.source == "dictionary"), key=lambda s: s.end)
+    matches = tortured_matches(text, lex, dictionary) if dictionary else []
+    s_starts, s_ends = [s.start for s in dictionary], [s.end for s in dictionary]
     listed: list[Phrase] = []
     field_terms: list[Phrase] = []
     for m in matches:
