@@ -129,6 +129,9 @@ def test_running_lines_and_page_numbers():
     out = assemble(["Head 1\nWe trained a counter-\n", "Head 2\nfeit knowledge model on it.\n"])
     assert out.text == "We trained a counterfeit knowledge model on it.\n"
     assert out.text[out.pages[1]:].startswith("feit knowledge")
+    # a dash at a line end joins without a space, unless it stands apart
+    assert assemble(["It supersedes AD 2018\u2013\n23\u201351 and \u2013\nin part \u2013 others.\n"]).text == \
+        "It supersedes AD 2018\u201323\u201351 and \u2013 in part \u2013 others.\n"
 
 
 def test_stdin_pdf_and_a_pdf_read_as_text():

@@ -49,6 +49,7 @@ _SENTENCE_END = re.compile(r"[.?!:;][\"'\u201d\u2019)\]]*$")
 _CLOSING = re.compile(r"[.?!:;,][\"'\u201d\u2019)\]]*$")
 _BULLET = re.compile(r"^(?:[\u2022\u25e6\u25aa\u2023\u2013\u2014*]\s|\(?\d{1,2}[.)]\s|\([a-z]\)\s)")
 _HYPHENS = "-\u2010"
+_DASHES = "\u2013\u2014"
 _SOFT_HYPHEN = "\u00ad"
 _HEAD_WORD = re.compile(r"([^\W\d_]+)$")   # the letters before a line-end hyphen
 _TAIL_WORD = re.compile(r"^([^\W\d_]+)")   # the letters that start the next line
@@ -92,7 +93,7 @@ def read_pdf(path: str, data: bytes) -> PdfText:
 def _read_pdf(path: str, data: bytes) -> PdfText:
     try:
         from pypdf import PdfReader
-        from pypdf.errors import DependencyError, PdfReadError
+        from pypdf.errors import DependencyError
     except ImportError as exc:  # pragma: no cover - a dependency of restore
         raise InputError(f"cannot read PDFs: pypdf is not installed ({exc})", path,
                          hint="pip install pypdf (a dependency of restore)") from None
@@ -106,13 +107,12 @@ def _read_pdf(path: str, data: bytes) -> PdfText:
                              hint="decrypt it first, e.g. qpdf --decrypt --password=PASSWORD in.pdf out.pdf")
         pages = list(reader.pages)
         raw = [_page_text(p, i, path) for i, p in enumerate(pages, 1)]
-    except InputError:
+    except (InputError, MemoryError):
         raise
     except DependencyError as exc:
         raise InputError(f"encrypted PDF that needs a library to decrypt: {exc}", path,
                          hint="pip install cryptography, or decrypt it first (qpdf --decrypt)") from None
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
-            RecursionError, AssertionError, NotImplementedError, ZeroDivisionError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a damaged file makes pypdf raise many kinds of error
         raise InputError(f"damaged PDF: {_reason(exc)}", path,
                          hint="repair it (e.g. qpdf in.pdf out.pdf) or export it again") from None
     if not pages:
@@ -210,6 +210,8 @@ def _join(left: str, right: str) -> str:
             return (left if keeps_hyphen(head.group(1), tail.group(1)) else left[:-1]) + right
         if tail is None or right[0].isupper():
             return left + right  # "Fischer-" + "Tropsch", "COVID-" + "19": a hyphen that stays
+    if left[-1:] in _DASHES and len(left) >= 2 and not left[-2].isspace():
+        return left + right  # "2018–" + "23–51", "then—" + "it": a dash that joins
     return left + " " + right
 
 
