@@ -73,6 +73,17 @@ def test_the_fixture_is_what_the_script_writes():
     assert len(data) < 20_000
 
 
+def test_the_fixtures_phrases_are_listed_or_in_no_dictionary():
+    from restore.fix.dictionary import load_lexicon
+
+    lex = load_lexicon()
+    for phrase in ("counterfeit knowledge", "profound learning", "kidney disappointment", "huge information",
+                   "arbitrary backwoods", "flag handling", "malignant growth"):
+        assert lex.lookup(phrase).dictionary == "tortured", phrase
+    for phrase in ("haphazard timberland", "slope plummet", "bunching calculation"):
+        assert lex.lookup(phrase) is None and not lex.match(phrase), phrase
+
+
 # ------------------------------------------------------------------ extraction
 def test_extraction_joins_hyphenated_words_and_keeps_real_hyphens(doc):
     t = doc.text
