@@ -8,6 +8,7 @@ from pathlib import Path
 from restore.errors import ConfigError
 
 QUALITIES = ("fast", "best")
+DOMAINS = ("news", "science")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,10 @@ class Config:
     ``reference``: the path of a reference index (``restore index build``): a page whose source is
     in it gets the source's words back where the two are sure to be the same sentence (edits of
     source "reference"), and the usual pipeline restores only what the source does not cover.
+    ``domain``: ``news`` (the default) or ``science``: a paper (``restore.fix.terms``): every run of
+    2-4 words is also checked for a scientific term a paper mill's spinner could have made it from
+    ("irregular woodland" for "random forest"), listed or not, with a trained model's confidence
+    (edits of source "terms", applied at ``threshold``), and the triage, made on news, clears nothing.
     ``lexicons`` are user TSV files, earlier ones take precedence over later ones and over the
     built-ins; ``builtin=False`` turns the built-in dictionaries off.
     """
@@ -65,6 +70,7 @@ class Config:
     consistent: bool = False  # apply a held-back model edit that repeats a confident one of the same wording
     triage: bool = True  # a cheap first stage clears clearly clean text before the models (restore.detect.triage)
     device: str = "auto"  # where the models run: auto (a GPU when torch sees one), cpu, cuda, cuda:N
+    domain: str = "news"  # news, or science: also restore unlisted tortured phrases (restore.fix.terms)
     quality: str = "fast"
     lm_max_spans: int = 40  # quality="best": spans per document the LM reconsiders
     lm_max_candidates: int = 10  # ... and channel candidates per span (plus the spun wording)
@@ -99,6 +105,8 @@ class Config:
             raise ConfigError(f"passes must be a whole number of at least 1, got {self.passes!r}")
         if self.lm_max_spans < 1 or self.lm_max_candidates < 1:
             raise ConfigError("lm_max_spans and lm_max_candidates must be at least 1")
+        if self.domain not in DOMAINS:
+            raise ConfigError(f"domain must be one of {', '.join(DOMAINS)}, got {self.domain!r}")
         if self.quality not in QUALITIES:
             raise ConfigError(f"quality must be one of {', '.join(QUALITIES)}, got {self.quality!r}")
         if self.reference is not None:

@@ -130,7 +130,7 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, changed_on
     dictionary = {i: [e for e in dictionary_edits(checked[i], tokens[i], lex, cfg)  # type: ignore[arg-type]
                       if not any(a < e.end and e.start < b for a, b in ignore_of[i])] for i in tokens}
     live = [i for i in tokens if checked[i].strip()]  # type: ignore[union-attr]
-    tri = _triage(cfg)
+    tri = _triage(cfg) if cfg.domain != "science" else None  # the triage was made on news
     cleared: set[int] = set()
     if tri is not None:
         cleared = {i for i in live if not any(e.applied for e in dictionary[i]) and not tri.suspect(checked[i])}
@@ -160,7 +160,9 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, changed_on
             doc_score = reading.score
             if changed_only:
                 spans = det.spans(reading, cfg.detect_threshold, changed_only=True)
-        covered = [(e.start, e.end) for e in candidates]
+        if cfg.domain == "science":
+            candidates = candidates + _term_edits(text, tokens[i], reading, lex, cfg, ignore, candidates)
+        covered = [(e.start, e.end) for e in candidates if e.source != "terms" or e.applied]
         todo = [s for s in regions if not any(a < s.end and s.start < b for a, b in covered)]
         sub: list[Span] = []
         if reading is not None and cfg.refine_threshold is not None and todo:
@@ -169,6 +171,37 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, changed_on
                          evidence=reading.evidence if reading is not None else None,
                          n_words=sum(1 for t in tokens[i] if t.is_word), cleared=i in cleared))
     return out, det
+
+
+def _term_edits(text: str, tokens, reading, lex: Lexicon, cfg: Config, ignore, taken: Sequence[Edit]) -> list[Edit]:
+    """``--domain science``: the scientific terms the text's word runs may have been spun from
+    (``restore.fix.terms``), outside the dictionary's edits, what is not prose and what is not English."""
+    from bisect import bisect_left, bisect_right
+
+    from restore.fix.terms import term_edits
+
+    prob = None
+    if reading is not None:
+        starts, ends, probs = [t.start for t in tokens], [t.end for t in tokens], reading.probs
+
+        def prob(a: int, b: int) -> float:
+            ps = [p for p in probs[bisect_right(ends, a):bisect_left(starts, b)] if p == p]
+            return max(ps) if ps else 0.0
+    spans = [(e.start, e.end) for e in taken] + list(ignore) + not_prose_ranges(text)
+    return term_edits(text, lex, cfg.threshold, prob, spans)
+
+
+def _with_term_spans(spans: Sequence[Span], candidates: Sequence[Edit]) -> list[Span]:
+    """``detect --domain science``: each scientific term proposed (``restore.fix.terms``) as a span
+    with the term as its suggestion (source "terms"), in place of the detector's spans it overlaps;
+    among overlapping proposals the surest."""
+    terms: list[Edit] = []
+    for e in sorted((e for e in candidates if e.source == "terms"), key=lambda e: -e.confidence):
+        if not any(t.start < e.end and e.start < t.end for t in terms):
+            terms.append(e)
+    kept = [s for s in spans if not any(t.start < s.end and s.start < t.end for t in terms)]
+    return sorted(kept + [Span(e.start, e.end, e.original, e.confidence, e.replacement, source="terms") for e in terms],
+                  key=lambda s: (s.start, s.end))
 
 
 def _finish(w: _Work, cfg: Config, sig: str) -> Result:
@@ -380,6 +413,9 @@ def detect_batch(texts: Sequence[str], config: Config | None = None) -> list[Det
             _propose(res, det, cfg, good, [w.todo for w in good])
             for w in good:
                 w.spans = suggested_spans(w.spans, w.candidates)
+        if cfg.domain == "science":
+            for w in good:
+                w.spans = _with_term_spans(w.spans, w.candidates)
         found += [w if isinstance(w, InputError) else _detection(w, sig) for w in works]
         dictionary += [w.candidates if isinstance(w, _Work) else [] for w in works]
         evidence.update((lo + k, (w.evidence, w.n_words)) for k, w in enumerate(works) if isinstance(w, _Work))
@@ -404,9 +440,11 @@ def _with_spinner(d: Detection | InputError, gate: float) -> Detection | InputEr
 def _detection(w: _Work, sig: str) -> Detection:
     if w.doc_score is not None:  # the detector looked at it, or the text is not checked
         return Detection(w.text, tuple(w.spans), w.doc_score, sig, skipped=w.skipped, unchecked=tuple(w.unchecked))
-    spans = tuple(s for e in w.candidates if e.end > e.start
-                  for s in dictionary_spans(w.text, e, e.confidence, changed_only=True))
-    return Detection(w.text, spans, density_score(w.candidates, (), w.n_words), sig,
+    spans = [s for e in w.candidates if e.end > e.start and e.source != "terms"
+             for s in dictionary_spans(w.text, e, e.confidence, changed_only=True)]
+    if any(e.source == "terms" for e in w.candidates):
+        spans = _with_term_spans(spans, w.candidates)
+    return Detection(w.text, tuple(spans), density_score(w.candidates, (), w.n_words), sig,
                      unchecked=tuple(w.unchecked), cleared=w.cleared)
 
 

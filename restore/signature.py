@@ -72,12 +72,17 @@ def build(cfg: Config, lexicon_sig: str, model_sig: str, detector_sig: str) -> S
         parts.append(("", "consistent"))
     if cfg.device != "auto" and cfg.device != "cpu" and (cfg.use_detector or cfg.use_model):
         parts.append(("device", cfg.device))  # bf16 on a GPU: confidences may differ in the last digits
-    if cfg.triage and cfg.use_detector:
+    if cfg.triage and cfg.use_detector and cfg.domain == "news":  # science: the triage clears nothing
         from restore.detect.triage import load_triage
 
         tri = load_triage()
         if tri is not None:
             parts.append(("triage", tri.signature))
+    if cfg.domain != "news":
+        from restore.fix.terms import load_model
+
+        terms = load_model()
+        parts.append(("domain", cfg.domain + (f"+{terms.signature}" if terms is not None else "+no-terms-model")))
     if cfg.reference is not None:
         from restore.reference.match import open_index
 

@@ -10,7 +10,7 @@ from functools import cached_property
 from itertools import accumulate
 from typing import Any
 
-SOURCES = ("dictionary", "model", "lm", "reference", "user")
+SOURCES = ("dictionary", "terms", "model", "lm", "reference", "user")
 
 
 @dataclass(frozen=True)

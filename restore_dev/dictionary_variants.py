@@ -38,3 +38,43 @@ def exclude_tortured_phrases(gold: list[dict]) -> None:
 
     lexmod.builtin_text = builtin_text
     lexmod.load_lexicon.cache_clear()
+
+
+class tortured_without:
+    """A context in which the built-in ``tortured`` dictionary lacks some entries: those whose spun
+    side (``by="spun"``) or expected side (``by="expected"``) is one of ``phrases``, hyphens and case
+    folded. The lexicon cache is cleared on the way in and out."""
+
+    def __init__(self, phrases, by: str = "spun"):
+        self.col = 0 if by == "spun" else 1
+        self.drop = {_fold(p) for p in phrases}
+
+    def __enter__(self):
+        from restore.fix import dictionary as lexmod
+
+        self._orig = orig = lexmod.builtin_text
+        col, drop = self.col, self.drop
+
+        def builtin_text(name: str) -> str:
+            text = orig(name)
+            if name != "tortured":
+                return text
+            keep = [ln for ln in text.splitlines()
+                    if ln.startswith("#") or not ln.strip() or len(ln.split("\t")) <= col
+                    or _fold(ln.split("\t")[col]) not in drop]
+            return "\n".join(keep) + "\n"
+
+        lexmod.builtin_text = builtin_text
+        lexmod.load_lexicon.cache_clear()
+        return self
+
+    def __exit__(self, *exc):
+        from restore.fix import dictionary as lexmod
+
+        lexmod.builtin_text = self._orig
+        lexmod.load_lexicon.cache_clear()
+        return False
+
+
+def _fold(s: str) -> str:
+    return " ".join(s.lower().replace("-", " ").split())

@@ -222,7 +222,10 @@ def test_fix_restores_the_listed_phrases(run):
         assert right in out
     assert "counterfeit" not in out and "backwoods" not in out and "profound" not in out
     assert "flag malignant growth" in out  # ordinary English in oncology: reported, not applied
-    assert "haphazard timberland" in out  # in no list
+    # a PDF is a paper (--domain auto): the made-up phrases that no list has come back too
+    for right in ("a random forest trained on structured", "trained with gradient descent", "with a clustering algorithm"):
+        assert right in out
+    assert "haphazard timberland" in run("fix", PAPER, "--domain", "news").stdout  # news: only the list
 
 
 def test_fix_json_offsets_index_the_extracted_text(run):
@@ -286,25 +289,33 @@ def test_report_csv_summary_over_a_folder_of_two_pdfs(tmp_path, run):
     shutil.copy(PAPER, tmp_path / "a.pdf")
     (tmp_path / "sub").mkdir()
     shutil.copy(PAPER, tmp_path / "sub" / "b.pdf")
-    r = run("detect", tmp_path, "-f", "csv")
+    r = run("detect", tmp_path, "-f", "csv", "--domain", "news")
     assert r.exit_code == 1, r.stderr
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert list(rows[0]) == list(SUMMARY_FIELDS)
     assert [row["id"] for row in rows] == [str(tmp_path / "a.pdf"), str(tmp_path / "sub" / "b.pdf")]
     assert {(row["pages"], row["words"], row["listed"], row["unlisted"], row["per_1000_words"], row["risk"])
             for row in rows} == {("2", "302", "13", "0", "43.05", "high")}
-    reports = json.loads(run("detect", tmp_path, "--report", "paper", "-f", "json").stdout)
+    reports = json.loads(run("detect", tmp_path, "--report", "paper", "-f", "json", "--domain", "news").stdout)
     assert [x["listed"] for x in reports] == [13, 13] and reports[0]["phrases"]["field_terms"][0]["field"] == "oncology"
 
 
 def test_report_text_and_html(run):
-    r = run("detect", PAPER, "--report", "paper")
+    r = run("detect", PAPER, "--report", "paper", "--domain", "news")
     assert r.stdout.startswith(f"{PAPER}: 2 pages, 302 words\n  risk: high (13 listed tortured phrases, "
                                "43.05 per 1,000 words; 0 unlisted)\n")
     assert '     p1  "counterfeit knowledge" -> "artificial intelligence" (0.91)\n' in r.stdout
     assert '"malignant growth" -> "cancer" (0.30) [oncology]' in r.stdout
     page = run("detect", PAPER, "-f", "html").stdout  # a PDF gets its report without --report
     assert '<section class="report">' in page and "Listed tortured phrases (13)" in page
+
+
+def test_report_of_a_paper_names_the_unlisted_phrases_with_their_terms(run):
+    reports = json.loads(run("detect", PAPER, "--report", "paper", "-f", "json").stdout)  # --domain auto: science
+    unlisted = {(p["text"], p["expected"], p["page"]) for p in reports["phrases"]["unlisted"]}
+    assert {("haphazard timberland", "random forest", 1), ("slope plummet", "gradient descent", 2),
+            ("bunching calculation", "clustering algorithm", 2)} <= unlisted
+    assert reports["listed"] == 13 and reports["risk"] == "high"
 
 
 def test_report_with_the_models(run):

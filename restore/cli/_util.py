@@ -258,6 +258,20 @@ Engine = choices("Engine", ["local", "ray"])
 o_device = typer.Option("auto", "--device", metavar="DEVICE",
                         help="Where the models run: auto (a CUDA GPU when torch sees one, else the CPU), cpu, "
                              "cuda or cuda:N.")
+Domain = choices("Domain", ["auto", "news", "science"])
+o_domain = typer.Option("auto", "--domain",
+                        help="science: papers. Also restores tortured phrases no list has (each run of 2-4 words "
+                             "checked for a scientific term it could be spun from; edits of source \"terms\"), "
+                             "and the triage clears nothing. auto: science when every input is a PDF, else news.")
+
+
+def domain_of(domain: Any, sources: list[Source]) -> str:
+    """``--domain``: auto is science when every input file is a PDF, else news."""
+    domain = value(domain)
+    if domain != "auto":
+        return domain
+    usable = [s for s in sources if s.error is None]
+    return "science" if usable and all(s.kind == "pdf" for s in usable) else "news"
 o_notriage = typer.Option(False, "--no-triage",
                           help="Run every text through the detector (and the restorer): by default a cheap first "
                                "stage clears text that is clearly not spun, which then loads and runs no model.")

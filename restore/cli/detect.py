@@ -11,7 +11,7 @@ import typer
 from restore.cli._util import (EXIT_FINDINGS, EXIT_USAGE, Engine, InputFormat, Reporter, app, choices, engine_of,
                                error_record_in_place, guarded, isatty, make_config, o_actors, o_anylang, o_engine,
                                o_field, o_glob, o_id_field, o_infmt, o_jobs, o_lex, o_maxb, o_maxc, o_models,
-                               o_nobuiltin, o_nodet, o_device, o_notriage, o_noprog, o_norec, o_quiet, o_reference,
+                               o_nobuiltin, o_nodet, o_device, o_domain, Domain, domain_of, o_notriage, o_noprog, o_norec, o_quiet, o_reference,
                                paths_arg, progress_total, quoted, reporting, several, show_progress, sources_of,
                                stderr, value)
 
@@ -50,7 +50,7 @@ def detect(
     doc_threshold: Optional[float] = o_doc_threshold, span_threshold: Optional[float] = o_span_threshold,
     suggest: bool = o_suggest, report: Optional[Report] = o_report, lexicon: Optional[List[str]] = o_lex,
     no_builtin: bool = o_nobuiltin,
-    no_detector: bool = o_nodet, no_triage: bool = o_notriage, device: str = o_device,
+    no_detector: bool = o_nodet, no_triage: bool = o_notriage, device: str = o_device, domain: Domain = o_domain,
     models_dir: Optional[str] = o_models,
     reference: Optional[str] = o_reference, quiet: bool = o_quiet,
     no_progress: bool = o_noprog, max_bytes: int = o_maxb, max_chars: int = o_maxc, glob: str = o_glob,
@@ -82,6 +82,7 @@ def detect(
     lex = load_lexicon(cfg.lexicons, cfg.builtin)
     reported = functools.partial(_paper_report, lex=lex, threshold=cfg.threshold)
     sources = sources_of(paths, glob, not no_recursive, value(input_format))
+    cfg = cfg.replace(domain=domain_of(domain, sources))
     if fmt == "auto":
         fmt = "jsonl" if any(s.kind == "jsonl" for s in sources) else "text"
     kept: list = []  # json and html: (document, detection, spun), or an InputError in its place
@@ -105,7 +106,7 @@ def detect(
 
                 write_stdout(render_report_text(reported(doc, det)))
             elif fmt == "text":
-                write_stdout(lint_lines(doc, det, det.spun_score >= doc_thr, lex))
+                write_stdout(lint_lines(doc, det, det.spun_score >= doc_thr, lex, paper=cfg.domain == "science"))
             elif fmt == "csv":
                 from restore.render.paper import summary_csv_row
 
@@ -165,18 +166,18 @@ def _line_col(text: str, pos: int) -> tuple[int, int]:
     return line, col
 
 
-def lint_lines(doc, det, spun: bool, lexicon=None) -> str:
+def lint_lines(doc, det, spun: bool, lexicon=None, paper: bool = False) -> str:
     """``path:line:col: spun(0.91) "Information" -> "News"`` per span (``-> (delete)`` for a word
     the suggestion drops: "legal" of "human legal rights"), then the score line.
     For a JSONL record the location is its id and line:col count inside its text field; for a PDF,
     the page: ``paper.pdf:p4:``. The label is ``tortured`` for a span from the tortured-phrase list
-    and for every span of a PDF (a paper), else ``spun`` (``lexicon``: the run's dictionaries, by
-    default the built-ins)."""
+    and for every span of a paper (a PDF, or ``paper``: ``--domain science``), else ``spun``
+    (``lexicon``: the run's dictionaries, by default the built-ins)."""
     from restore.fix.dictionary import load_lexicon
     from restore.report.paper import page_of, span_labels
 
     where = doc.path if doc.kind != "jsonl" else doc.id
-    labels = span_labels(det, lexicon if lexicon is not None else load_lexicon(), paper=doc.kind == "pdf")
+    labels = span_labels(det, lexicon if lexicon is not None else load_lexicon(), paper=paper or doc.kind == "pdf")
     lines = []
     for s, label in zip(det.spans, labels):
         if doc.kind == "pdf":

@@ -11,7 +11,7 @@ from restore.cli._util import (EXIT_FINDINGS, EXIT_USAGE, Engine, InputFormat, Q
                                choices, engine_of, guarded, isatty, make_config, o_actors, o_anylang, o_engine,
                                o_field, o_glob, o_id_field, o_infmt, o_jobs, o_lex, o_maxb, o_maxc, o_models,
                                o_nobuiltin, o_nodet, o_nomodel, o_noprog, o_norec, o_notriage, o_quality, o_quiet,
-                               o_device,
+                               o_device, o_domain, Domain, domain_of,
                                o_reference,
                                paths_arg, plural, progress_total, reporting, several, show_progress, sources_of,
                                stderr, use_color, value)
@@ -72,7 +72,7 @@ def fix(
     threshold: float = o_threshold, model_threshold: float = o_model_threshold,
     refine_threshold: Optional[float] = o_refine, lexicon: Optional[List[str]] = o_lex,
     no_builtin: bool = o_nobuiltin, no_model: bool = o_nomodel, no_detector: bool = o_nodet,
-    no_triage: bool = o_notriage, device: str = o_device,
+    no_triage: bool = o_notriage, device: str = o_device, domain: Domain = o_domain,
     quality: Quality = o_quality, lm_spans: int = o_lm_spans, lm_candidates: int = o_lm_candidates,
     lm_margin: float = o_lm_margin, lm_separation: float = o_lm_separation, models_dir: Optional[str] = o_models,
     check: bool = o_check, explain: bool = o_explain, passes: int = o_passes,
@@ -103,6 +103,7 @@ def fix(
                       lm_separation=lm_separation, check_language=not any_language, max_chars=max_chars,
                       passes=passes, consistent=consistent, reference=reference)
     sources = sources_of(paths, glob, not no_recursive, value(input_format))
+    cfg = cfg.replace(domain=domain_of(domain, sources))
     reviewed = None
     if review or decisions is not None:
         from restore.review.outputs import ReviewOutput

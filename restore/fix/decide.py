@@ -10,11 +10,21 @@ from restore.edits.diff import changed_parts
 from restore.types import Edit, Span
 
 
+RANK = {"user": 0, "dictionary": 1, "lm": 2, "model": 3}
+
+
+def _rank(e: Edit) -> float:
+    """Which source wins a stretch of text: a scientific term (``--domain science``) applied comes
+    right after the dictionary, one only reported after the model."""
+    if e.source == "terms":
+        return 1.5 if e.applied else 3.5
+    return RANK.get(e.source, 9)
+
+
 def decide(candidates: list[Edit]) -> list[Edit]:
     """At most one edit per stretch of text: dictionary before model, then higher confidence."""
-    rank = {"user": 0, "dictionary": 1, "lm": 2, "model": 3}
     chosen: list[Edit] = []
-    for e in sorted(candidates, key=lambda e: (rank.get(e.source, 9), not e.applied, -e.confidence, e.start)):
+    for e in sorted(candidates, key=lambda e: (_rank(e), not e.applied, -e.confidence, e.start)):
         if any(c.start < e.end and e.start < c.end or (c.start == e.start == c.end == e.end) for c in chosen):
             continue
         chosen.append(e)

@@ -11,6 +11,7 @@ but at ``FIELD_TERM_CONFIDENCE``, under the default threshold, so they are repor
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -28,6 +29,35 @@ BUILTIN = ("news", "news_mined", "tortured")  # in precedence order
 TORTURED = "tortured"
 FIELD_TERMS = "tortured_field_terms"  # entries of the tortured list that are ordinary English in a field
 FIELD_TERM_CONFIDENCE = 0.3  # under the default threshold (0.6): reported, not applied
+
+
+_GLOSS = re.compile(r"\s*\([^()]*\)")
+
+
+def wording(canonical: str) -> str:
+    """What an entry puts in the text: its canonical side without glosses in parentheses. The
+    tortured list writes "distributed denial of service (ddos)" and "output layer (in a neural
+    network)": a spinner leaves an abbreviation where it was, and a gloss is not the paper's text."""
+    out = " ".join(_GLOSS.sub("", canonical).split())
+    return out or canonical
+
+
+def _inside(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
+    n = len(part)
+    return any(whole[i:i + n] == part for i in range(len(whole) - n + 1))
+
+
+def usable(entry: "Entry") -> bool:
+    """Whether an entry is a substitution to undo. Not: a no-op ("output layer" -> "output layer (in
+    a neural network)"), one whose wording holds its own spun phrase, which would fire again on its
+    own output ("technology spillover" -> "reverse technology spillover"), or one whose canonical
+    side is a note with a link rather than a wording."""
+    key = split_phrase(entry.spun)
+    rep = split_phrase(wording(entry.canonical))
+    flat = split_phrase(entry.spun.replace("-", " "))
+    if rep == key or split_phrase(wording(entry.canonical).replace("-", " ")) == flat:
+        return False
+    return not (_inside(key, rep) or "http" in entry.canonical.lower())
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +124,8 @@ class Lexicon:
         key = split_phrase(entry.spun)
         if not key or key in self._entries:
             return
-        if split_phrase(entry.canonical) == key:
-            return  # a no-op entry
+        if not usable(entry):
+            return
         self._entries[key] = entry
         if len(key) > self._maxlen.get(key[0], 0):
             self._maxlen[key[0]] = len(key)
@@ -124,6 +154,16 @@ class Lexicon:
             self.fields[key] = field
             n += 1
         self.sources.append((name, hashlib.sha256(text.encode()).hexdigest()[:8], n))
+
+    def hold_back_terms(self, dictionary: str, confidence: float = FIELD_TERM_CONFIDENCE) -> None:
+        """Lower to ``confidence`` (reported, not applied) the entries of ``dictionary`` whose spun
+        phrase is also the wording of another of its entries: the list calls it a term too ("cloud
+        computing", "speech signal"), so it is no sure sign of a spinner."""
+        terms = {split_phrase(wording(e.canonical).lower()) for e in self._entries.values() if e.dictionary == dictionary}
+        for key, e in list(self._entries.items()):
+            if e.dictionary == dictionary and e.confidence > confidence and split_phrase(e.spun.lower()) in terms:
+                note = f"{e.note}; " if e.note else ""
+                self._entries[key] = replace(e, confidence=confidence, note=f"{note}also a term the list restores to")
 
     def field_of(self, entry: Entry) -> str | None:
         """The field in which an entry is ordinary English (``add_field_terms``), else None."""
@@ -164,7 +204,7 @@ class Lexicon:
         return self.match_tokens(tokenize(text))
 
     def replacement_for(self, text: str, match: Match) -> str:
-        return transfer_case(text[match.start:match.end], match.entry.canonical)
+        return transfer_case(text[match.start:match.end], wording(match.entry.canonical))
 
 
 def builtin_text(name: str) -> str:
@@ -197,6 +237,7 @@ def load_lexicon(user_paths: tuple[str, ...] = (), builtin: bool = True) -> Lexi
         for name in BUILTIN:
             lex.add_tsv(builtin_text(name), name)
         lex.add_field_terms(builtin_text(FIELD_TERMS))
+        lex.hold_back_terms(TORTURED)
     return lex
 
 
@@ -230,7 +271,7 @@ def dictionary_edits(text: str, tokens: Sequence[Token], lex: Lexicon, cfg: Conf
         if e.dictionary not in user and _in_protected(m.start, m.end, protected):
             continue
         original = text[m.start:m.end]
-        rep = transfer_case(original, e.canonical)
+        rep = transfer_case(original, wording(e.canonical))
         start, rep = _article_fixed(text, tokens, m.start_token, m.start, rep)
         original = text[start:m.end]
         if rep == original:

@@ -45,6 +45,9 @@ def render_report_text(r: PaperReport) -> str:
         out.append(f"  reported, not counted ({len(r.field_terms)}): listed, but ordinary English "
                    f"{'in a field' if any(p.field for p in r.field_terms) else 'too'}:\n")
         out.extend(_phrase_line(p, f" [{p.field}]" if p.field else "") for p in r.field_terms)
+    if r.suspect:
+        out.append(f"  {len(r.suspect)} more span{'s' if len(r.suspect) != 1 else ''} look spun with no wording "
+                   "found (not counted; restore detect lists them)\n")
     return "".join(out)
 
 

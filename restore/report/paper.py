@@ -9,7 +9,10 @@ dictionaries the run used). It sorts the detection's spans into:
 - ``field_terms``: list phrases reported but not counted, because they are ordinary wording in a
   field ("malignant growth" in oncology, ``restore/data/tortured_field_terms.tsv``) or otherwise
   ordinary English (their confidence is under the threshold);
-- ``unlisted``: every other span (the detector's, another dictionary's): the phrases no list has.
+- ``unlisted``: every other span with a wording (``--domain science``'s scientific terms, another
+  dictionary's, the restorer's): the phrases no list has, with the term they were likely spun from;
+- ``suspect``: spans that look spun with no wording for them (the detector's alone): shown, not
+  counted.
 
 The risk level follows torturedcheck's ``getRiskLevel`` (v0.1.2), so that a report reads like the
 one its users know: ``clean`` with no listed phrase; ``high`` at 1.2 or more listed phrases per
@@ -87,6 +90,7 @@ class PaperReport:
     unlisted: tuple[Phrase, ...]
     field_terms: tuple[Phrase, ...]
     risk: str
+    suspect: tuple[Phrase, ...] = ()
     skipped: str | None = None
     list_signature: str = ""  # the tortured list's (and its field terms') hashes: tortured@...+tortured_field_terms@...
 
@@ -105,7 +109,8 @@ class PaperReport:
         d.update(field_terms=len(self.field_terms), skipped=self.skipped, list=self.list_signature,
                  phrases={"listed": [p.to_dict() for p in self.listed],
                           "unlisted": [p.to_dict() for p in self.unlisted],
-                          "field_terms": [p.to_dict() for p in self.field_terms]})
+                          "field_terms": [p.to_dict() for p in self.field_terms],
+                          "suspect": [p.to_dict() for p in self.suspect]})
         return d
 
 
@@ -147,8 +152,8 @@ def listed_spans(spans: Sequence["Span"], matches: Sequence["Match"]) -> list[bo
 
 
 def span_labels(detection: "Detection", lexicon: "Lexicon", paper: bool = False) -> list[str]:
-    """The lint label of each span: ``tortured`` in a paper (``paper``: a PDF) and for a span from
-    the tortured-phrase list, else ``spun``."""
+    """The lint label of each span: ``tortured`` in a paper (``paper``: a PDF, or ``--domain
+    science``) and for a span from the tortured-phrase list, else ``spun``."""
     if paper:
         return ["tortured"] * len(detection.spans)
     if not any(s.source == "dictionary" for s in detection.spans):
@@ -170,7 +175,7 @@ def paper_report(detection: "Detection", doc_id: str, pages: Sequence[int] | Non
     """The report of one document: ``detection`` of its text, ``pages`` the offset where each of its
     pages starts (a PDF's, else None), ``lexicon`` the dictionaries the run used (default: the
     built-ins) and ``threshold`` the confidence at which the run applies a dictionary entry."""
-    from restore.fix.dictionary import load_lexicon
+    from restore.fix.dictionary import load_lexicon, wording
     from restore.text.casing import transfer_case
 
     lex = lexicon if lexicon is not None else load_lexicon()
@@ -185,14 +190,16 @@ def paper_report(detection: "Detection", doc_id: str, pages: Sequence[int] | Non
             continue  # matched but not reported (cut into a number or an address, as the dictionary stage skips)
         original = text[m.start:m.end]
         field = lex.field_of(m.entry)
-        p = Phrase(m.start, m.end, original, transfer_case(original, m.entry.canonical), m.entry.confidence,
+        p = Phrase(m.start, m.end, original, transfer_case(original, wording(m.entry.canonical)), m.entry.confidence,
                    page_of(pages, m.start), field)
         (listed if m.entry.confidence >= threshold and field is None else field_terms).append(p)
     flags = listed_spans(detection.spans, matches)
-    unlisted = [Phrase(s.start, s.end, s.text, s.suggestion, s.confidence, page_of(pages, s.start))
-                for s, flag in zip(detection.spans, flags) if not flag]
+    others = [Phrase(s.start, s.end, s.text, s.suggestion, s.confidence, page_of(pages, s.start))
+              for s, flag in zip(detection.spans, flags) if not flag]
+    unlisted = [p for p in others if p.expected is not None]
+    suspect = [p for p in others if p.expected is None]
     words = count_words(text)
     risk = NOT_CHECKED if detection.skipped is not None else risk_level(len(listed), words)
     list_sig = "+".join(f"{n}@{h}" for n, h, _ in lex.sources if n.startswith(TORTURED))
     return PaperReport(doc_id, len(pages) if pages else None, words, tuple(listed), tuple(unlisted),
-                       tuple(field_terms), risk, detection.skipped, list_sig)
+                       tuple(field_terms), risk, tuple(suspect), detection.skipped, list_sig)

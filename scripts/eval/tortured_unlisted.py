@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Tortured phrases no list has seen: restore each sentence of the tortured-in-context set with its
+phrase removed from the dictionary, and count the phrases restored exactly.
+
+    python3 scripts/eval/tortured_unlisted.py [--gold ../shared/data/tortured/tortured_in_context_dev.jsonl.gz]
+        [--every 10] [--limit N] [--folds 10] [--group phrase|expected] [--domain science] [--quality best]
+        [--json runs/tortured/unlisted.json]
+
+Leave-one-out in folds: the records are put in ``--folds`` folds by their tortured phrase (hyphens
+and case folded, so "0.33 birthday celebration" and "0.33-birthday celebration" share a fold), and
+each fold is restored with every tortured phrase of the fold taken out of the built-in list. With
+``--group expected`` the folds go by the expected wording instead: every tortured variant of the
+fold's terms is taken out, so the list does not even know the term.
+
+Figures, overall and on the "held-out" records (those whose expected wording the inverse channel
+never saw: ``scripts/data/build_channel.py`` mines substitutions from the other 80% of the pairs):
+- phrase exact: the edits that touch the phrase, applied alone, give the original sentence;
+- sentence exact: the restored sentence is the original;
+- phrase found: some applied or reported edit, or span, touches the phrase;
+- clean side: each record's ``original`` restored, its damage per 1,000 words (the shared scorer's
+  words) and the share of originals changed.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+from collections import Counter
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEFAULT_GOLD = os.path.join(ROOT, "..", "shared", "data", "tortured", "tortured_in_context_dev.jsonl.gz")
+WORD = re.compile(r"\w+|[^\w\s]")
+
+
+def heldout(expected: str) -> bool:
+    """The pair's expected wording is in the channel's held-out 20% (``build_channel.split_of``)."""
+    h = int(hashlib.md5(expected.strip().lower().encode("utf-8")).hexdigest()[:8], 16)
+    return h % 5 == 0
+
+
+def phrase_span(g: dict) -> tuple[int, int] | None:
+    i = g["spun"].find(g["phrase"])
+    return (i, i + len(g["phrase"])) if i >= 0 else None
+
+
+def phrase_exact(g: dict, edits) -> bool:
+    from restore.edits.apply import apply_edits
+
+    span = phrase_span(g)
+    if span is None:
+        return False
+    touching = [e for e in edits if e.applied and e.start < span[1] and span[0] < e.end]
+    return bool(touching) and apply_edits(g["spun"], touching) == g["original"]
+
+
+def damage(original: str, restored: str) -> int:
+    """Words of ``original`` that are wrong in ``restored`` (an alignment of the word sequences)."""
+    import difflib
+
+    a, b = WORD.findall(original), WORD.findall(restored)
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return sum(i2 - i1 for tag, i1, i2, _j1, _j2 in sm.get_opcodes() if tag in ("replace", "delete"))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--gold", default=DEFAULT_GOLD)
+    ap.add_argument("--every", type=int, default=1, help="take every Nth record (1: all)")
+    ap.add_argument("--start", type=int, default=0, help="with --every: the first record taken")
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--folds", type=int, default=10)
+    ap.add_argument("--group", choices=("phrase", "expected"), default="phrase")
+    ap.add_argument("--domain", default=None, help="Config.domain (e.g. science)")
+    ap.add_argument("--quality", default="fast")
+    ap.add_argument("--no-clean", action="store_true", help="skip the clean side")
+    ap.add_argument("--cv-dir", default=None,
+                    help="with --domain science: score each fold with the term model trained without it "
+                         "(scripts/train/train_terms.py writes them: runs/terms/cv)")
+    ap.add_argument("--json", default=None, help="write the figures and each record's outcome here")
+    args = ap.parse_args(argv)
+
+    import gzip
+
+    from restore.config import Config
+    from restore.pipeline import restore_batch
+    from restore_dev.dictionary_variants import tortured_without
+
+    opener = gzip.open if args.gold.endswith(".gz") else open
+    with opener(args.gold, "rt", encoding="utf-8") as fh:
+        gold = [json.loads(line) for line in fh if line.strip()]
+    gold = gold[args.start::args.every][:args.limit]
+    cfg = Config(quality=args.quality, **({"domain": args.domain} if args.domain else {}))
+    from restore_dev.terms import by_fold
+
+    folds = by_fold(gold, args.folds, args.group)
+
+    t0 = time.time()
+    rows = []
+    for k in sorted(folds):
+        fold = folds[k]
+        drop = [g["phrase"] for g in fold] if args.group == "phrase" else \
+            [g["expected"] for g in fold]
+        if args.cv_dir:
+            from restore.fix import terms
+
+            os.environ["RESTORE_TERMS_MODEL"] = os.path.join(args.cv_dir, f"fold{k}.json.gz")
+            terms.load_model.cache_clear()
+        with tortured_without(drop, by="spun" if args.group == "phrase" else "expected"):
+            spun = restore_batch([g["spun"] for g in fold], cfg)
+            clean = [None] * len(fold) if args.no_clean else restore_batch([g["original"] for g in fold], cfg)
+        for g, r, c in zip(fold, spun, clean):
+            span = phrase_span(g)
+            found = span is not None and (any(e.start < span[1] and span[0] < e.end for e in r.edits)
+                                          or any(s.start < span[1] and span[0] < s.end for s in r.spans))
+            touching = [e for e in r.edits if span and e.start < span[1] and span[0] < e.end]
+            rows.append({"id": g["id"], "phrase": g["phrase"], "expected": g["expected"],
+                         "heldout": heldout(g["expected"]), "found": found,
+                         "phrase_exact": phrase_exact(g, r.edits), "sentence_exact": r.text == g["original"],
+                         "proposals": [[e.replacement, round(e.confidence, 3), e.applied, e.source] for e in touching],
+                         "clean_damage": None if c is None else damage(g["original"], c.text),
+                         "clean_words": len(WORD.findall(g["original"])),
+                         "clean_changed": None if c is None else c.text != g["original"],
+                         "clean_edits": [] if c is None else [[e.original, e.replacement, e.source, round(e.confidence, 3)]
+                                                               for e in c.applied]})
+        done = len(rows)
+        print(f"fold {k}: {done}/{len(gold)} records, {time.time() - t0:.0f}s", file=sys.stderr)
+
+    def figures(rs: list[dict]) -> dict:
+        n = len(rs) or 1
+        out = {"records": len(rs), "phrase_exact": sum(r["phrase_exact"] for r in rs) / n,
+               "sentence_exact": sum(r["sentence_exact"] for r in rs) / n,
+               "phrase_found": sum(r["found"] for r in rs) / n}
+        if not args.no_clean:
+            words = sum(r["clean_words"] for r in rs) or 1
+            out["clean_damage_per_1k"] = 1000 * sum(r["clean_damage"] for r in rs) / words
+            out["clean_changed"] = sum(r["clean_changed"] for r in rs) / n
+        return out
+
+    result = {"gold": os.path.basename(args.gold), "every": args.every, "start": args.start, "folds": args.folds,
+              "cv_dir": args.cv_dir,
+              "group": args.group, "domain": args.domain, "quality": args.quality,
+              "seconds": round(time.time() - t0, 1), "all": figures(rows),
+              "heldout": figures([r for r in rows if r["heldout"]]),
+              "channel_seen": figures([r for r in rows if not r["heldout"]])}
+    from restore import signature_of
+
+    result["signature"] = signature_of(cfg)
+    print(json.dumps(result, indent=1))
+    if args.json:
+        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump({**result, "rows": rows}, fh, ensure_ascii=False, indent=1)
+    print("sources of exact phrases:", Counter(p[3] for r in rows if r["phrase_exact"] for p in r["proposals"]
+                                               if p[2]), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
