@@ -50,7 +50,7 @@ class Config:
     ``domain``: ``news`` (the default) or ``science``: a paper (``restore.fix.terms``): every run of
     2-4 words is also checked for a scientific term a paper mill's spinner could have made it from
     ("irregular woodland" for "random forest"), listed or not, with a trained model's confidence
-    (edits of source "terms", applied at ``threshold``), and the triage, made on news, clears nothing.
+    (edits of source "terms", applied at ``terms_threshold``), and the triage, made on news, clears nothing.
     ``lexicons`` are user TSV files, earlier ones take precedence over later ones and over the
     built-ins; ``builtin=False`` turns the built-in dictionaries off.
     """
@@ -71,6 +71,7 @@ class Config:
     triage: bool = True  # a cheap first stage clears clearly clean text before the models (restore.detect.triage)
     device: str = "auto"  # where the models run: auto (a GPU when torch sees one), cpu, cuda, cuda:N
     domain: str = "news"  # news, or science: also restore unlisted tortured phrases (restore.fix.terms)
+    terms_threshold: float = 0.5  # science: a term's model probability needed to apply it (restore/data/terms.md)
     quality: str = "fast"
     lm_max_spans: int = 40  # quality="best": spans per document the LM reconsiders
     lm_max_candidates: int = 10  # ... and channel candidates per span (plus the spun wording)
@@ -93,7 +94,8 @@ class Config:
     max_chars: int = 20_000_000
 
     def __post_init__(self) -> None:
-        for name in ("threshold", "model_threshold", "detect_threshold", "doc_threshold", "refine_threshold"):
+        for name in ("threshold", "model_threshold", "terms_threshold", "detect_threshold", "doc_threshold",
+                     "refine_threshold"):
             v = getattr(self, name)
             if v is None and name in ("detect_threshold", "doc_threshold", "refine_threshold"):
                 continue

@@ -180,7 +180,7 @@ def _term_edits(text: str, tokens, reading, lex: Lexicon, cfg: Config, ignore, t
 
     prob = _highest_prob(tokens, reading.probs) if reading is not None else None
     spans = [(e.start, e.end) for e in taken] + list(ignore) + not_prose_ranges(text)
-    return term_edits(text, lex, cfg.threshold, prob, spans)
+    return term_edits(text, lex, cfg.terms_threshold, prob, spans)
 
 
 def _highest_prob(tokens, probs):

@@ -83,6 +83,7 @@ def build(cfg: Config, lexicon_sig: str, model_sig: str, detector_sig: str) -> S
 
         terms = load_model()
         parts.append(("domain", cfg.domain + (f"+{terms.signature}" if terms is not None else "+no-terms-model")))
+        parts.append(("tthr", f"{cfg.terms_threshold:.2f}"))
     if cfg.reference is not None:
         from restore.reference.match import open_index
 

@@ -96,10 +96,11 @@ def test_science_restores_an_unlisted_phrase_and_news_does_not():
     r = restore_and_explain(UNLISTED, TERMS_ONLY)
     assert r.text == "We trained a random forest on the survey answers.\n"
     (e,) = r.applied
-    assert e.source == "terms" and e.original == "haphazard timberland" and e.confidence >= Config.threshold
+    assert e.source == "terms" and e.original == "haphazard timberland" and e.confidence >= Config.terms_threshold
     assert e.rule.startswith('terms: "haphazard timberland" -> "random forest"') and "listed term" in e.rule
     assert restore_and_explain(UNLISTED, DICT_ONLY).text == UNLISTED
-    assert "domain:science+terms@" in r.signature and "domain:" not in restore_and_explain(UNLISTED).signature
+    assert "domain:science+terms@" in r.signature and "|tthr:0.50|" in r.signature
+    assert "domain:" not in restore_and_explain(UNLISTED).signature
 
 
 def test_science_leaves_clean_science_text_alone():
