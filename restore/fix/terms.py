@@ -8,10 +8,11 @@ every run of 2-4 words (``windows``), ``TermIndex.candidates`` finds the terms w
 position by position, the window's words or originals the inverse spinner channel
 (``restore.fix.channel``) gives for them: known terms (the canonical side of the tortured list as
 loaded, so a phrase taken out of the list takes its term's variant count down with it) and, inside
-a span the detector marked, terms composed word by word that English usage (``restore.fix.ngrams``
-bigram counts) knows as a pair. ``TermModel`` (a logistic model over the features below, trained
-by ``restore_dev/terms.py``; ``restore/data/terms.json``) turns the best candidate of a window into
-a confidence. Pure Python; no torch.
+a span the detector marked, terms composed word by word, ranked by how usual English
+(``restore.fix.ngrams`` bigram counts) finds their word pairs. ``TermModel`` (gradient-boosted trees
+over ``features``, trained by ``scripts/train/train_terms.py``; ``restore/data/terms.json.gz``, card
+``terms.md``) gives each candidate the probability that it is the original wording; ``term_edits``
+makes the best of each window an edit of source "terms". Pure Python; no torch.
 """
 from __future__ import annotations
 
@@ -121,9 +122,6 @@ class TermIndex:
         """log((1 + times on the spun side) / (1 + times on the term side)) of a word in the list."""
         return math.log((1 + self.spun_words[word]) / (1 + self.term_words[word]))
 
-    def origins(self, word: str) -> dict[str, float]:
-        return _origins(word)
-
     def candidates(self, ws: Sequence[str], composed: bool = False) -> list[Candidate]:
         """The terms the window's words ``ws`` could be spun from, best channel first: every known term
         of that length whose words are each the window's word or one of its channel originals (at least
@@ -132,7 +130,7 @@ class TermIndex:
         n = len(ws)
         if fold(" ".join(ws)) in self.parts:
             return []  # the window is a known term, or part of one
-        opts = [{w: channel.KEEP, **{o: p for o, p in self.origins(w).items() if o != w}} for w in ws]
+        opts = [{w: channel.KEEP, **{o: p for o, p in _origins(w).items() if o != w}} for w in ws]
         sets = []
         for i, o in enumerate(opts):
             s: set[str] = set()
