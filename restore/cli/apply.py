@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from restore.cli._util import EXIT_USAGE, Reporter, app, choices, guarded, isatty, o_noprog, o_quiet, plural, \
-    progress_total, reporting, show_progress, stderr, use_color, value
+    progress_total, reporting, show_progress, sources_of, stderr, use_color, value
 
 ApplyFormat = choices("ApplyFormat", ["auto", "text", "json", "jsonl", "html", "diff"])
 
@@ -36,9 +36,8 @@ def apply(
     from restore.cli.progress import progress_bar
     from restore.errors import InputError
     from restore.io.outputs import FixOutput
-    from restore.io.read import iter_inputs
+    from restore.io.read import DEFAULT_GLOB, DEFAULT_MAX_BYTES, iter_inputs
     from restore.review.decisions import DecisionError, decided_result, load_decisions
-    from restore.cli._util import sources_of
 
     data = load_decisions(decisions)
     inp = data.get("inputs") or {}
@@ -46,7 +45,7 @@ def apply(
     if paths == ["-"] and isatty(sys.stdin):
         raise DecisionError("its documents came from stdin: pipe the same text in again", decisions)
     rep = Reporter(quiet)
-    sources = sources_of([p for p in paths if p != "-"] or None, inp.get("glob", "*.txt"),
+    sources = sources_of([p for p in paths if p != "-"] or None, inp.get("glob", DEFAULT_GLOB),
                          inp.get("recursive", True), inp.get("input_format", "auto"))
     out = FixOutput(sources, fmt=value(fmt), output=output, output_field=output_field, stdout_tty=isatty(sys.stdout),
                     color=lambda: use_color(sys.stdout), bad_paths=rep.bad_paths, info=rep.info,
@@ -60,7 +59,7 @@ def apply(
     try:
         with progress_bar(progress_total(sources), busy) as prog:
             for item in iter_inputs(field=inp.get("field", "text"), id_field=inp.get("id_field"),
-                                    max_bytes=inp.get("max_bytes") or 50_000_000, sources=sources):
+                                    max_bytes=inp.get("max_bytes") or DEFAULT_MAX_BYTES, sources=sources):
                 if isinstance(item, InputError):
                     problem(item)
                     continue

@@ -219,21 +219,18 @@ def decided_edits(text: str, decisions: Any, where: str | None = None) -> list[E
                 raise DecisionError(f"{label} says {original!r} but the text has {text[start:end]!r}: nothing applied",
                                     where or name)
             continue
-        if rep == original and not accept:
-            continue  # a span left as it was
         if rep == original:
-            continue  # accepted without a change: nothing to do
+            continue  # a span left as it was, or accepted without a change: nothing to put in
         out.append(Edit(start, end, original, rep, source=str(e.get("source") or "user"),
                         confidence=float(e.get("confidence", 1.0)), rule=str(e.get("rule") or ""),
                         type=_type(original, rep), applied=accept))
     out.sort(key=lambda x: (x.start, x.end))
-    prev: Edit | None = None
-    for x in (e for e in out if e.applied):
-        if prev is not None and x.start < prev.end or prev is not None and x.start == prev.start == x.end == prev.end:
+    applied = [e for e in out if e.applied]
+    for prev, x in zip(applied, applied[1:]):
+        if _clash(prev, x):
             raise DecisionError(f"accepted edits overlap: [{prev.start}, {prev.end}) {prev.original!r} and "
                                 f"[{x.start}, {x.end}) {x.original!r}: nothing applied", where or name)
-        prev = x
-    return _drop_clashing_reported(out)
+    return _drop_clashing_reported(out, applied)
 
 
 def _type(original: str, rep: str) -> str:
@@ -242,16 +239,18 @@ def _type(original: str, rep: str) -> str:
     return "U" if not rep else "R"
 
 
-def _drop_clashing_reported(edits: list[Edit]) -> list[Edit]:
-    """Reported edits that overlap an accepted one (a person's wording over the same words) are
-    dropped, so that the edits stay sorted and disjoint."""
-    applied = [e for e in edits if e.applied]
-    keep = []
+def _clash(a: Edit, b: Edit) -> bool:
+    """Two edits that cannot both be put in: they overlap, or both insert at one place."""
+    return a.start < b.end and b.start < a.end or a.start == a.end == b.start == b.end
+
+
+def _drop_clashing_reported(edits: list[Edit], applied: list[Edit]) -> list[Edit]:
+    """Reported edits that clash with an accepted one (a person's wording over the same words), or
+    with the reported one before them, are dropped, so that the edits stay sorted and disjoint."""
+    keep: list[Edit] = []
     for e in edits:
-        if not e.applied and any(a.start < e.end and e.start < a.end or (a.start == e.start and a.end == e.end)
-                                 for a in applied):
-            continue
-        if keep and not e.applied and not keep[-1].applied and e.start < keep[-1].end:
+        if not e.applied and (any(_clash(a, e) for a in applied)
+                              or keep and not keep[-1].applied and e.start < keep[-1].end):
             continue
         keep.append(e)
     return keep
