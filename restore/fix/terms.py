@@ -90,18 +90,17 @@ class TermIndex:
     """The known terms by length and by each position's word, and what the channel makes of a word."""
 
     def __init__(self, terms: Counter, spun: Iterable[str] = ()):
-        self.count = Counter({fold(t): 0 for t in terms})
+        self.count: Counter = Counter()
         # how often a word is on the spun side of the list, against on the term side: "framework",
         # "acknowledgement" and "calculation" are a paper mill's words, "system" and "algorithm" not
         self.spun_words = Counter(w for p in spun for w in fold(p).split())
         self.term_words = Counter(w for t, c in terms.items() for w in fold(t).split() for _ in range(c))
-        self.form: dict[str, str] = {}
         forms: dict[str, Counter] = defaultdict(Counter)
         for t, c in terms.items():
             f = fold(t)
             self.count[f] += c
             forms[f][t] += c
-        self.form = {f: c.most_common(1)[0][0] for f, c in forms.items()}
+        self.form = {f: c.most_common(1)[0][0] for f, c in forms.items()}  # the usual spelling of each term
         self.at: dict[tuple[int, int, str], set[str]] = defaultdict(set)
         self.parts: set[str] = set()  # every run of 2 or more words inside a known term
         for f in self.count:
@@ -125,8 +124,7 @@ class TermIndex:
     def candidates(self, ws: Sequence[str], composed: bool = False) -> list[Candidate]:
         """The terms the window's words ``ws`` could be spun from, best channel first: every known term
         of that length whose words are each the window's word or one of its channel originals (at least
-        one changed); with ``composed``, also each pairing of the words' best originals that English
-        usage knows (every adjacent pair a known bigram)."""
+        one changed); with ``composed``, also the best pairings of the words' originals (``_compose``)."""
         n = len(ws)
         if fold(" ".join(ws)) in self.parts:
             return []  # the window is a known term, or part of one
@@ -182,14 +180,15 @@ def rank_score(c: Candidate) -> float:
 
 
 def features(ws: Sequence[str], c: Candidate, cands: Sequence[Candidate], det: float | None,
-             lp: float | None = None, index: TermIndex | None = None) -> list[float]:
+             index: TermIndex | None = None) -> list[float]:
     """What ``TermModel`` weighs for candidate ``c`` of a window (``cands``: all of them, best first):
     the channel's log weight of its changed words, how many changed and of how many, the term's
     variants in the list (log), whether it was composed, its rank score and its margin over the best
     other candidate, how usual the window's and the term's word pairs are in English, the detector's
-    highest word probability in the window (0.5 without a detector), the restorer's log-prob of
-    the term over that of the window's own words (0 without a restorer), and how usual the changed
-    words are, spun and original (a spinner's synonym is rarer than the word it replaces)."""
+    highest word probability in the window (0.5 without a detector), how usual the changed words
+    are, spun and original (a spinner's synonym is rarer than the word it replaces), how usual the
+    window and the term are in clean news, and how often the changed words are a paper mill's in
+    the list."""
     top = rank_score(c)
     other = max((rank_score(o) for o in cands if o is not c), default=top - 8.0)
     tw = fold(c.term).split()
@@ -198,7 +197,7 @@ def features(ws: Sequence[str], c: Candidate, cands: Sequence[Candidate], det: f
     term_f = [ngrams.log_count(t) for _, t in changed]
     return [c.channel_lp, c.changed, len(ws), math.log1p(c.known), float(c.known == 0), top,
             max(-8.0, min(8.0, top - other)), _pair_count(ws), _pair_count(tw),
-            0.5 if det is None else det, 0.0 if lp is None else max(-20.0, min(20.0, lp)),
+            0.5 if det is None else det,
             min(spun_f), min(term_f), sum(t - w for w, t in zip(spun_f, term_f)) / len(changed),
             math.log10(1 + phrase_count(" ".join(ws))), math.log10(1 + phrase_count(" ".join(tw))),
             max(index.spun_ratio(w) for w, _ in changed) if index is not None else 0.0]
@@ -264,7 +263,7 @@ class TermModel:
 
 
 FEATURES = ["channel_lp", "changed", "words", "log_known", "composed", "rank", "margin", "pair_window", "pair_term",
-            "detector", "restorer_lp", "spun_freq", "term_freq", "freq_gain", "clean_window", "clean_term",
+            "detector", "spun_freq", "term_freq", "freq_gain", "clean_window", "clean_term",
             "spun_ratio"]
 
 

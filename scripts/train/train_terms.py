@@ -27,7 +27,6 @@ from collections import defaultdict
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_GOLD = os.path.join(ROOT, "..", "shared", "data", "tortured", "tortured_in_context_dev.jsonl.gz")
-DROP = ("restorer_lp",)  # computed in training experiments only: the pipeline does not ask the restorer
 PARAMS = {"max_iter": 200, "learning_rate": 0.08, "max_leaf_nodes": 31, "random_state": 0}
 
 
@@ -109,7 +108,7 @@ def main(argv=None) -> int:
         print(f"rows written in {time.time() - t0:.0f}s -> {args.rows}", file=sys.stderr)
     with open(args.rows, encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh]
-    used = [i for i, n in enumerate(FEATURES) if n not in DROP]
+    used = list(range(len(FEATURES)))
     X = np.array([[r["x"][i] for i in used] for r in rows])
     y = np.array([r["y"] for r in rows])
     f = np.array([r["fold"] for r in rows])
