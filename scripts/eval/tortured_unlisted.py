@@ -17,8 +17,9 @@ never saw: ``scripts/data/build_channel.py`` mines substitutions from the other 
 - phrase exact: the edits that touch the phrase, applied alone, give the original sentence;
 - sentence exact: the restored sentence is the original;
 - phrase found: some applied or reported edit, or span, touches the phrase;
-- clean side: each record's ``original`` restored, its damage per 1,000 words (the shared scorer's
-  words) and the share of originals changed.
+- the shared scorer's restoration figures (``../shared/eval/score.py``: error reduction, edit
+  P/R/F0.5, damage per 1,000 words) on the spun sentences, and on the originals restored as
+  inputs (``clean_``: damage per 1,000 words, share changed).
 """
 from __future__ import annotations
 
@@ -26,14 +27,14 @@ import argparse
 import hashlib
 import json
 import os
-import re
 import sys
 import time
 from collections import Counter
 
+from restore_dev import shared_scorer
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_GOLD = os.path.join(ROOT, "..", "shared", "data", "tortured", "tortured_in_context_dev.jsonl.gz")
-WORD = re.compile(r"\w+|[^\w\s]")
 
 
 def heldout(expected: str) -> bool:
@@ -47,23 +48,12 @@ def phrase_span(g: dict) -> tuple[int, int] | None:
     return (i, i + len(g["phrase"])) if i >= 0 else None
 
 
-def phrase_exact(g: dict, edits) -> bool:
+def phrase_exact(g: dict, touching) -> bool:
+    """The edits that touch the phrase (``touching``), applied alone, give the original sentence."""
     from restore.edits.apply import apply_edits
 
-    span = phrase_span(g)
-    if span is None:
-        return False
-    touching = [e for e in edits if e.applied and e.start < span[1] and span[0] < e.end]
-    return bool(touching) and apply_edits(g["spun"], touching) == g["original"]
-
-
-def damage(original: str, restored: str) -> int:
-    """Words of ``original`` that are wrong in ``restored`` (an alignment of the word sequences)."""
-    import difflib
-
-    a, b = WORD.findall(original), WORD.findall(restored)
-    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return sum(i2 - i1 for tag, i1, i2, _j1, _j2 in sm.get_opcodes() if tag in ("replace", "delete"))
+    applied = [e for e in touching if e.applied]
+    return bool(applied) and apply_edits(g["spun"], applied) == g["original"]
 
 
 def main(argv=None) -> int:
@@ -81,6 +71,7 @@ def main(argv=None) -> int:
                     help="with --domain science: score each fold with the term model trained without it "
                          "(scripts/train/train_terms.py writes them: runs/terms/cv)")
     ap.add_argument("--json", default=None, help="write the figures and each record's outcome here")
+    shared_scorer.add_argument(ap)
     args = ap.parse_args(argv)
 
     import gzip
@@ -88,6 +79,8 @@ def main(argv=None) -> int:
     from restore.config import Config
     from restore.pipeline import restore_batch
     from restore_dev.dictionary_variants import tortured_without
+
+    scorer = shared_scorer.module(args.scorer)
 
     opener = gzip.open if args.gold.endswith(".gz") else open
     with opener(args.gold, "rt", encoding="utf-8") as fh:
@@ -114,16 +107,14 @@ def main(argv=None) -> int:
             clean = [None] * len(fold) if args.no_clean else restore_batch([g["original"] for g in fold], cfg)
         for g, r, c in zip(fold, spun, clean):
             span = phrase_span(g)
-            found = span is not None and (any(e.start < span[1] and span[0] < e.end for e in r.edits)
-                                          or any(s.start < span[1] and span[0] < s.end for s in r.spans))
             touching = [e for e in r.edits if span and e.start < span[1] and span[0] < e.end]
+            found = bool(touching) or span is not None and any(s.start < span[1] and span[0] < s.end for s in r.spans)
             rows.append({"id": g["id"], "phrase": g["phrase"], "expected": g["expected"],
                          "heldout": heldout(g["expected"]), "found": found,
-                         "phrase_exact": phrase_exact(g, r.edits), "sentence_exact": r.text == g["original"],
+                         "phrase_exact": phrase_exact(g, touching), "sentence_exact": r.text == g["original"],
                          "proposals": [[e.replacement, round(e.confidence, 3), e.applied, e.source] for e in touching],
-                         "clean_damage": None if c is None else damage(g["original"], c.text),
-                         "clean_words": len(WORD.findall(g["original"])),
-                         "clean_changed": None if c is None else c.text != g["original"],
+                         "spun": g["spun"], "original": g["original"], "restored": r.text,
+                         "clean_restored": None if c is None else c.text,
                          "clean_edits": [] if c is None else [[e.original, e.replacement, e.source, round(e.confidence, 3)]
                                                                for e in c.applied]})
         done = len(rows)
@@ -134,10 +125,13 @@ def main(argv=None) -> int:
         out = {"records": len(rs), "phrase_exact": sum(r["phrase_exact"] for r in rs) / n,
                "sentence_exact": sum(r["sentence_exact"] for r in rs) / n,
                "phrase_found": sum(r["found"] for r in rs) / n}
+        gold_of = {r["id"]: {"spun": r["spun"], "original": r["original"]} for r in rs}
+        fig = scorer.score_restore(gold_of, {r["id"]: {"restored": r["restored"]} for r in rs})
+        out.update({k: fig[k] for k in ("error_reduction", "edit_p", "edit_r", "edit_f05", "damage_per_1k")})
         if not args.no_clean:
-            words = sum(r["clean_words"] for r in rs) or 1
-            out["clean_damage_per_1k"] = 1000 * sum(r["clean_damage"] for r in rs) / words
-            out["clean_changed"] = sum(r["clean_changed"] for r in rs) / n
+            clean = scorer.score_restore({r["id"]: {"spun": r["original"], "original": r["original"]} for r in rs},
+                                         {r["id"]: {"restored": r["clean_restored"]} for r in rs})
+            out["clean_damage_per_1k"], out["clean_changed"] = clean["damage_per_1k"], clean["clean_changed"]
         return out
 
     result = {"gold": os.path.basename(args.gold), "every": args.every, "start": args.start, "folds": args.folds,
