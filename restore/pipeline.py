@@ -176,23 +176,11 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, changed_on
 def _term_edits(text: str, tokens, reading, lex: Lexicon, cfg: Config, ignore, taken: Sequence[Edit]) -> list[Edit]:
     """``--domain science``: the scientific terms the text's word runs may have been spun from
     (``restore.fix.terms``), outside the dictionary's edits, what is not prose and what is not English."""
-    from restore.fix.terms import term_edits
+    from restore.fix.terms import highest_prob, term_edits
 
-    prob = _highest_prob(tokens, reading.probs) if reading is not None else None
+    prob = highest_prob(tokens, reading.probs) if reading is not None else None
     spans = [(e.start, e.end) for e in taken] + list(ignore) + not_prose_ranges(text)
     return term_edits(text, lex, cfg.terms_threshold, prob, spans)
-
-
-def _highest_prob(tokens, probs):
-    """(start, end) -> the detector's highest word probability in that range of the text."""
-    from bisect import bisect_left, bisect_right
-
-    starts, ends = [t.start for t in tokens], [t.end for t in tokens]
-
-    def prob(a: int, b: int) -> float:
-        ps = [p for p in probs[bisect_right(ends, a):bisect_left(starts, b)] if p == p]
-        return max(ps) if ps else 0.0
-    return prob
 
 
 def _with_term_spans(spans: Sequence[Span], candidates: Sequence[Edit]) -> list[Span]:

@@ -39,20 +39,13 @@ def detector_probs(texts: list[str]):
     """For each text, a function (start, end) -> the detector's highest calibrated word
     probability in that range (the shipped detector, as the pipeline reads)."""
     from restore.detect.detector import load_detector
+    from restore.fix.terms import highest_prob
     from restore.text.tokenize import tokenize
 
     det = load_detector()
     toks = [tokenize(t) for t in texts]
     logits = det.token_logits_many(texts, toks)
-    out = []
-    for t, tk, lg in zip(texts, toks, logits):
-        r = det.read(t, tk, (), lg)
-
-        def prob(a: int, b: int, tk=tk, probs=r.probs) -> float:
-            ps = [p for x, p in zip(tk, probs) if x.start < b and a < x.end and p == p]
-            return max(ps) if ps else 0.0
-        out.append(prob)
-    return out
+    return [highest_prob(tk, det.read(t, tk, (), lg).probs) for t, tk, lg in zip(texts, toks, logits)]
 
 
 def _words(s: str) -> list[str]:

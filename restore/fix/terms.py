@@ -295,6 +295,19 @@ class Window:
 TOP = 10
 
 
+def highest_prob(tokens, probs):
+    """(start, end) -> the detector's highest word probability in that range of the text
+    (``tokens`` and their ``probs``, a ``Reading``'s; NaN for a token it did not judge)."""
+    from bisect import bisect_left, bisect_right
+
+    starts, ends = [t.start for t in tokens], [t.end for t in tokens]
+
+    def prob(a: int, b: int) -> float:
+        ps = [p for p in probs[bisect_right(ends, a):bisect_left(starts, b)] if p == p]
+        return max(ps) if ps else 0.0
+    return prob
+
+
 COMPOSE_AT = 0.5  # composed candidates only where the detector gives a word of the window this much
 REPORT_FLOOR = 0.3  # a window's best candidate under this is not even reported
 
