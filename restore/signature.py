@@ -81,8 +81,14 @@ def build(cfg: Config, lexicon_sig: str, model_sig: str, detector_sig: str) -> S
     if cfg.domain != "news":
         from restore.fix.terms import load_model
 
-        terms = load_model()
-        parts.append(("domain", cfg.domain + (f"+{terms.signature}" if terms is not None else "+no-terms-model")))
+        terms = load_model(best=cfg.quality == "best")
+        domain = cfg.domain + (f"+{terms.signature}" if terms is not None else "+no-terms-model")
+        if cfg.quality == "best":
+            from restore.fix.terms_lm import load_stack
+
+            stack = load_stack()
+            domain += f"+{stack.signature}" if stack is not None else "+no-terms-lm"
+        parts.append(("domain", domain))
         parts.append(("tthr", f"{cfg.terms_threshold:.2f}"))
     if cfg.reference is not None:
         from restore.reference.match import open_index

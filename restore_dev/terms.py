@@ -72,7 +72,8 @@ def good_edit(text: str, start: int, end: int, term: str, original: str) -> bool
     return where >= 0 and abs(where - len(fold(text[:start]))) <= 40
 
 
-def labelled_candidates(gold: list[dict], folds: int = 10, group: str = "phrase") -> Iterable[dict]:
+def labelled_candidates(gold: list[dict], folds: int = 10, group: str = "phrase",
+                        compose_at: float | None = None) -> Iterable[dict]:
     """One row per candidate of each window (``restore.fix.terms.scan``, the detector's
     probabilities as the pipeline reads them): record id, side (spun / original), fold, span, the
     candidate, its features and its label (``good_edit``)."""
@@ -90,7 +91,7 @@ def labelled_candidates(gold: list[dict], folds: int = 10, group: str = "phrase"
             target = None
             if side == "spun" and (i := text.find(g["phrase"])) >= 0:
                 target = (i, i + len(g["phrase"]))
-            for win in scan(text, index, detector_prob=prob):
+            for win in scan(text, index, detector_prob=prob, **({} if compose_at is None else {"compose_at": compose_at})):
                 for c in win.cands:
                     # right when putting the term in gives the original sentence (case and hyphens
                     # folded): a window inside a longer phrase ("brain organization" of

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 from collections import Counter
 
 import pytest
@@ -14,7 +15,9 @@ from restore.cli import app
 from restore.errors import ConfigError
 from restore.fix.decide import decide
 from restore.fix.dictionary import Entry, Lexicon, load_lexicon, usable, wording
-from restore.fix.terms import FEATURES, TermIndex, TermModel, load_model, windows, words
+from restore.fix import terms_lm
+from restore.fix.terms import (FEATURES, Candidate, TermIndex, TermModel, Window, load_model, scan, term_edits,
+                                windows, words)
 from restore.types import Edit
 
 UNLISTED = "We trained a haphazard timberland on the survey answers.\n"
@@ -141,3 +144,108 @@ def test_cli_domain(tmp_path):
     rec = json.loads(runner.invoke(app, ["detect", "--no-detector", "--domain", "science", "-f", "json", str(f)]).stdout)
     assert [(s["text"], s["suggestion"], s["source"]) for s in rec["spans"]] == [
         ("haphazard timberland", "random forest", "terms")]
+
+
+# ------------------------------------------------------------------ --quality best
+class FakeLM:
+    """``score_continuations`` as ``restore.fix.lm.LMScorer`` answers it with ``detail``: each
+    option's log-prob from a table (0 for what it lacks), one token each."""
+
+    def __init__(self, table):
+        self.table, self.calls = table, []
+
+    def score_continuations(self, prefix, options, suffix="", detail=False):
+        self.calls.append((prefix, list(options), suffix))
+        return [(self.table.get(o.strip(), 0.0), 1, 1) for o in options]
+
+
+class Linear:
+    """A stand-in for the stack's tree model: the logistic of a weighted sum."""
+
+    signature = "terms-lm@test"
+
+    def __init__(self, coef, intercept=0.0):
+        self.coef, self.intercept = coef, intercept
+
+    def prob(self, x):
+        z = self.intercept + sum(c * v for c, v in zip(self.coef, x))
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+STACK = terms_lm.Stack(Linear((1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0)), floor=0.05, top=2)
+
+
+def test_best_composes_in_every_window():
+    index = TermIndex(Counter({"gradient descent": 2}))
+    text = "we took a slope plummet step"
+    calm = lambda a, b: 0.0  # noqa: E731  (the detector sees nothing)
+
+    def composed(ws):
+        return {w.words: [c.term for c in w.cands if not c.known] for w in ws}
+    fast = scan(text, index, detector_prob=calm)
+    assert [c.term for w in fast for c in w.cands] == ["gradient descent"]  # the known term only
+    for prob in (calm, None):
+        got = composed(scan(text, index, detector_prob=prob, compose_at=0.0))
+        assert "gradient plummet" in got[("slope", "plummet")] and got[("plummet", "step")]
+
+
+def test_the_lm_reorders_a_windows_candidates():
+    text = "It was seen first. The rising colon was examined twice. Then more."
+    a, b = text.index("rising"), text.index(" was examined")
+    win = Window(a, b, ("rising", "colon"), (), 0.9)
+    climbing, ascending = Candidate("climbing colon", (0.2, 1.0), 0), Candidate("ascending colon", (0.1, 1.0), 0)
+    lm = FakeLM({"ascending colon": 5.0, "climbing colon": -5.0})
+    rescore = terms_lm.rescorer(lm, STACK)
+    got = rescore(text, win, [(0.6, climbing, None), (0.4, ascending, None)])
+    assert [c.term for _p, c, _h in got] == ["ascending colon", "climbing colon"]
+    assert got[0][0] > 0.95 > 0.05 > got[1][0] and got[0][2] is None
+    assert got[1][2] == "the LM prefers it by -5.0 < 2.0"  # reported at most, never applied
+    # the LM reads the window's sentence: its own words first, then each candidate in their place
+    assert lm.calls == [("The", [" rising colon", " climbing colon", " ascending colon"], " was examined twice.")]
+    # under the floor, the term model's probabilities stand and the LM is not asked
+    low = [(0.01, climbing, None), (0.005, ascending, None)]
+    assert rescore(text, win, low) == low and len(lm.calls) == 1
+
+
+def test_best_term_edits_take_the_lms_choice():
+    text = "We trained a haphazard timberland on the survey answers.\n"
+    lex = load_lexicon()
+    fast = term_edits(text, lex, 0.5)
+    assert [e.replacement for e in fast if e.applied] == ["random forest"]
+    # an LM that finds "random forest" unreadable there takes the edit back below the threshold
+    lm = FakeLM({"random forest": -40.0})
+    best = term_edits(text, lex, 0.5, best=True, rescore=terms_lm.rescorer(lm, STACK))
+    assert lm.calls and not [e for e in best if e.applied and e.replacement == "random forest"]
+
+
+def test_the_best_models_load_and_sign_the_result():
+    m = load_model(best=True)
+    assert m is not None and m.signature.startswith("terms-best@") and m.signature != load_model().signature
+    stack = terms_lm.load_stack()
+    assert stack is not None and stack.signature.startswith("terms-lm@") and 0 < stack.floor < 0.5 < stack.top
+    assert 0.0 <= stack.prob([0.0] * len(terms_lm.FEATURES)) <= 1.0
+    with pytest.raises(ValueError, match="made for features"):
+        terms_lm.stack_from_bytes(json.dumps({"features": FEATURES, "used": [0], "base": 0.0, "trees": [],
+                                              "floor": 0.05, "top": 4}).encode())
+    from restore.signature import run_signature
+
+    sig = str(run_signature(Config(domain="science", quality="best", use_detector=False, use_model=False)))
+    assert f"domain:science+{m.signature}+{stack.signature}|" in sig
+
+
+def test_a_term_the_lm_barely_prefers_is_reported_not_applied():
+    text = "We trained a haphazard timberland on the survey answers.\n"
+    sure = terms_lm.Stack(Linear((0.0,) * 7, intercept=5.0), floor=0.05, top=4)  # p = 0.99
+    for lp, applied in ((1.5, False), (2.5, True)):
+        (e,) = [e for e in term_edits(text, load_lexicon(), 0.5, best=True,
+                                      rescore=terms_lm.rescorer(FakeLM({"random forest": lp}), sure, margin=2.0))
+                if e.replacement == "random forest"]
+        assert e.applied is applied and e.confidence > 0.99
+        assert ("the LM prefers it by 1.5 < 2.0" in e.rule) is not applied
+
+
+def test_the_lm_context_is_the_windows_sentence():
+    text = "First one. The rising colon was seen. Then more."
+    a = text.index("rising")
+    assert terms_lm.context(text, a, a + len("rising colon")) == ("The ", " was seen.")
+    assert terms_lm.context("rising colon now", 0, 12) == ("", " now")

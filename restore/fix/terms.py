@@ -252,14 +252,24 @@ class TermModel:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     @classmethod
-    def from_bytes(cls, raw: bytes, name: str = "terms") -> "TermModel":
-        import gzip
+    def from_bytes(cls, raw: bytes, name: str = "terms", features: Sequence[str] | None = None) -> "TermModel":
+        """The model in ``raw`` (JSON, gzip-compressed or not), made for ``features`` (default: ``FEATURES``)."""
+        return cls.from_dict(_json(raw), name, features, raw)
+
+    @classmethod
+    def from_dict(cls, d: dict, name: str, features: Sequence[str] | None, raw: bytes) -> "TermModel":
         import hashlib
 
-        d = json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
-        if d.get("features") != FEATURES:
-            raise ValueError(f"{name}: made for features {d.get('features')}, this restore computes {FEATURES}")
+        want = list(FEATURES if features is None else features)
+        if d.get("features") != want:
+            raise ValueError(f"{name}: made for features {d.get('features')}, this restore computes {want}")
         return cls(d["base"], d["trees"], d["used"], f"{name}@{hashlib.sha256(raw).hexdigest()[:8]}")
+
+
+def _json(raw: bytes) -> dict:
+    import gzip
+
+    return json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
 
 
 FEATURES = ["channel_lp", "changed", "words", "log_known", "composed", "rank", "margin", "pair_window", "pair_term",
@@ -267,18 +277,26 @@ FEATURES = ["channel_lp", "changed", "words", "log_known", "composed", "rank", "
             "spun_ratio"]
 
 
-@lru_cache(maxsize=4)
-def load_model(path: str | None = None) -> TermModel | None:
-    """The shipped term model (or the one at ``path``, or at $RESTORE_TERMS_MODEL), read once; None
-    when there is none."""
+MODEL_BEST = "terms_best.json.gz"
+
+
+def load_model(path: str | None = None, best: bool = False) -> TermModel | None:
+    """The shipped term model (``best``: the one trained with candidates composed in every window,
+    ``--quality best``'s), or the one at ``path`` or at $RESTORE_TERMS_MODEL ($RESTORE_TERMS_BEST_MODEL),
+    read once; None when there is none."""
     import os
 
-    path = path or os.environ.get("RESTORE_TERMS_MODEL") or None
+    return _load_model(path or os.environ.get("RESTORE_TERMS_BEST_MODEL" if best else "RESTORE_TERMS_MODEL") or None,
+                       MODEL_BEST if best else MODEL)
+
+
+@lru_cache(maxsize=4)
+def _load_model(path: str | None, name: str) -> TermModel | None:
     try:
-        raw = open(path, "rb").read() if path else resources.files("restore.data").joinpath(MODEL).read_bytes()
+        raw = open(path, "rb").read() if path else resources.files("restore.data").joinpath(name).read_bytes()
     except (FileNotFoundError, OSError):
         return None
-    return TermModel.from_bytes(raw)
+    return TermModel.from_bytes(raw, "terms-best" if name == MODEL_BEST else "terms")
 
 
 @dataclass(frozen=True)
@@ -313,10 +331,11 @@ REPORT_FLOOR = 0.3  # a window's best candidate under this is not even reported
 
 
 def scan(text: str, index: TermIndex, taken: Sequence[tuple[int, int]] = (),
-         detector_prob=None) -> list[Window]:
+         detector_prob=None, compose_at: float = COMPOSE_AT) -> list[Window]:
     """Each window of ``text`` (outside ``taken``) with candidates: ``detector_prob(start, end)``
     gives the detector's highest word probability in a range (None: no detector); composed
-    candidates only where that is at least ``COMPOSE_AT``."""
+    candidates only where that is at least ``compose_at`` (at 0: in every window, with or without a
+    detector)."""
     ws = words(text)
     out = []
     for i, j in windows(text, ws):
@@ -325,7 +344,7 @@ def scan(text: str, index: TermIndex, taken: Sequence[tuple[int, int]] = (),
             continue
         w = tuple(x.text for x in ws[i:j])
         det = detector_prob(a, b) if detector_prob is not None else None
-        cands = index.candidates(w, composed=det is not None and det >= COMPOSE_AT)
+        cands = index.candidates(w, composed=compose_at <= 0 or det is not None and det >= compose_at)
         if cands:
             out.append(Window(a, b, w, tuple(cands[:TOP]), det))
     return out
@@ -344,29 +363,36 @@ def term_index(lex) -> TermIndex:
 
 
 def term_edits(text: str, lex, threshold: float, detector_prob=None, taken: Sequence[tuple[int, int]] = (),
-               model: TermModel | None = None) -> list:
+               model: TermModel | None = None, best: bool = False, rescore=None) -> list:
     """The terms a science text's windows were likely spun from, as Edits of source "terms": the best
     candidate of each window the model gives at least ``REPORT_FLOOR``, applied at ``threshold``
-    (overlapping ones are left to ``restore.fix.decide``); the rule names the next guesses."""
+    (overlapping ones are left to ``restore.fix.decide``); the rule names the next guesses.
+    ``best`` (``--quality best``): candidates composed in every window, scored by the model trained
+    so (``MODEL_BEST``), and ``rescore(text, window, scored)`` (``restore.fix.terms_lm.rescorer``: the
+    language model's say) may give the window's candidates new probabilities and hold one back:
+    ``scored`` is a list of (probability, candidate, None or why it is only reported), best first."""
     from restore.text.casing import transfer_case
     from restore.types import Edit
 
-    model = model or load_model()
+    model = model or load_model(best=best)
     if model is None:
         return []
     index = term_index(lex)
     out = []
-    for win in scan(text, index, taken, detector_prob):
-        scored = sorted(((model.prob(features(win.words, c, win.cands, win.det, index=index)), c) for c in win.cands),
-                        key=lambda t: -t[0])
-        p, c = scored[0]
+    for win in scan(text, index, taken, detector_prob, compose_at=0.0 if best else COMPOSE_AT):
+        scored = sorted(((model.prob(features(win.words, c, win.cands, win.det, index=index)), c, None)
+                         for c in win.cands), key=lambda t: -t[0])
+        if rescore is not None:
+            scored = rescore(text, win, scored)
+        p, c, held = scored[0]
         if p < REPORT_FLOOR:
             continue
         original = text[win.start:win.end]
         rep = transfer_case(original, c.term)
         how = f"a listed term ({c.known} variant{'s' if c.known != 1 else ''})" if c.known else "composed word by word"
-        also = "; ".join(f'"{o.term}" {q:.2f}' for q, o in scored[1:3] if q >= 0.05)
-        rule = f'terms: "{original}" -> "{rep}" (p={p:.2f}: {how}' + (f"; next: {also}" if also else "") + ")"
+        also = "; ".join(f'"{o.term}" {q:.2f}' for q, o, *_r in scored[1:3] if q >= 0.05)
+        rule = (f'terms: "{original}" -> "{rep}" (p={p:.2f}: {how}' + (f"; {held}" if held else "")
+                + (f"; next: {also}" if also else "") + ")")
         out.append(Edit(win.start, win.end, original, rep, source="terms", confidence=round(p, 4), rule=rule,
-                        applied=p >= threshold))
+                        applied=p >= threshold and held is None))
     return out

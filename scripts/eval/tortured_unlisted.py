@@ -69,7 +69,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-clean", action="store_true", help="skip the clean side")
     ap.add_argument("--cv-dir", default=None,
                     help="with --domain science: score each fold with the term model trained without it "
-                         "(scripts/train/train_terms.py writes them: runs/terms/cv)")
+                         "(scripts/train/train_terms.py writes them: runs/terms/cv; with --quality best, "
+                         "runs/terms_best/cv, where scripts/train/train_terms_lm.py adds each fold's stack)")
     ap.add_argument("--json", default=None, help="write the figures and each record's outcome here")
     shared_scorer.add_argument(ap)
     args = ap.parse_args(argv)
@@ -98,10 +99,10 @@ def main(argv=None) -> int:
         drop = [g["phrase"] for g in fold] if args.group == "phrase" else \
             [g["expected"] for g in fold]
         if args.cv_dir:
-            from restore.fix import terms
-
-            os.environ["RESTORE_TERMS_MODEL"] = os.path.join(args.cv_dir, f"fold{k}.json.gz")
-            terms.load_model.cache_clear()
+            os.environ["RESTORE_TERMS_BEST_MODEL" if args.quality == "best" else "RESTORE_TERMS_MODEL"] = \
+                os.path.join(args.cv_dir, f"fold{k}.json.gz")
+            if args.quality == "best" and os.path.exists(os.path.join(args.cv_dir, f"lm_fold{k}.json.gz")):
+                os.environ["RESTORE_TERMS_LM"] = os.path.join(args.cv_dir, f"lm_fold{k}.json.gz")
         with tortured_without(drop, by="spun" if args.group == "phrase" else "expected"):
             spun = restore_batch([g["spun"] for g in fold], cfg)
             clean = [None] * len(fold) if args.no_clean else restore_batch([g["original"] for g in fold], cfg)

@@ -30,16 +30,21 @@ DEFAULT_GOLD = os.path.join(ROOT, "..", "shared", "data", "tortured", "tortured_
 PARAMS = {"max_iter": 200, "learning_rate": 0.08, "max_leaf_nodes": 31, "random_state": 0}
 
 
-def export(model, used: list[int]) -> bytes:
-    """The trees as JSON (``TermModel.from_bytes``), gzip-compressed with a fixed mtime."""
+def tree_dict(model, used: list[int], params: dict = PARAMS, features: list[str] | None = None) -> dict:
+    """A fitted HistGradientBoostingClassifier as ``restore.fix.terms.TermModel`` reads it."""
     import numpy as np
 
     from restore.fix.terms import FEATURES
 
     trees = [[[int(n["feature_idx"]), float(n["num_threshold"]), int(n["left"]), int(n["right"]),
                round(float(n["value"]), 7), int(n["is_leaf"])] for n in it[0].nodes] for it in model._predictors]
-    d = {"features": FEATURES, "used": used, "base": float(np.ravel(model._baseline_prediction)[0]),
-         "params": PARAMS, "trees": trees}
+    return {"features": FEATURES if features is None else features, "used": used,
+            "base": float(np.ravel(model._baseline_prediction)[0]), "params": params, "trees": trees}
+
+
+def export(model, used: list[int], params: dict = PARAMS, features: list[str] | None = None, **extra) -> bytes:
+    """The trees as JSON (``TermModel.from_bytes``; ``extra`` keys added), gzip-compressed with a fixed mtime."""
+    d = {**tree_dict(model, used, params, features), **extra}
     return gzip.compress(json.dumps(d, separators=(",", ":")).encode("utf-8"), mtime=0)
 
 
@@ -88,7 +93,15 @@ def main(argv=None) -> int:
     ap.add_argument("--rows", default=os.path.join(ROOT, "runs", "terms", "rows.jsonl"))
     ap.add_argument("--original-weight", type=float, default=3.0,
                     help="the weight of a candidate in an original sentence (every one is wrong)")
+    ap.add_argument("--compose-at", type=float, default=None,
+                    help="compose candidates where the detector gives a window's word this much (default: "
+                         "restore.fix.terms.COMPOSE_AT; 0: everywhere, as --quality best does: "
+                         "--out restore/data/terms_best.json.gz --cv-dir runs/terms_best/cv --rows runs/terms_best/rows.jsonl)")
+    ap.add_argument("--no-early-stopping", action="store_true",
+                    help="grow all the trees (scikit-learn otherwise holds 10%% of the rows out and may stop early; "
+                         "on the 1.4M rows of --compose-at 0 it stopped after a few trees)")
     args = ap.parse_args(argv)
+    params = {**PARAMS, "early_stopping": False} if args.no_early_stopping else PARAMS
 
     import numpy as np
     from sklearn.ensemble import HistGradientBoostingClassifier
@@ -102,7 +115,7 @@ def main(argv=None) -> int:
         os.makedirs(os.path.dirname(os.path.abspath(args.rows)), exist_ok=True)
         tmp = args.rows + ".tmp"
         with open(tmp, "w", encoding="utf-8") as fh:
-            for r in labelled_candidates(gold, args.folds):
+            for r in labelled_candidates(gold, args.folds, compose_at=args.compose_at):
                 fh.write(json.dumps(r, ensure_ascii=False) + "\n")
         os.replace(tmp, args.rows)
         print(f"rows written in {time.time() - t0:.0f}s -> {args.rows}", file=sys.stderr)
@@ -118,17 +131,18 @@ def main(argv=None) -> int:
     os.makedirs(args.cv_dir, exist_ok=True)
     p = np.zeros(len(y))
     for k in sorted(set(f.tolist())):
-        m = HistGradientBoostingClassifier(**PARAMS).fit(X[f != k], y[f != k], sample_weight=w[f != k])
+        m = HistGradientBoostingClassifier(**params).fit(X[f != k], y[f != k], sample_weight=w[f != k])
         p[f == k] = m.predict_proba(X[f == k])[:, 1]
         with open(os.path.join(args.cv_dir, f"fold{k}.json.gz"), "wb") as fh:
-            fh.write(export(m, used))
-    m = HistGradientBoostingClassifier(**PARAMS).fit(X, y, sample_weight=w)
-    raw = export(m, used)
+            fh.write(export(m, used, params))
+    np.save(os.path.join(args.cv_dir, "cv_probs.npy"), p)  # each row's cross-fitted probability
+    m = HistGradientBoostingClassifier(**params).fit(X, y, sample_weight=w)
+    raw = export(m, used, params)
     with open(args.out, "wb") as fh:
         fh.write(raw)
     figs = figures(rows, p, {g["id"]: g for g in gold}, len(gold))
     report = {"gold": os.path.basename(args.gold), "folds": args.folds, "candidates": len(rows),
-              "right": int(y.sum()), "features": [FEATURES[i] for i in used], "params": PARAMS,
+              "right": int(y.sum()), "features": [FEATURES[i] for i in used], "params": params,
               "original_weight": args.original_weight,
               "cross_validated": figs, "seconds": round(time.time() - t0, 1)}
     with open(os.path.join(args.cv_dir, "report.json"), "w", encoding="utf-8") as fh:
