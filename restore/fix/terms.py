@@ -12,7 +12,9 @@ a span the detector marked, terms composed word by word, ranked by how usual Eng
 (``restore.fix.ngrams`` bigram counts) finds their word pairs. ``TermModel`` (gradient-boosted trees
 over ``features``, trained by ``scripts/train/train_terms.py``; ``restore/data/terms.json.gz``, card
 ``terms.md``) gives each candidate the probability that it is the original wording; ``term_edits``
-makes the best of each window an edit of source "terms". Pure Python; no torch.
+makes the best of each window an edit of source "terms". Pure Python; no torch. ``--quality best``
+composes in every window, scores with ``MODEL_BEST`` and lets the language model have its say
+(``restore.fix.terms_lm``).
 """
 from __future__ import annotations
 
