@@ -237,7 +237,9 @@ o_nomodel = typer.Option(False, "--no-model",
                               "reported as unrestored); add --no-detector for the dictionary alone, which "
                               "loads no model at all.")
 o_nodet = typer.Option(False, "--no-detector", help="Do not use the span detector.")
-o_quality = typer.Option("fast", "--quality", help="fast or best.")
+o_quality = typer.Option("fast", "--quality",
+                         help="fast or best: the language model (the [lm] extra) reconsiders the least certain "
+                              "choices and, with --domain science, reads each run's term candidates.")
 o_models = typer.Option(None, "--models-dir",
                         help="Where the trained models are (default: $RESTORE_MODELS, else the models shipped "
                              "inside the package).")

@@ -44,7 +44,8 @@ o_lm_spans = typer.Option(Config.lm_max_spans, "--lm-spans", min=1,
                           help="--quality best: spans per document the LM reconsiders.")
 o_lm_candidates = typer.Option(Config.lm_max_candidates, "--lm-candidates", min=1,
                                help="--quality best: candidates per span.")
-o_lm_margin = typer.Option(Config.lm_margin, "--lm-margin", help="--quality best: margin over the spun wording.")
+o_lm_margin = typer.Option(Config.lm_margin, "--lm-margin", help="--quality best: margin over the spun wording "
+                                                                    "(science: a term under it is reported, not applied).")
 o_lm_separation = typer.Option(Config.lm_separation, "--lm-separation",
                                help="--quality best: margin over the runner-up candidate.")
 o_check = typer.Option(False, "--check", help="Write nothing; exit 1 if anything would change.")
