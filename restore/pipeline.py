@@ -180,12 +180,12 @@ def _term_edits(text: str, tokens, reading, lex: Lexicon, cfg: Config, ignore, t
 
     prob = highest_prob(tokens, reading.probs) if reading is not None else None
     spans = [(e.start, e.end) for e in taken] + list(ignore) + not_prose_ranges(text)
-    if cfg.quality == "best":  # candidates composed everywhere, and the LM's say (restore.fix.terms_lm)
+    best, rescore = cfg.quality == "best", None
+    if best:  # candidates composed everywhere, and the LM's say (restore.fix.terms_lm)
         from restore.fix.terms_lm import rescorer
 
-        return term_edits(text, lex, cfg.terms_threshold, prob, spans, best=True,
-                          rescore=rescorer(margin=cfg.lm_margin))
-    return term_edits(text, lex, cfg.terms_threshold, prob, spans)
+        rescore = rescorer(margin=cfg.lm_margin)
+    return term_edits(text, lex, cfg.terms_threshold, prob, spans, best=best, rescore=rescore)
 
 
 def _with_term_spans(spans: Sequence[Span], candidates: Sequence[Edit]) -> list[Span]:

@@ -294,11 +294,16 @@ def load_model(path: str | None = None, best: bool = False) -> TermModel | None:
 
 @lru_cache(maxsize=4)
 def _load_model(path: str | None, name: str) -> TermModel | None:
+    raw = read_model_file(path, name)
+    return None if raw is None else TermModel.from_bytes(raw, "terms-best" if name == MODEL_BEST else "terms")
+
+
+def read_model_file(path: str | None, name: str) -> bytes | None:
+    """The bytes of the file at ``path``, else of ``restore/data/<name>``; None when it is not there."""
     try:
-        raw = open(path, "rb").read() if path else resources.files("restore.data").joinpath(name).read_bytes()
+        return open(path, "rb").read() if path else resources.files("restore.data").joinpath(name).read_bytes()
     except (FileNotFoundError, OSError):
         return None
-    return TermModel.from_bytes(raw, "terms-best" if name == MODEL_BEST else "terms")
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Sequence
 
 STACK = "terms_lm.json.gz"
@@ -60,11 +59,10 @@ def load_stack(path: str | None = None) -> Stack | None:
 
 @lru_cache(maxsize=4)
 def _load_stack(path: str | None) -> Stack | None:
-    try:
-        raw = open(path, "rb").read() if path else resources.files("restore.data").joinpath(STACK).read_bytes()
-    except (FileNotFoundError, OSError):
-        return None
-    return stack_from_bytes(raw)
+    from restore.fix.terms import read_model_file
+
+    raw = read_model_file(path, STACK)
+    return None if raw is None else stack_from_bytes(raw)
 
 
 def _logit(p: float) -> float:
@@ -117,19 +115,15 @@ def window_features(scorer, text: str, win, scored: Sequence[tuple], top: int) -
     """``stack_features`` of the first ``top`` of a window's scored candidates ((probability,
     candidate, ...), best first)."""
     head = list(scored[:top])
+    from restore.text.casing import transfer_case
+
     margins = lm_margins(scorer, text, win.start, win.end,
-                         [_case(text[win.start:win.end], c.term) for _p, c, *_r in head])
+                         [transfer_case(text[win.start:win.end], c.term) for _p, c, *_r in head])
     out = []
     for k, ((p, c, *_r), (m, dt)) in enumerate(zip(head, margins)):
         others = [o for j, (o, _t) in enumerate(margins) if j != k]
         out.append(stack_features(p, m, others, dt, c.changed, len(win.words), win.det))
     return out
-
-
-def _case(original: str, term: str) -> str:
-    from restore.text.casing import transfer_case
-
-    return transfer_case(original, term)
 
 
 def rescorer(scorer=None, stack: Stack | None = None, margin: float = 2.0):

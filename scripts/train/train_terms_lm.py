@@ -101,7 +101,7 @@ def main(argv=None) -> int:
             scored = sorted(((float(p[r["n"]]), r) for r in rs), key=lambda t: -t[0])
             if scored[0][0] < args.floor:
                 continue
-            k = json.dumps(key)
+            k = json.dumps([*key, args.top])  # a run's features with --top candidates
             if k in done:
                 continue
             scorer = scorer or load_scorer()
@@ -117,10 +117,12 @@ def main(argv=None) -> int:
             if todo % 200 == 0:
                 print(f"{todo} windows scored, {time.time() - t0:.0f}s", file=sys.stderr, flush=True)
 
-    by_n = {n: x for v in done.values() for n, x in v}
+    mine = [json.dumps([*key, args.top]) for key in wins]
+    mine = [k for k in mine if k in done]  # the cache may hold other records' runs, or another --top's
+    by_n = {n: x for k in mine for n, x in done[k]}
     used = list(range(len(FEATURES)))
     row_of = {r["n"]: r for r in rows}
-    idx = [n for n in sorted(by_n) if n in row_of]
+    idx = sorted(by_n)
     X = np.array([by_n[n] for n in idx])
     y = np.array([row_of[n]["y"] for n in idx])
     f = np.array([row_of[n]["fold"] for n in idx])
@@ -134,6 +136,8 @@ def main(argv=None) -> int:
             for r in rs:
                 if r["n"] not in by_n:
                     q[r["n"]] = 0.0
+    if args.cv_dir:
+        os.makedirs(args.cv_dir, exist_ok=True)
     for k in sorted(set(f.tolist())):
         m = HistGradientBoostingClassifier(**PARAMS).fit(X[f != k], y[f != k], sample_weight=w[f != k])
         for n, v, x in zip(np.array(idx)[f == k], m.predict_proba(X[f == k])[:, 1], X[f == k]):
@@ -146,7 +150,7 @@ def main(argv=None) -> int:
     after = figures(rows, [q[r["n"]] for r in rows], gold_sub, len(gold_sub))
 
     m = HistGradientBoostingClassifier(**PARAMS).fit(X, y, sample_weight=w)
-    fitted_on = {"gold": os.path.basename(args.gold), "every": args.every, "windows": len(done),
+    fitted_on = {"gold": os.path.basename(args.gold), "every": args.every, "windows": len(mine),
                  "candidates": len(idx), "right": int(y.sum()), "original_weight": args.original_weight}
     raw = export(m, used, PARAMS, FEATURES, floor=args.floor, top=args.top, fitted_on=fitted_on)
     _write(args.out, raw)
