@@ -6,6 +6,7 @@ import gzip
 import json
 import math
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from typer.testing import CliRunner
@@ -16,8 +17,8 @@ from restore.errors import ConfigError
 from restore.fix.decide import decide
 from restore.fix.dictionary import Entry, Lexicon, load_lexicon, usable, wording
 from restore.fix import terms_lm
-from restore.fix.terms import (FEATURES, Candidate, TermIndex, TermModel, Window, load_model, scan, term_edits,
-                                windows, words)
+from restore.fix.terms import (FEATURES, Candidate, Pick, TermIndex, TermModel, Window, choose, load_model, scan,
+                                term_edits, windows, words)
 from restore.types import Edit
 
 UNLISTED = "We trained a haphazard timberland on the survey answers.\n"
@@ -249,3 +250,16 @@ def test_the_lm_context_is_the_windows_sentence():
     a = text.index("rising")
     assert terms_lm.context(text, a, a + len("rising colon")) == ("The ", " was seen.")
     assert terms_lm.context("rising colon now", 0, 12) == ("", " now")
+
+
+def test_of_overlapping_runs_the_one_that_puts_back_more_words_is_applied():
+    one = Pick(0, 12, 1, "work on smart", 0.88, True, "composed word by word")  # "work on keen"
+    two = Pick(8, 21, 2, "smart environment", 0.62, True, "composed word by word")  # "keen climate"
+    apart = Pick(30, 40, 1, "data set", 0.55, True, "composed word by word")
+    low = Pick(9, 21, 2, "bright environment", 0.40, False, "composed word by word")
+    got = {k.term: k for k in choose([one, two, apart, low])}
+    assert got["smart environment"].applied and got["data set"].applied  # 0.62 x 2 > 0.88 x 1
+    assert not got["work on smart"].applied and got["work on smart"].note.endswith("another run restores more")
+    assert got["bright environment"] == low  # what was only reported stays so
+    # the surer run wins when it puts back as many words
+    assert [k.applied for k in choose([replace(one, changed=2), two])] == [True, False]

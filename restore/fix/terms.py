@@ -12,7 +12,8 @@ a span the detector marked, terms composed word by word, ranked by how usual Eng
 (``restore.fix.ngrams`` bigram counts) finds their word pairs. ``TermModel`` (gradient-boosted trees
 over ``features``, trained by ``scripts/train/train_terms.py``; ``restore/data/terms.json.gz``, card
 ``terms.md``) gives each candidate the probability that it is the original wording; ``term_edits``
-makes the best of each window an edit of source "terms". Pure Python; no torch. ``--quality best``
+makes the best of each window an edit of source "terms", and of overlapping applied ones keeps the
+one that puts back more words (``choose``). Pure Python; no torch. ``--quality best``
 composes in every window, scores with ``MODEL_BEST`` and lets the language model have its say
 (``restore.fix.terms_lm``).
 """
@@ -22,7 +23,7 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Iterable, Sequence
@@ -385,21 +386,53 @@ def term_edits(text: str, lex, threshold: float, detector_prob=None, taken: Sequ
     if model is None:
         return []
     index = term_index(lex)
-    out = []
+    picks = []
     for win in scan(text, index, taken, detector_prob, compose_at=0.0 if best else COMPOSE_AT):
         scored = sorted(((model.prob(features(win.words, c, win.cands, win.det, index=index)), c, None)
                          for c in win.cands), key=lambda t: -t[0])
         if rescore is not None:
-            scored = rescore(text, win, scored)
+            scored = rescore(text, win, scored, index)
         p, c, held = scored[0]
         if p < REPORT_FLOOR:
             continue
-        original = text[win.start:win.end]
-        rep = transfer_case(original, c.term)
         how = f"a listed term ({c.known} variant{'s' if c.known != 1 else ''})" if c.known else "composed word by word"
         also = "; ".join(f'"{o.term}" {q:.2f}' for q, o, *_r in scored[1:3] if q >= 0.05)
-        rule = (f'terms: "{original}" -> "{rep}" (p={p:.2f}: {how}' + (f"; {held}" if held else "")
-                + (f"; next: {also}" if also else "") + ")")
-        out.append(Edit(win.start, win.end, original, rep, source="terms", confidence=round(p, 4), rule=rule,
-                        applied=p >= threshold and held is None))
+        picks.append(Pick(win.start, win.end, c.changed, c.term, p, p >= threshold and held is None,
+                          how + (f"; {held}" if held else "") + (f"; next: {also}" if also else "")))
+    picks = choose(picks)
+    out = []
+    for k in picks:
+        original = text[k.start:k.end]
+        rep = transfer_case(original, k.term)
+        out.append(Edit(k.start, k.end, original, rep, source="terms", confidence=round(k.p, 4),
+                        rule=f'terms: "{original}" -> "{rep}" (p={k.p:.2f}: {k.note})', applied=k.applied))
     return out
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A window's best candidate: its characters, the words it changes, the term, its probability,
+    whether it is applied and what the rule says of it."""
+
+    start: int
+    end: int
+    changed: int
+    term: str
+    p: float
+    applied: bool
+    note: str
+
+
+def choose(picks: Sequence[Pick]) -> list[Pick]:
+    """Among applied picks whose windows overlap, the one expected to put back the most words
+    (probability times words changed), not the surest: a window that changes one word of a phrase
+    and keeps its neighbours ("work on keen" -> "work on smart") is more often right than the one that
+    changes the whole phrase ("keen climate" -> "smart environment"), and leaves the rest spun. The
+    others are reported, not applied; so are picks that were not applied."""
+    chosen: list[Pick] = []
+    for k in sorted((k for k in picks if k.applied), key=lambda k: (-k.p * k.changed, -k.p, k.start)):
+        if not any(c.start < k.end and k.start < c.end for c in chosen):
+            chosen.append(k)
+    keep = set(chosen)
+    return [k if not k.applied or k in keep else replace(k, applied=False, note=k.note + "; another run restores more")
+            for k in picks]

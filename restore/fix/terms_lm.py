@@ -7,7 +7,8 @@ model gives at least ``floor``, the causal LM (``restore.fix.lm``, Gemma 3 270M)
 sentence with the window's own words and with each of its ``top`` candidates in their place; a
 small gradient-boosted tree model (``restore/data/terms_lm.json.gz``, fitted by
 ``scripts/train/train_terms_lm.py``, evaluated as ``restore.fix.terms.TermModel``) joins the term
-model's logit and the LM's margins into the candidate's new probability; a candidate the LM
+model's logit, the LM's margins and the term model's own features into the candidate's new
+probability; a candidate the LM
 prefers to the window's own words by less than ``Config.lm_margin`` is reported, not applied. Windows
 under the floor keep the term model's probabilities (they are under the report floor anyway).
 """
@@ -20,7 +21,16 @@ from functools import lru_cache
 from typing import Sequence
 
 STACK = "terms_lm.json.gz"
-FEATURES = ["logit", "lm_margin", "lm_over_other", "lm_tokens", "changed", "words", "detector"]
+LM_FEATURES = ["logit", "lm_margin", "lm_over_other", "lm_tokens", "changed", "words", "detector"]
+
+
+def _features() -> list[str]:
+    from restore.fix.terms import FEATURES as TERM
+
+    return LM_FEATURES + [f"term_{f}" for f in TERM]
+
+
+FEATURES = _features()  # the LM's and the term model's own (restore.fix.terms.features)
 CONTEXT = 600  # characters of context kept on each side of a window, cut at a sentence's edge
 _END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])|\n\s*\n")
 
@@ -113,7 +123,7 @@ def stack_features(p: float, margin: float, others: Sequence[float], dtok: int, 
 
 def window_features(scorer, text: str, win, scored: Sequence[tuple], top: int) -> list[list[float]]:
     """``stack_features`` of the first ``top`` of a window's scored candidates ((probability,
-    candidate, ...), best first)."""
+    candidate, ...), best first): what the LM adds, without the term model's own features."""
     head = list(scored[:top])
     from restore.text.casing import transfer_case
 
@@ -137,14 +147,17 @@ def rescorer(scorer=None, stack: Stack | None = None, margin: float = 2.0):
         return None
     held = {"scorer": scorer}
 
-    def rescore(text: str, win, scored):
+    def rescore(text: str, win, scored, index=None):
         if not scored or scored[0][0] < stack.floor:
             return scored
         if held["scorer"] is None:
             from restore.fix.lm import load_scorer
 
             held["scorer"] = load_scorer()
-        xs = window_features(held["scorer"], text, win, scored, stack.top)
+        from restore.fix.terms import features
+
+        xs = [x + features(win.words, c, win.cands, win.det, index=index)
+              for x, (_p, c, *_r) in zip(window_features(held["scorer"], text, win, scored, stack.top), scored)]
         out = [(stack.prob(x), c, None if x[1] >= margin else f"the LM prefers it by {x[1]:.1f} < {margin:.1f}")
                for x, (_p, c, *_r) in zip(xs, scored)]
         return sorted(out, key=lambda t: -t[0])

@@ -193,7 +193,7 @@ def evaluate(args) -> dict:
     from restore.pipeline import doc_threshold_of
 
     base = {"models_dir": args.models_dir} if args.models_dir else {}
-    fix_cfg = Config(use_model=not args.no_model, consistent=args.consistent,
+    fix_cfg = Config(use_model=not args.no_model, consistent=args.consistent, quality=args.quality,
                      **({"passes": args.passes} if args.passes else {}), **base)
     det_cfg = Config(use_model=False, **base)  # restore detect without --suggest
     t0 = time.time()
@@ -371,6 +371,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-model", action="store_true", help="restore without the restorer model (as restore fix --no-model)")
     ap.add_argument("--passes", type=int, default=None, help="restore fix --passes (default: Config's)")
     ap.add_argument("--consistent", action="store_true", help="restore fix --consistent (Config.consistent)")
+    ap.add_argument("--quality", default="fast", choices=("fast", "best"),
+                    help="restore fix --quality (best: the language model reranks; needs the [lm] extra)")
     ap.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     ap.add_argument("--out-dir", default=None, help="keep the system outputs and gold files here")
     shared_scorer.add_argument(ap)

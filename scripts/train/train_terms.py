@@ -64,7 +64,7 @@ def figures(rows: list[dict], p, gold: dict, n_records: int) -> list[dict]:
                 by[(r["id"], r["side"])].append((q, r))
         good = wrong_spun = wrong_orig = exact = 0
         for (rid, side), lst in by.items():
-            lst.sort(key=lambda x: -x[0])
+            lst.sort(key=lambda x: (-x[0] * x[1]["x"][1], -x[0]))  # as restore.fix.terms.choose: p times words changed
             chosen: list[dict] = []
             for _q, r in lst:
                 if not any(c["start"] < r["end"] and r["start"] < c["end"] for c in chosen):

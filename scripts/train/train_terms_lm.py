@@ -53,6 +53,10 @@ def main(argv=None) -> int:
     ap.add_argument("--rows", default=os.path.join(ROOT, "runs", "terms_best", "rows.jsonl"))
     ap.add_argument("--cv-probs", default=os.path.join(ROOT, "runs", "terms_best", "cv", "cv_probs.npy"))
     ap.add_argument("--every", type=int, default=5, help="the records whose windows the LM scores: every Nth")
+    ap.add_argument("--starts", default="0,1",
+                    help="with --every: the first records taken, comma-separated (0,1: every Nth from the 1st "
+                         "and from the 2nd); scripts/eval/tortured_unlisted.py --every 5 --start 2 measures "
+                         "records none of these take")
     ap.add_argument("--floor", type=float, default=0.05)
     ap.add_argument("--top", type=int, default=4)
     ap.add_argument("--original-weight", type=float, default=4.0)
@@ -69,12 +73,13 @@ def main(argv=None) -> int:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     from restore.fix.lm import load_scorer
-    from restore.fix.terms_lm import FEATURES, window_features
+    from restore.fix.terms_lm import FEATURES, LM_FEATURES, window_features
     from restore_dev.terms import read_gold
     from train_terms import export, figures
 
     gold = read_gold(args.gold)
-    keep = {g["id"] for g in gold[::args.every]}
+    starts = [int(x) for x in args.starts.split(",")]
+    keep = {g["id"] for s in starts for g in gold[s::args.every]}
     text_of = {(g["id"], "spun"): g["spun"] for g in gold} | {(g["id"], "original"): g["original"] for g in gold}
     p = np.load(args.cv_probs)
     rows = []
@@ -119,11 +124,11 @@ def main(argv=None) -> int:
 
     mine = [json.dumps([*key, args.top]) for key in wins]
     mine = [k for k in mine if k in done]  # the cache may hold other records' runs, or another --top's
-    by_n = {n: x for k in mine for n, x in done[k]}
+    by_n = {n: x for k in mine for n, x in done[k] if len(x) == len(LM_FEATURES)}
     used = list(range(len(FEATURES)))
     row_of = {r["n"]: r for r in rows}
     idx = sorted(by_n)
-    X = np.array([by_n[n] for n in idx])
+    X = np.array([by_n[n] + row_of[n]["x"] for n in idx])  # the LM's features, then the term model's
     y = np.array([row_of[n]["y"] for n in idx])
     f = np.array([row_of[n]["fold"] for n in idx])
     w = np.array([args.original_weight if row_of[n]["side"] == "original" else 1.0 for n in idx])
@@ -150,7 +155,7 @@ def main(argv=None) -> int:
     after = figures(rows, [q[r["n"]] for r in rows], gold_sub, len(gold_sub))
 
     m = HistGradientBoostingClassifier(**PARAMS).fit(X, y, sample_weight=w)
-    fitted_on = {"gold": os.path.basename(args.gold), "every": args.every, "windows": len(mine),
+    fitted_on = {"gold": os.path.basename(args.gold), "every": args.every, "starts": starts, "windows": len(mine),
                  "candidates": len(idx), "right": int(y.sum()), "original_weight": args.original_weight}
     raw = export(m, used, PARAMS, FEATURES, floor=args.floor, top=args.top, fitted_on=fitted_on)
     _write(args.out, raw)
