@@ -84,7 +84,7 @@ def main(argv=None) -> int:
     ap.add_argument("--json", default=None, help="write the figures and each record's outcome here")
     ap.add_argument("--lm-cache", default=None,
                     help="with --quality best: keep the language model's scores in this file and reuse them "
-                         "(restore_dev.lm_cache; for comparing settings, not for the figures reported)")
+                         "(restore_dev.lm_memo; for comparing settings, not for the figures reported)")
     shared_scorer.add_argument(ap)
     args = ap.parse_args(argv)
 
@@ -96,9 +96,9 @@ def main(argv=None) -> int:
 
     scorer = shared_scorer.module(args.scorer)
     if args.lm_cache:
-        from restore_dev import lm_cache
+        from restore_dev import lm_memo
 
-        lm_stats = lm_cache.install(args.lm_cache)
+        lm_stats = lm_memo.install(args.lm_cache)
 
     opener = gzip.open if args.gold.endswith(".gz") else open
     with opener(args.gold, "rt", encoding="utf-8") as fh:

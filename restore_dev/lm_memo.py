@@ -14,10 +14,11 @@ def _key(prefix, cont) -> str:
     return hashlib.blake2b(json.dumps([list(prefix), list(cont)]).encode(), digest_size=12).hexdigest()
 
 
-def install(path: str) -> dict:
-    """Patch ``restore.fix.lm.LMScorer.score_ids`` to read and extend the memo at ``path``;
-    returns counters (hits, misses)."""
-    from restore.fix import lm
+def install(path: str, scorer_class=None) -> dict:
+    """Patch ``score_ids`` of ``scorer_class`` (``restore.fix.lm.LMScorer``) to read and extend the
+    memo at ``path``; returns counters (hits, misses) and the plain method (``"plain"``)."""
+    if scorer_class is None:
+        from restore.fix.lm import LMScorer as scorer_class
 
     memo: dict[str, list[float]] = {}
     if os.path.exists(path):
@@ -29,9 +30,16 @@ def install(path: str) -> dict:
                     continue  # a line cut short by a stopped run
                 memo[k] = v
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    out = open(path, "a", encoding="utf-8")
-    stats = {"hits": 0, "misses": 0}
-    plain = lm.LMScorer.score_ids
+    cut = False
+    if os.path.exists(path) and os.path.getsize(path):
+        with open(path, "rb") as fh:
+            fh.seek(-1, os.SEEK_END)
+            cut = fh.read(1) != b"\n"
+    out = open(path, "a", encoding="utf-8")  # open while the patch lives
+    if cut:
+        out.write("\n")  # after a line cut short, the next one starts on its own
+    plain = scorer_class.score_ids
+    stats = {"hits": 0, "misses": 0, "plain": plain}
 
     def score_ids(self, prefix_ids, conts):
         keys = [_key(prefix_ids, c) for c in conts]
@@ -46,5 +54,5 @@ def install(path: str) -> dict:
             out.flush()
         return [list(memo[k]) for k in keys]
 
-    lm.LMScorer.score_ids = score_ids
+    scorer_class.score_ids = score_ids
     return stats
