@@ -107,8 +107,8 @@ def main(argv=None) -> int:
             if scored[0][0] < args.floor:
                 continue
             k = json.dumps([*key, args.top])  # a run's features with --top candidates
-            if k in done:
-                continue
+            if k in done and all(len(x) == len(LM_FEATURES) for _n, x in done[k]):
+                continue  # (a cache written before the LM features changed is scored again)
             scorer = scorer or load_scorer()
             rid, side, a, b = key
             first = scored[0][1]
