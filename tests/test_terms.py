@@ -197,7 +197,8 @@ def test_the_lm_reorders_a_windows_candidates():
     climbing, ascending = Candidate("climbing colon", (0.2, 1.0), 0), Candidate("ascending colon", (0.1, 1.0), 0)
     lm = FakeLM({"ascending colon": 5.0, "climbing colon": -5.0})
     rescore = terms_lm.rescorer(lm, STACK)
-    got = rescore(text, win, [(0.6, climbing, None), (0.4, ascending, None)])
+    own = {c: [0.0] * len(FEATURES) for c in (climbing, ascending)}  # the term model's features
+    got = rescore(text, win, [(0.6, climbing, None), (0.4, ascending, None)], own)
     assert [c.term for _p, c, _h in got] == ["ascending colon", "climbing colon"]
     assert got[0][0] > 0.95 > 0.05 > got[1][0] and got[0][2] is None
     assert got[1][2] == "the LM prefers it by -5.0 < 2.0"  # reported at most, never applied
@@ -205,7 +206,7 @@ def test_the_lm_reorders_a_windows_candidates():
     assert lm.calls == [("The", [" rising colon", " climbing colon", " ascending colon"], " was examined twice.")]
     # under the floor, the term model's probabilities stand and the LM is not asked
     low = [(0.01, climbing, None), (0.005, ascending, None)]
-    assert rescore(text, win, low) == low and len(lm.calls) == 1
+    assert rescore(text, win, low, own) == low and len(lm.calls) == 1
 
 
 def test_best_term_edits_take_the_lms_choice():

@@ -376,9 +376,10 @@ def term_edits(text: str, lex, threshold: float, detector_prob=None, taken: Sequ
     candidate of each window the model gives at least ``REPORT_FLOOR``, applied at ``threshold``
     (overlapping ones are left to ``restore.fix.decide``); the rule names the next guesses.
     ``best`` (``--quality best``): candidates composed in every window, scored by the model trained
-    so (``MODEL_BEST``), and ``rescore(text, window, scored)`` (``restore.fix.terms_lm.rescorer``: the
-    language model's say) may give the window's candidates new probabilities and hold one back:
-    ``scored`` is a list of (probability, candidate, None or why it is only reported), best first."""
+    so (``MODEL_BEST``), and ``rescore(text, window, scored, features)`` (``restore.fix.terms_lm.rescorer``:
+    the language model's say) may give the window's candidates new probabilities and hold one back:
+    ``scored`` is a list of (probability, candidate, None or why it is only reported), best first, and
+    ``features`` each candidate's ``features``."""
     from restore.text.casing import transfer_case
     from restore.types import Edit
 
@@ -388,10 +389,10 @@ def term_edits(text: str, lex, threshold: float, detector_prob=None, taken: Sequ
     index = term_index(lex)
     picks = []
     for win in scan(text, index, taken, detector_prob, compose_at=0.0 if best else COMPOSE_AT):
-        scored = sorted(((model.prob(features(win.words, c, win.cands, win.det, index=index)), c, None)
-                         for c in win.cands), key=lambda t: -t[0])
+        xs = {c: features(win.words, c, win.cands, win.det, index=index) for c in win.cands}
+        scored = sorted(((model.prob(x), c, None) for c, x in xs.items()), key=lambda t: -t[0])
         if rescore is not None:
-            scored = rescore(text, win, scored, index)
+            scored = rescore(text, win, scored, xs)
         p, c, held = scored[0]
         if p < REPORT_FLOOR:
             continue

@@ -20,17 +20,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
+from restore.fix.terms import FEATURES as TERM_FEATURES
+
 STACK = "terms_lm.json.gz"
 LM_FEATURES = ["logit", "lm_margin", "lm_over_other", "lm_tokens", "changed", "words", "detector"]
-
-
-def _features() -> list[str]:
-    from restore.fix.terms import FEATURES as TERM
-
-    return LM_FEATURES + [f"term_{f}" for f in TERM]
-
-
-FEATURES = _features()  # the LM's and the term model's own (restore.fix.terms.features)
+FEATURES = LM_FEATURES + [f"term_{f}" for f in TERM_FEATURES]  # then the term model's own (terms.features)
 CONTEXT = 600  # characters of context kept on each side of a window, cut at a sentence's edge
 _END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])|\n\s*\n")
 
@@ -137,8 +131,9 @@ def window_features(scorer, text: str, win, scored: Sequence[tuple], top: int) -
 
 
 def rescorer(scorer=None, stack: Stack | None = None, margin: float = 2.0):
-    """A ``rescore(text, window, scored)`` for ``restore.fix.terms.term_edits``, or None without a
-    stack: the window's first candidates with the stack's probabilities, best first, each with what
+    """A ``rescore(text, window, scored, term_features)`` for ``restore.fix.terms.term_edits`` (the
+    term model's ``features`` of each candidate, which the stack reads after the LM's), or None
+    without a stack: the window's first candidates with the stack's probabilities, best first, each with what
     holds it back (None, or a note when the LM prefers it to the window's words by less than
     ``margin``, ``Config.lm_margin``: then it is reported, not applied). The LM loads on the first
     window that needs it."""
@@ -147,16 +142,14 @@ def rescorer(scorer=None, stack: Stack | None = None, margin: float = 2.0):
         return None
     held = {"scorer": scorer}
 
-    def rescore(text: str, win, scored, index=None):
+    def rescore(text: str, win, scored, term_features):
         if not scored or scored[0][0] < stack.floor:
             return scored
         if held["scorer"] is None:
             from restore.fix.lm import load_scorer
 
             held["scorer"] = load_scorer()
-        from restore.fix.terms import features
-
-        xs = [x + features(win.words, c, win.cands, win.det, index=index)
+        xs = [x + term_features[c]
               for x, (_p, c, *_r) in zip(window_features(held["scorer"], text, win, scored, stack.top), scored)]
         out = [(stack.prob(x), c, None if x[1] >= margin else f"the LM prefers it by {x[1]:.1f} < {margin:.1f}")
                for x, (_p, c, *_r) in zip(xs, scored)]

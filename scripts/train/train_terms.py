@@ -49,7 +49,7 @@ def export(model, used: list[int], params: dict = PARAMS, features: list[str] | 
 
 
 def figures(rows: list[dict], p, gold: dict, n_records: int) -> list[dict]:
-    from restore.fix.terms import fold
+    from restore.fix.terms import Pick, choose, fold
 
     best: dict = {}
     for r, q in zip(rows, p):
@@ -64,11 +64,9 @@ def figures(rows: list[dict], p, gold: dict, n_records: int) -> list[dict]:
                 by[(r["id"], r["side"])].append((q, r))
         good = wrong_spun = wrong_orig = exact = 0
         for (rid, side), lst in by.items():
-            lst.sort(key=lambda x: (-x[0] * x[1]["x"][1], -x[0]))  # as restore.fix.terms.choose: p times words changed
-            chosen: list[dict] = []
-            for _q, r in lst:
-                if not any(c["start"] < r["end"] and r["start"] < c["end"] for c in chosen):
-                    chosen.append(r)
+            # of overlapping runs, the one the pipeline applies (restore.fix.terms.choose)
+            picks = {Pick(r["start"], r["end"], int(r["x"][1]), r["term"], q, True, ""): r for q, r in lst}
+            chosen = [picks[k] for k in choose(list(picks)) if k.applied]
             if side == "spun":
                 text = gold[rid]["spun"]
                 for r in sorted(chosen, key=lambda r: -r["start"]):
