@@ -9,6 +9,8 @@ from restore.errors import ConfigError
 
 QUALITIES = ("fast", "best")
 DOMAINS = ("news", "science")
+TERMS_THRESHOLD = 0.5  # science: a term's probability needed to apply it (restore/data/terms.md)
+TERMS_THRESHOLD_BEST = 0.55  # ... with quality="best" (the stack's; docs/results.md "Science papers")
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,9 @@ class Config:
     ``domain``: ``news`` (the default) or ``science``: a paper (``restore.fix.terms``): every run of
     2-4 words is also checked for a scientific term a paper mill's spinner could have made it from
     ("irregular woodland" for "random forest"), listed or not, with a trained model's confidence
-    (edits of source "terms", applied at ``terms_threshold``), and the triage, made on news, clears nothing.
+    (edits of source "terms", applied at ``terms_threshold``: None is 0.5, and 0.55 with
+    ``quality="best"``, whose figures are better on every count there, restore/data/terms.md), and
+    the triage, made on news, clears nothing.
     ``lexicons`` are user TSV files, earlier ones take precedence over later ones and over the
     built-ins; ``builtin=False`` turns the built-in dictionaries off.
     """
@@ -71,7 +75,7 @@ class Config:
     triage: bool = True  # a cheap first stage clears clearly clean text before the models (restore.detect.triage)
     device: str = "auto"  # where the models run: auto (a GPU when torch sees one), cpu, cuda, cuda:N
     domain: str = "news"  # news, or science: also restore unlisted tortured phrases (restore.fix.terms)
-    terms_threshold: float = 0.5  # science: a term's model probability needed to apply it (restore/data/terms.md)
+    terms_threshold: float | None = None  # science: a term's probability needed to apply it (None: term_threshold())
     quality: str = "fast"
     lm_max_spans: int = 40  # quality="best": spans per document the LM reconsiders
     lm_max_candidates: int = 10  # ... and channel candidates per span (plus the spun wording)
@@ -97,7 +101,7 @@ class Config:
         for name in ("threshold", "model_threshold", "terms_threshold", "detect_threshold", "doc_threshold",
                      "refine_threshold"):
             v = getattr(self, name)
-            if v is None and name in ("detect_threshold", "doc_threshold", "refine_threshold"):
+            if v is None and name in ("terms_threshold", "detect_threshold", "doc_threshold", "refine_threshold"):
                 continue
             if not isinstance(v, (int, float)) or not 0.0 <= v <= 1.0:
                 raise ConfigError(f"{name} must be a number in [0, 1], got {v!r}")
@@ -116,6 +120,13 @@ class Config:
         if isinstance(self.lexicons, (str, Path)):
             object.__setattr__(self, "lexicons", (str(self.lexicons),))
         object.__setattr__(self, "lexicons", tuple(str(p) for p in self.lexicons))
+
+    def term_threshold(self) -> float:
+        """The probability a scientific term needs to be applied: ``terms_threshold``, or by default
+        0.5 (``TERMS_THRESHOLD``), 0.55 with ``quality="best"`` (``TERMS_THRESHOLD_BEST``)."""
+        if self.terms_threshold is not None:
+            return float(self.terms_threshold)
+        return TERMS_THRESHOLD_BEST if self.quality == "best" else TERMS_THRESHOLD
 
     def replace(self, **changes) -> "Config":
         return replace(self, **changes)

@@ -185,7 +185,7 @@ def _term_edits(text: str, tokens, reading, lex: Lexicon, cfg: Config, ignore, t
         from restore.fix.terms_lm import rescorer
 
         rescore = rescorer(margin=cfg.lm_margin)
-    return term_edits(text, lex, cfg.terms_threshold, prob, spans, best=best, rescore=rescore)
+    return term_edits(text, lex, cfg.term_threshold(), prob, spans, best=best, rescore=rescore)
 
 
 def _with_term_spans(spans: Sequence[Span], candidates: Sequence[Edit]) -> list[Span]:

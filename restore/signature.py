@@ -89,7 +89,7 @@ def build(cfg: Config, lexicon_sig: str, model_sig: str, detector_sig: str) -> S
             stack = load_stack()
             domain += f"+{stack.signature}" if stack is not None else "+no-terms-lm"
         parts.append(("domain", domain))
-        parts.append(("tthr", f"{cfg.terms_threshold:.2f}"))
+        parts.append(("tthr", f"{cfg.term_threshold():.2f}"))
     if cfg.reference is not None:
         from restore.reference.match import open_index
 

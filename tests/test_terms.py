@@ -17,8 +17,8 @@ from restore.errors import ConfigError
 from restore.fix.decide import decide
 from restore.fix.dictionary import Entry, Lexicon, load_lexicon, usable, wording
 from restore.fix import terms_lm
-from restore.fix.terms import (FEATURES, Candidate, Pick, TermIndex, TermModel, Window, choose, load_model, scan,
-                                term_edits, windows, words)
+from restore.fix.terms import (FEATURES, SCIENCE_FEATURES, Candidate, Pick, TermIndex, TermModel, Window, choose,
+                                load_model, scan, term_edits, windows, words)
 from restore.types import Edit
 
 UNLISTED = "We trained a haphazard timberland on the survey answers.\n"
@@ -86,6 +86,19 @@ def test_known_terms_are_reached_through_the_channel():
     assert not index.candidates(["slope", "plummet"])  # composing only where asked (a detector span)
 
 
+def test_a_term_model_reads_the_features_it_names():
+    # one tree: "words" (a position of FEATURES) at most 2.5 -> -3, else +3; made before other features existed
+    tree = [[0, 2.5, 1, 2, 0.0, 0], [0, 0.0, 0, 0, -3.0, 1], [0, 0.0, 0, 0, 3.0, 1]]
+    m = TermModel.from_bytes(json.dumps({"features": ["words"], "used": [0], "base": 0.0, "trees": [tree]}).encode())
+    x = [0.0] * len(FEATURES)
+    x[FEATURES.index("words")] = 4.0
+    assert m.prob(x) > 0.9 and m.reads(["words"]) and not m.reads(["science_term"])
+    x[FEATURES.index("words")] = 2.0
+    assert m.prob(x) < 0.1
+    assert not load_model().reads(SCIENCE_FEATURES)  # the default model does without the science counts
+    assert load_model(best=True).reads(SCIENCE_FEATURES)
+
+
 def test_the_term_model_loads_and_refuses_other_features(tmp_path):
     m = load_model()
     assert m is not None and m.signature.startswith("terms@") and 0 < len(m.used) <= len(FEATURES)
@@ -100,7 +113,7 @@ def test_science_restores_an_unlisted_phrase_and_news_does_not():
     r = restore_and_explain(UNLISTED, TERMS_ONLY)
     assert r.text == "We trained a random forest on the survey answers.\n"
     (e,) = r.applied
-    assert e.source == "terms" and e.original == "haphazard timberland" and e.confidence >= Config.terms_threshold
+    assert e.source == "terms" and e.original == "haphazard timberland" and e.confidence >= Config().term_threshold() == 0.5
     assert e.rule.startswith('terms: "haphazard timberland" -> "random forest"') and "listed term" in e.rule
     assert restore_and_explain(UNLISTED, DICT_ONLY).text == UNLISTED
     assert "domain:science+terms@" in r.signature and "|tthr:0.50|" in r.signature
@@ -232,7 +245,9 @@ def test_the_best_models_load_and_sign_the_result():
     from restore.signature import run_signature
 
     sig = str(run_signature(Config(domain="science", quality="best", use_detector=False, use_model=False)))
-    assert f"domain:science+{m.signature}+{stack.signature}|" in sig
+    assert f"domain:science+{m.signature}+{stack.signature}|tthr:0.55|" in sig  # best mode's own threshold
+    assert "|tthr:0.40|" in str(run_signature(Config(domain="science", quality="best", terms_threshold=0.4,
+                                                     use_detector=False, use_model=False)))
 
 
 def test_a_term_the_lm_barely_prefers_is_reported_not_applied():

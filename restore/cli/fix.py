@@ -34,8 +34,9 @@ o_backup = typer.Option(None, "--backup", help="With --in-place: keep the origin
 o_threshold = typer.Option(Config.threshold, "--threshold", min=0.0, max=1.0, help="Apply edits at least this confident.")
 o_model_threshold = typer.Option(Config.model_threshold, "--model-threshold", min=0.0, max=1.0,
                                  help="Model edits must also clear this.")
-o_terms_threshold = typer.Option(Config.terms_threshold, "--terms-threshold", min=0.0, max=1.0,
-                                 help="--domain science: apply a scientific term the term model gives at least this.")
+o_terms_threshold = typer.Option(None, "--terms-threshold", min=0.0, max=1.0, show_default=False,
+                                 help="--domain science: apply a scientific term the term model gives at least "
+                                      "this [default: 0.5; 0.55 with --quality best].")
 o_refine = typer.Option(None, "--refine-threshold", min=0.0, max=1.0, metavar="P",
                         help="Off by default. When the model has no confident wording for a detector span, ask it "
                              "again about the span's sub-runs of words the detector gives at least P (e.g. 0.75): "
@@ -73,7 +74,7 @@ def fix(
     field: str = o_field, id_field: Optional[str] = o_id_field, output_field: str = o_output_field,
     output: Optional[str] = o_output, in_place: bool = o_in_place, backup: Optional[str] = o_backup,
     threshold: float = o_threshold, model_threshold: float = o_model_threshold,
-    terms_threshold: float = o_terms_threshold,
+    terms_threshold: Optional[float] = o_terms_threshold,
     refine_threshold: Optional[float] = o_refine, lexicon: Optional[List[str]] = o_lex,
     no_builtin: bool = o_nobuiltin, no_model: bool = o_nomodel, no_detector: bool = o_nodet,
     no_triage: bool = o_notriage, device: str = o_device, domain: Domain = o_domain,

@@ -183,15 +183,16 @@ def rank_score(c: Candidate) -> float:
 
 
 def features(ws: Sequence[str], c: Candidate, cands: Sequence[Candidate], det: float | None,
-             index: TermIndex | None = None) -> list[float]:
+             index: TermIndex | None = None, science: bool = True) -> list[float]:
     """What ``TermModel`` weighs for candidate ``c`` of a window (``cands``: all of them, best first):
     the channel's log weight of its changed words, how many changed and of how many, the term's
     variants in the list (log), whether it was composed, its rank score and its margin over the best
     other candidate, how usual the window's and the term's word pairs are in English, the detector's
     highest word probability in the window (0.5 without a detector), how usual the changed words
     are, spun and original (a spinner's synonym is rarer than the word it replaces), how usual the
-    window and the term are in clean news, and how often the changed words are a paper mill's in
-    the list."""
+    window and the term are in clean news, how often the changed words are a paper mill's in
+    the list, and how usual the window and the term are in scientific prose (``science``: False
+    leaves those two 0, for a model that does not read them: the table is large)."""
     top = rank_score(c)
     other = max((rank_score(o) for o in cands if o is not c), default=top - 8.0)
     tw = fold(c.term).split()
@@ -203,14 +204,16 @@ def features(ws: Sequence[str], c: Candidate, cands: Sequence[Candidate], det: f
             0.5 if det is None else det,
             min(spun_f), min(term_f), sum(t - w for w, t in zip(spun_f, term_f)) / len(changed),
             math.log10(1 + phrase_count(" ".join(ws))), math.log10(1 + phrase_count(" ".join(tw))),
-            max(index.spun_ratio(w) for w, _ in changed) if index is not None else 0.0]
+            max(index.spun_ratio(w) for w, _ in changed) if index is not None else 0.0,
+            math.log10(1 + science_count(" ".join(ws))) if science else 0.0,
+            math.log10(1 + science_count(" ".join(tw))) if science else 0.0]
 
 
-@lru_cache(maxsize=1)
-def _phrases() -> dict[str, int]:
+@lru_cache(maxsize=2)
+def _counts(name: str) -> dict[str, int]:
     import gzip
 
-    raw = resources.files("restore.data").joinpath(PHRASES).read_bytes()
+    raw = resources.files("restore.data").joinpath(name).read_bytes()
     out = {}
     for line in gzip.decompress(raw).decode("utf-8").splitlines():
         k, _, v = line.partition("\t")
@@ -220,11 +223,18 @@ def _phrases() -> dict[str, int]:
 
 
 PHRASES = "phrase_counts.tsv.gz"
+SCIENCE = "science_counts.tsv.gz"
 
 
 def phrase_count(phrase: str) -> int:
     """How often a lower-case run of 2-3 words occurs in clean news (``restore/data/phrase_counts.tsv.gz``)."""
-    return _phrases().get(phrase, 0)
+    return _counts(PHRASES).get(phrase, 0)
+
+
+def science_count(phrase: str) -> int:
+    """How often a lower-case run of 2-4 words occurs in the documentation of scientific packages
+    (``restore/data/science_counts.tsv.gz``, ``scripts/data/build_science_counts.py``)."""
+    return _counts(SCIENCE).get(phrase, 0)
 
 
 def _pair_count(ws: Sequence[str]) -> float:
@@ -238,11 +248,17 @@ class TermModel:
     P(putting the candidate in for the window gives the original words there) from ``features``.
     Each tree is a list of nodes ``[feature, threshold, left, right, value, is_leaf]``; a row goes
     left when its feature is at most the threshold; the probability is the logistic of the base
-    plus every tree's leaf value."""
+    plus every tree's leaf value. ``features_used``: the positions in a row of ``features`` (or of
+    whatever the caller computes) that the trees' feature numbers stand for."""
 
     def __init__(self, base: float, trees: Sequence[Sequence[Sequence[float]]], features_used: Sequence[int],
                  signature: str = ""):
         self.base, self.trees, self.used, self.signature = base, trees, list(features_used), signature
+
+    def reads(self, names: Sequence[str], features: Sequence[str] | None = None) -> bool:
+        """Whether the trees read any of the features ``names`` (of rows of ``features``, default ``FEATURES``)."""
+        have = list(FEATURES if features is None else features)
+        return any(have[i] in names for i in self.used)
 
     def prob(self, x: Sequence[float]) -> float:
         v = [x[i] for i in self.used]
@@ -256,17 +272,21 @@ class TermModel:
 
     @classmethod
     def from_bytes(cls, raw: bytes, name: str = "terms", features: Sequence[str] | None = None) -> "TermModel":
-        """The model in ``raw`` (JSON, gzip-compressed or not), made for ``features`` (default: ``FEATURES``)."""
+        """The model in ``raw`` (JSON, gzip-compressed or not), read against the rows ``features``
+        (default: ``FEATURES``) that the caller computes: the model names the features it was made
+        for, and reads them by name (a model made before a feature was added reads the rest)."""
         return cls.from_dict(_json(raw), name, features, raw)
 
     @classmethod
     def from_dict(cls, d: dict, name: str, features: Sequence[str] | None, raw: bytes) -> "TermModel":
         import hashlib
 
-        want = list(FEATURES if features is None else features)
-        if d.get("features") != want:
-            raise ValueError(f"{name}: made for features {d.get('features')}, this restore computes {want}")
-        return cls(d["base"], d["trees"], d["used"], f"{name}@{hashlib.sha256(raw).hexdigest()[:8]}")
+        have = list(FEATURES if features is None else features)
+        made = list(d.get("features") or [])
+        if not made or any(f not in have for f in made):
+            raise ValueError(f"{name}: made for features {d.get('features')}, this restore computes {have}")
+        return cls(d["base"], d["trees"], [have.index(made[i]) for i in d["used"]],
+                   f"{name}@{hashlib.sha256(raw).hexdigest()[:8]}")
 
 
 def _json(raw: bytes) -> dict:
@@ -277,7 +297,8 @@ def _json(raw: bytes) -> dict:
 
 FEATURES = ["channel_lp", "changed", "words", "log_known", "composed", "rank", "margin", "pair_window", "pair_term",
             "detector", "spun_freq", "term_freq", "freq_gain", "clean_window", "clean_term",
-            "spun_ratio"]
+            "spun_ratio", "science_window", "science_term"]
+SCIENCE_FEATURES = ("science_window", "science_term")  # the default model does without them (terms.md)
 
 
 MODEL_BEST = "terms_best.json.gz"
@@ -387,9 +408,10 @@ def term_edits(text: str, lex, threshold: float, detector_prob=None, taken: Sequ
     if model is None:
         return []
     index = term_index(lex)
+    science = rescore is not None or model.reads(SCIENCE_FEATURES)
     picks = []
     for win in scan(text, index, taken, detector_prob, compose_at=0.0 if best else COMPOSE_AT):
-        xs = {c: features(win.words, c, win.cands, win.det, index=index) for c in win.cands}
+        xs = {c: features(win.words, c, win.cands, win.det, index=index, science=science) for c in win.cands}
         scored = sorted(((model.prob(x), c, None) for c, x in xs.items()), key=lambda t: -t[0])
         if rescore is not None:
             scored = rescore(text, win, scored, xs)

@@ -8,7 +8,7 @@
    with its features and label (``restore_dev.terms.labelled_candidates``: leave-one-out in folds,
    the detector's probabilities as the pipeline reads them); kept in ``--rows`` and reused.
 2. Gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier, 200 trees of at most 31
-   leaves, learning rate 0.08; the originals' rows weigh ``--original-weight``, 3: a paper is mostly
+   leaves, learning rate 0.08; the originals' rows weigh ``--original-weight``, 4: a paper is mostly
    clean text, and a wrong change there is what costs most) on all rows: the shipped model; and one per fold on the other folds
    (``--cv-dir``), which ``scripts/eval/tortured_unlisted.py --cv-dir`` uses so that no record is
    scored by a model that saw it.
@@ -31,14 +31,16 @@ PARAMS = {"max_iter": 200, "learning_rate": 0.08, "max_leaf_nodes": 31, "random_
 
 
 def tree_dict(model, used: list[int], params: dict = PARAMS, features: list[str] | None = None) -> dict:
-    """A fitted HistGradientBoostingClassifier as ``restore.fix.terms.TermModel`` reads it."""
+    """A fitted HistGradientBoostingClassifier as ``restore.fix.terms.TermModel`` reads it: the names
+    of the features it was fitted on (``used``, positions in ``features``, default ``FEATURES``)."""
     import numpy as np
 
     from restore.fix.terms import FEATURES
 
+    names = list(FEATURES if features is None else features)
     trees = [[[int(n["feature_idx"]), float(n["num_threshold"]), int(n["left"]), int(n["right"]),
                round(float(n["value"]), 7), int(n["is_leaf"])] for n in it[0].nodes] for it in model._predictors]
-    return {"features": FEATURES if features is None else features, "used": used,
+    return {"features": [names[i] for i in used], "used": list(range(len(used))),
             "base": float(np.ravel(model._baseline_prediction)[0]), "params": params, "trees": trees}
 
 
@@ -89,12 +91,15 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=os.path.join(ROOT, "restore", "data", "terms.json.gz"))
     ap.add_argument("--cv-dir", default=os.path.join(ROOT, "runs", "terms", "cv"))
     ap.add_argument("--rows", default=os.path.join(ROOT, "runs", "terms", "rows.jsonl"))
-    ap.add_argument("--original-weight", type=float, default=3.0,
+    ap.add_argument("--original-weight", type=float, default=4.0,
                     help="the weight of a candidate in an original sentence (every one is wrong)")
     ap.add_argument("--compose-at", type=float, default=None,
                     help="compose candidates where the detector gives a window's word this much (default: "
                          "restore.fix.terms.COMPOSE_AT; 0: everywhere, as --quality best does: "
                          "--out restore/data/terms_best.json.gz --cv-dir runs/terms_best/cv --rows runs/terms_best/rows.jsonl)")
+    ap.add_argument("--drop-features", default="",
+                    help="features (restore.fix.terms.FEATURES names, comma-separated) the model does without: "
+                         "the shipped default model is fitted without science_window,science_term")
     ap.add_argument("--no-early-stopping", action="store_true",
                     help="grow all the trees (scikit-learn otherwise holds 10%% of the rows out and may stop early; "
                          "on the 1.4M rows of --compose-at 0 it stopped after a few trees)")
@@ -119,7 +124,10 @@ def main(argv=None) -> int:
         print(f"rows written in {time.time() - t0:.0f}s -> {args.rows}", file=sys.stderr)
     with open(args.rows, encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh]
-    used = list(range(len(FEATURES)))
+    drop = {f for f in args.drop_features.split(",") if f}
+    if drop - set(FEATURES):
+        ap.error(f"--drop-features: no such feature {sorted(drop - set(FEATURES))}; the features are {FEATURES}")
+    used = [i for i, name in enumerate(FEATURES) if name not in drop]
     X = np.array([[r["x"][i] for i in used] for r in rows])
     y = np.array([r["y"] for r in rows])
     f = np.array([r["fold"] for r in rows])

@@ -101,14 +101,19 @@ def main(argv=None) -> int:
                 done[d["key"]] = d["x"]
     os.makedirs(os.path.dirname(os.path.abspath(args.cache)), exist_ok=True)
     scorer, t0, todo = None, time.time(), 0
+    current = set()  # the runs whose LM features are of this term model's first candidates
     with open(args.cache, "a", encoding="utf-8") as out:
         for key, rs in wins.items():
             scored = sorted(((float(p[r["n"]]), r) for r in rs), key=lambda t: -t[0])
             if scored[0][0] < args.floor:
                 continue
             k = json.dumps([*key, args.top])  # a run's features with --top candidates
-            if k in done and all(len(x) == len(LM_FEATURES) for _n, x in done[k]):
-                continue  # (a cache written before the LM features changed is scored again)
+            if fresh(done.get(k), scored[:args.top], len(LM_FEATURES)):
+                # the LM read these very candidates: only the term model's logit (its first
+                # feature) is of the term model that ranked them then, and is put right
+                done[k] = [[n, [_logit(float(p[n]))] + x[1:]] for n, x in done[k]]
+                current.add(k)
+                continue
             scorer = scorer or load_scorer()
             rid, side, a, b = key
             first = scored[0][1]
@@ -118,13 +123,13 @@ def main(argv=None) -> int:
             done[k] = [[r["n"], x] for (_q, r), x in zip(scored, xs)]
             out.write(json.dumps({"key": k, "x": done[k]}) + "\n")
             out.flush()
+            current.add(k)
             todo += 1
             if todo % 200 == 0:
                 print(f"{todo} windows scored, {time.time() - t0:.0f}s", file=sys.stderr, flush=True)
 
-    mine = [json.dumps([*key, args.top]) for key in wins]
-    mine = [k for k in mine if k in done]  # the cache may hold other records' runs, or another --top's
-    by_n = {n: x for k in mine for n, x in done[k] if len(x) == len(LM_FEATURES)}
+    mine = [k for k in (json.dumps([*key, args.top]) for key in wins) if k in current]
+    by_n = {n: x for k in mine for n, x in done[k]}
     used = list(range(len(FEATURES)))
     row_of = {r["n"]: r for r in rows}
     idx = sorted(by_n)
@@ -163,6 +168,20 @@ def main(argv=None) -> int:
     print(json.dumps({"term_model": before, "with_lm": after, "stack": stack}, indent=1))
     print(f"stack -> {args.out}", file=sys.stderr)
     return 0
+
+
+def fresh(cached, head, n_features: int) -> bool:
+    """Whether a cached run's LM features are of these candidates (``head``: the first --top, as
+    (probability, row) pairs) and of these LM features: a cache written before the features
+    changed, or for candidates another term model put first, is scored again."""
+    return (cached is not None and all(len(x) == n_features for _n, x in cached)
+            and sorted(n for n, _x in cached) == sorted(r["n"] for _q, r in head))
+
+
+def _logit(p: float) -> float:
+    from restore.fix.terms_lm import _logit as logit
+
+    return logit(p)
 
 
 PARAMS = {"max_iter": 100, "learning_rate": 0.1, "max_leaf_nodes": 15, "random_state": 0, "early_stopping": False}
