@@ -53,7 +53,8 @@ class Config:
     2-4 words is also checked for a scientific term a paper mill's spinner could have made it from
     ("irregular woodland" for "random forest"), listed or not, with a trained model's confidence
     (edits of source "terms", applied at ``terms_threshold``: None is 0.5, and 0.55 with
-    ``quality="best"``, whose figures are better on every count there, restore/data/terms.md), and
+    ``quality="best"``, where it restores more than 0.5 did before at the same damage,
+    restore/data/terms.md), and
     the triage, made on news, clears nothing.
     ``lexicons`` are user TSV files, earlier ones take precedence over later ones and over the
     built-ins; ``builtin=False`` turns the built-in dictionaries off.

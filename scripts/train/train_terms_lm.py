@@ -73,7 +73,7 @@ def main(argv=None) -> int:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     from restore.fix.lm import load_scorer
-    from restore.fix.terms_lm import FEATURES, LM_FEATURES, window_features
+    from restore.fix.terms_lm import FEATURES, LM_FEATURES, _logit, window_features
     from restore_dev.terms import read_gold
     from train_terms import export, figures
 
@@ -176,12 +176,6 @@ def fresh(cached, head, n_features: int) -> bool:
     changed, or for candidates another term model put first, is scored again."""
     return (cached is not None and all(len(x) == n_features for _n, x in cached)
             and sorted(n for n, _x in cached) == sorted(r["n"] for _q, r in head))
-
-
-def _logit(p: float) -> float:
-    from restore.fix.terms_lm import _logit as logit
-
-    return logit(p)
 
 
 PARAMS = {"max_iter": 100, "learning_rate": 0.1, "max_leaf_nodes": 15, "random_state": 0, "early_stopping": False}
