@@ -78,3 +78,82 @@ class tortured_without:
 
 def _fold(s: str) -> str:
     return " ".join(s.lower().replace("-", " ").split())
+
+
+class channel_without:
+    """A context in which the inverse channel (``restore.fix.channel``) no longer knows the runs of
+    two or more words that only the given tortured pairs taught it.
+
+    ``scripts/data/build_channel.py`` mines substitutions from the train part of the tortured list
+    (``align_pair``: "savvy cell" -> "smart" of "savvy cell phones" -> "smart phones", and short pairs
+    whole: "degree of displacement" -> "shift"). Composing phrase by phrase (``restore.fix.terms``)
+    looks such runs up whole, so a record whose phrase is taken out of the list would still find
+    its own pair in the channel. Here every (run, original) that ``align_pair`` gets from one of
+    ``pairs`` (``(tortured, expected)``) and from no other train pair of ``tortured_path`` is taken
+    out of the channel's table; single words stay as they are (they were mined the same way before
+    runs were looked up whole; the figures name the records whose expected wording the channel
+    never saw). The channel's and the term index's caches are cleared on the way in and out."""
+
+    _support: dict | None = None
+
+    def __init__(self, pairs, tortured_path: str | None = None):
+        self.pairs = {(_fold(t), _fold(e)) for t, e in pairs}
+        self.path = tortured_path
+
+    @classmethod
+    def support(cls, path: str | None = None) -> dict:
+        """(run, original) -> the train pairs ``align_pair`` gets it from (runs of 2+ words only)."""
+        if cls._support is None:
+            import importlib.util
+            from pathlib import Path
+
+            root = Path(__file__).resolve().parent.parent
+            spec = importlib.util.spec_from_file_location("build_channel", root / "scripts" / "data" / "build_channel.py")
+            bc = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(bc)  # type: ignore[union-attr]
+            out: dict = {}
+            for tort, exp, _n in bc.read_tortured(path or bc.DEFAULT_TORTURED):
+                if bc.split_of(exp) != "train":
+                    continue
+                for _kind, s, o in bc.align_pair(tort, exp):
+                    if " " in s.strip() and s != o:
+                        out.setdefault((_fold(s), _fold(o)), set()).add((_fold(tort), _fold(exp)))
+            cls._support = out
+        return cls._support
+
+    def __enter__(self):
+        from restore.fix import channel, terms
+
+        masked: dict[str, set[str]] = {}
+        for (s, o), who in self.support(self.path).items():
+            if who <= self.pairs:
+                masked.setdefault(s, set()).add(o)
+        table = channel._load()
+        self._saved = {}
+        for key, origs in masked.items():
+            for k in (key, key.replace(" ", "-")):
+                field = table.get(k)
+                if field is None:
+                    continue
+                self._saved[k] = field
+                keep = [item for item in field.split("|") if _fold(item.rpartition(":")[0]) not in origs]
+                if keep:
+                    table[k] = "|".join(keep)
+                else:
+                    del table[k]
+        self._clear(channel, terms)
+        return self
+
+    def __exit__(self, *exc):
+        from restore.fix import channel, terms
+
+        table = channel._load()
+        table.update(self._saved)
+        self._clear(channel, terms)
+        return False
+
+    @staticmethod
+    def _clear(channel, terms) -> None:
+        channel._parsed.clear()
+        terms._origins.cache_clear()
+        terms._indexes.clear()

@@ -73,31 +73,35 @@ def good_edit(text: str, start: int, end: int, term: str, original: str) -> bool
 
 
 def labelled_candidates(gold: list[dict], folds: int = 10, group: str = "phrase",
-                        compose_at: float | None = None) -> Iterable[dict]:
+                        compose_at: float | None = None, phrases: bool = False) -> Iterable[dict]:
     """One row per candidate of each window (``restore.fix.terms.scan``, the detector's
-    probabilities as the pipeline reads them): record id, side (spun / original), fold, span, the
-    candidate, its features and its label (``good_edit``)."""
+    probabilities as the pipeline reads them; ``phrases``: composed phrase by phrase too, as
+    ``--quality best`` does): record id, side (spun / original), fold, span, the candidate, its
+    features and its label (``good_edit``)."""
     from restore.fix import dictionary as lexmod
-    from restore_dev.dictionary_variants import tortured_without
+    from restore_dev.dictionary_variants import channel_without, tortured_without
 
     for k, rows in sorted(by_fold(gold, folds, group).items()):
         drop = [g["phrase" if group == "phrase" else "expected"] for g in rows]
-        with tortured_without(drop, by="spun" if group == "phrase" else "expected"):
-            index = TermIndex.from_lexicon(lexmod.load_lexicon())
-        texts = [g["spun"] for g in rows] + [g["original"] for g in rows]
-        probs = detector_probs(texts)
-        for n, (text, prob) in enumerate(zip(texts, probs)):
-            g, side = rows[n % len(rows)], ("spun" if n < len(rows) else "original")
-            target = None
-            if side == "spun" and (i := text.find(g["phrase"])) >= 0:
-                target = (i, i + len(g["phrase"]))
-            for win in scan(text, index, detector_prob=prob, **({} if compose_at is None else {"compose_at": compose_at})):
-                for c in win.cands:
-                    # right when putting the term in gives the original sentence (case and hyphens
-                    # folded): a window inside a longer phrase ("brain organization" of
-                    # "convolutional brain organization") is right too
-                    right = side == "spun" and good_edit(text, win.start, win.end, c.term, g["original"])
-                    yield {"id": g["id"], "side": side, "fold": k, "start": win.start, "end": win.end,
-                           "window": text[win.start:win.end], "term": c.term,
-                           "x": features(win.words, c, win.cands, win.det, index=index), "y": int(right),
-                           "is_phrase": target == (win.start, win.end)}
+        # the channel without the runs only this fold's pairs taught it (composing phrase by phrase)
+        with channel_without([(g["phrase"], g["expected"]) for g in rows]):
+            with tortured_without(drop, by="spun" if group == "phrase" else "expected"):
+                index = TermIndex.from_lexicon(lexmod.load_lexicon())
+            texts = [g["spun"] for g in rows] + [g["original"] for g in rows]
+            probs = detector_probs(texts)
+            for n, (text, prob) in enumerate(zip(texts, probs)):
+                g, side = rows[n % len(rows)], ("spun" if n < len(rows) else "original")
+                target = None
+                if side == "spun" and (i := text.find(g["phrase"])) >= 0:
+                    target = (i, i + len(g["phrase"]))
+                for win in scan(text, index, detector_prob=prob, phrases=phrases,
+                                **({} if compose_at is None else {"compose_at": compose_at})):
+                    for c in win.cands:
+                        # right when putting the term in gives the original sentence (case and hyphens
+                        # folded): a window inside a longer phrase ("brain organization" of
+                        # "convolutional brain organization") is right too
+                        right = side == "spun" and good_edit(text, win.start, win.end, c.term, g["original"])
+                        yield {"id": g["id"], "side": side, "fold": k, "start": win.start, "end": win.end,
+                               "window": text[win.start:win.end], "term": c.term,
+                               "x": features(win.words, c, win.cands, win.det, index=index), "y": int(right),
+                               "is_phrase": target == (win.start, win.end)}

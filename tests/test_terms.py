@@ -18,7 +18,7 @@ from restore.fix.decide import decide
 from restore.fix.dictionary import Entry, Lexicon, load_lexicon, usable, wording
 from restore.fix import terms_lm
 from restore.fix.terms import (FEATURES, SCIENCE_FEATURES, Candidate, Pick, TermIndex, TermModel, Window, choose,
-                                load_model, scan, term_edits, windows, words)
+                                features, load_model, scan, term_edits, windows, words)
 from restore.types import Edit
 
 UNLISTED = "We trained a haphazard timberland on the survey answers.\n"
@@ -84,6 +84,43 @@ def test_known_terms_are_reached_through_the_channel():
     composed = [c for c in index.candidates(["slope", "plummet"], composed=True) if c.known == 0]
     assert "gradient descent" in [c.term for c in composed]
     assert not index.candidates(["slope", "plummet"])  # composing only where asked (a detector span)
+
+
+def test_terms_are_composed_phrase_by_phrase_too():
+    # the channel knows "the executives" -> "management" and "getting ready" -> "training" as wholes:
+    # a window may come back shorter than it is, and a known term of another length is named
+    index = TermIndex(Counter({"risk management": 4}))
+    got = {c.term: c for c in index.candidates(["hazard", "the", "executives"], composed=True, phrases=True)}
+    assert "risk management" in got and got["risk management"].known == 4
+    c = got["risk management"]
+    assert c.parts == (("hazard", "risk"), ("the executives", "management")) and c.changed == 3
+    x = features(["hazard", "the", "executives"], c, list(got.values()), 0.9, index=index, science=False)
+    assert len(x) == len(FEATURES) and x[FEATURES.index("length_change")] == -1.0
+    assert x[FEATURES.index("changed")] == 3.0
+    composed = [c.term for c in index.candidates(["getting", "ready", "and", "testing"], composed=True, phrases=True)]
+    assert "training and testing" in composed
+    # phrase by phrase only where asked (--quality best), and word by word a window keeps its length
+    plain = index.candidates(["hazard", "the", "executives"], composed=True)
+    assert plain and not [c for c in plain if c.parts] and all(len(c.term.split()) == 3 for c in plain)
+    text = "A survey of hazard the executives is given."
+    fast = [c for w in scan(text, index, compose_at=0.0) for c in w.cands]
+    best = [c for w in scan(text, index, compose_at=0.0, phrases=True) for c in w.cands]
+    assert not any(c.parts for c in fast) and "risk management" in [c.term for c in best]
+
+
+def test_the_evaluation_masks_the_runs_only_a_records_pair_taught_the_channel():
+    pytest.importorskip("restore_dev")
+    from restore_dev.dictionary_variants import channel_without
+    from restore.fix import channel
+
+    if not channel_without.support():
+        pytest.skip("the tortured list (../shared) is not here")
+    before = [o for o, _ in channel.candidates("savvy cell")]
+    assert "smart" in before  # mined from "savvy cell phones" -> "smart phones" alone
+    with channel_without([("savvy cell phones", "smart phones")]):
+        assert "smart" not in [o for o, _ in channel.candidates("savvy cell")]
+        assert "hybrid" in [o for o, _ in channel.candidates("half breed")]  # other pairs teach it too
+    assert [o for o, _ in channel.candidates("savvy cell")] == before
 
 
 def test_a_term_model_reads_the_features_it_names():

@@ -14,7 +14,9 @@ over ``features``, trained by ``scripts/train/train_terms.py``; ``restore/data/t
 ``terms.md``) gives each candidate the probability that it is the original wording; ``term_edits``
 makes the best of each window an edit of source "terms", and of overlapping applied ones keeps the
 one that puts back more words (``choose``). Pure Python; no torch. ``--quality best``
-composes in every window, scores with ``MODEL_BEST`` and lets the language model have its say
+composes in every window, phrase by phrase too (a run of words the channel knows as a whole undone
+into one of its originals: "getting ready" -> "training", so "half breed user" may come back as
+"hybrid user"), scores with ``MODEL_BEST`` and lets the language model have its say
 (``restore.fix.terms_lm``).
 """
 from __future__ import annotations
@@ -79,10 +81,23 @@ class Candidate:
     term: str
     probs: tuple[float, ...]
     known: int
+    # composed phrase by phrase: the (spun words, original) of each run of the window it undoes as
+    # a whole ("getting ready" -> "training"); then ``probs`` holds one weight per undone run and
+    # per kept word, and the term may have another number of words than the window
+    parts: tuple[tuple[str, str], ...] = ()
 
     @property
     def changed(self) -> int:
+        """How many of the window's words it changes."""
+        if self.parts:
+            return sum(len(s.split()) for s, _o in self.parts)
         return sum(1 for p in self.probs if p != channel.KEEP)
+
+    def pairs(self, ws: Sequence[str]) -> list[tuple[str, str]]:
+        """(spun, original) of each change: a word or, composed phrase by phrase, a run of words."""
+        if self.parts:
+            return list(self.parts)
+        return [(w, t) for w, t, p in zip(ws, fold(self.term).split(), self.probs) if p != channel.KEEP]
 
     @property
     def channel_lp(self) -> float:
@@ -124,10 +139,12 @@ class TermIndex:
         """log((1 + times on the spun side) / (1 + times on the term side)) of a word in the list."""
         return math.log((1 + self.spun_words[word]) / (1 + self.term_words[word]))
 
-    def candidates(self, ws: Sequence[str], composed: bool = False) -> list[Candidate]:
+    def candidates(self, ws: Sequence[str], composed: bool = False, phrases: bool = False) -> list[Candidate]:
         """The terms the window's words ``ws`` could be spun from, best channel first: every known term
         of that length whose words are each the window's word or one of its channel originals (at least
-        one changed); with ``composed``, also the best pairings of the words' originals (``_compose``)."""
+        one changed); with ``composed``, also the best pairings of the words' originals (``_compose``),
+        and with ``phrases`` too of its runs' (``_compose_phrases``: these name the known term they
+        reach, of any length; ``--quality best`` only)."""
         n = len(ws)
         if fold(" ".join(ws)) in self.parts:
             return []  # the window is a known term, or part of one
@@ -147,6 +164,13 @@ class TermIndex:
                 out.append(Candidate(self.form[f], probs, self.count[f]))
         if composed:
             out += [c for c in _compose(opts) if fold(c.term) not in self.count]
+        if composed and phrases:
+            seen = {fold(c.term) for c in out}
+            for c in _compose_phrases(ws, opts):
+                f = fold(c.term)
+                if f not in seen:
+                    seen.add(f)
+                    out.append(replace(c, term=self.form.get(f, c.term), known=self.count.get(f, 0)))
         out.sort(key=lambda c: -rank_score(c))
         return out
 
@@ -172,6 +196,45 @@ def _compose(opts: list[dict[str, float]], per_word: int = 8, keep: int = 40) ->
 
 
 PAIR_WEIGHT = 0.5  # composing: a pair's log10 bigram count against the channel's log weight
+MAX_RUN = 3  # composing phrase by phrase: the longest run of spun words undone as a whole
+
+
+def _compose_phrases(ws: Sequence[str], opts: list[dict[str, float]], per_word: int = 8,
+                     keep: int = 40) -> list[Candidate]:
+    """Terms composed phrase by phrase: the window cut into runs of 1-``MAX_RUN`` words, each run of
+    two or more that the inverse channel knows as a whole undone into one of its originals (of any
+    length: "getting ready" -> "training", "the executives" -> "management", "sun oriented" ->
+    "solar"), each other word kept or undone as in ``_compose``; best first by channel weight and
+    how usual the adjacent words are in English, a beam of ``keep``. Only terms that undo some run
+    of two or more words (``_compose`` makes the others)."""
+    big = ngrams._bigrams()
+    n = len(ws)
+    steps: list[list[tuple[int, str, float, bool]]] = [[] for _ in range(n)]  # at i: (end, original, weight, whole run)
+    for i in range(n):
+        steps[i] = [(i + 1, o, p, False) for o, p in sorted(opts[i].items(), key=lambda x: -x[1])[:per_word]]
+        for j in range(i + 2, min(n, i + MAX_RUN) + 1):
+            run = " ".join(ws[i:j])
+            if not channel.known(run):
+                continue
+            got = [(o.lower(), p) for o, p in channel.candidates(run, PER_WORD) if fold(o) != run]
+            steps[i] += [(j, o, max(p, 1e-4), True) for o, p in got[:per_word]]
+    if not any(is_run for st in steps for *_x, is_run in st):
+        return []  # no run the channel knows whole
+    # beams[i]: (words so far, weights, parts, score, a whole run undone) ending at word i
+    beams: list[list[tuple[list[str], list[float], list[tuple[str, str]], float, bool]]] = [[] for _ in range(n + 1)]
+    beams[0] = [([], [], [], 0.0, False)]
+    for i in range(n):
+        beams[i] = sorted(beams[i], key=lambda b: -b[3])[:keep * 4]
+        for out, ps, parts, sc, whole in beams[i]:
+            for j, o, p, is_run in steps[i]:
+                ow = fold(o).split()
+                if not ow:
+                    continue
+                fit = PAIR_WEIGHT * math.log10(1 + big.get(f"{out[-1]} {ow[0]}", 0)) if out else 0.0
+                new_parts = parts + [(" ".join(ws[i:j]), o)] if (is_run or p != channel.KEEP) else parts
+                beams[j].append((out + ow, ps + [p], new_parts, sc + math.log(p) + fit, whole or is_run))
+    done = sorted((b for b in beams[n] if b[4]), key=lambda b: -b[3])[:keep]
+    return [Candidate(" ".join(out), tuple(ps), 0, tuple(parts)) for out, ps, parts, _sc, _w in done]
 
 
 def rank_score(c: Candidate) -> float:
@@ -191,22 +254,31 @@ def features(ws: Sequence[str], c: Candidate, cands: Sequence[Candidate], det: f
     highest word probability in the window (0.5 without a detector), how usual the changed words
     are, spun and original (a spinner's synonym is rarer than the word it replaces), how usual the
     window and the term are in clean news, how often the changed words are a paper mill's in
-    the list, and how usual the window and the term are in scientific prose (``science``: False
-    leaves those two 0, for a model that does not read them: the table is large)."""
+    the list, how usual the window and the term are in scientific prose (``science``: False
+    leaves those two 0, for a model that does not read them: the table is large), and how many
+    words longer the term is than the window (composed phrase by phrase, it may be shorter). A run
+    of words undone as a whole counts as one change, its words as words changed, and its rarest
+    word as its usualness."""
     top = rank_score(c)
     other = max((rank_score(o) for o in cands if o is not c), default=top - 8.0)
     tw = fold(c.term).split()
-    changed = [(w, t) for w, t, p in zip(ws, tw, c.probs) if p != channel.KEEP] or [(ws[0], tw[0])]
-    spun_f = [ngrams.log_count(w) for w, _ in changed]
-    term_f = [ngrams.log_count(t) for _, t in changed]
+    changed = c.pairs(ws) or [(ws[0], tw[0])]
+    spun_f = [_rarest(w) for w, _ in changed]
+    term_f = [_rarest(t) for _, t in changed]
     return [c.channel_lp, c.changed, len(ws), math.log1p(c.known), float(c.known == 0), top,
             max(-8.0, min(8.0, top - other)), _pair_count(ws), _pair_count(tw),
             0.5 if det is None else det,
             min(spun_f), min(term_f), sum(t - w for w, t in zip(spun_f, term_f)) / len(changed),
             math.log10(1 + phrase_count(" ".join(ws))), math.log10(1 + phrase_count(" ".join(tw))),
-            max(index.spun_ratio(w) for w, _ in changed) if index is not None else 0.0,
+            max(index.spun_ratio(x) for w, _ in changed for x in w.split()) if index is not None else 0.0,
             math.log10(1 + science_count(" ".join(ws))) if science else 0.0,
-            math.log10(1 + science_count(" ".join(tw))) if science else 0.0]
+            math.log10(1 + science_count(" ".join(tw))) if science else 0.0,
+            float(len(tw) - len(ws))]
+
+
+def _rarest(words: str) -> float:
+    """How usual (``ngrams.log_count``) the rarest word of a word or run of words is."""
+    return min(ngrams.log_count(w) for w in fold(words).split() or [words])
 
 
 @lru_cache(maxsize=2)
@@ -297,7 +369,7 @@ def _json(raw: bytes) -> dict:
 
 FEATURES = ["channel_lp", "changed", "words", "log_known", "composed", "rank", "margin", "pair_window", "pair_term",
             "detector", "spun_freq", "term_freq", "freq_gain", "clean_window", "clean_term",
-            "spun_ratio", "science_window", "science_term"]
+            "spun_ratio", "science_window", "science_term", "length_change"]
 SCIENCE_FEATURES = ("science_window", "science_term")  # the default model does without them (terms.md)
 
 
@@ -360,11 +432,11 @@ REPORT_FLOOR = 0.3  # a window's best candidate under this is not even reported
 
 
 def scan(text: str, index: TermIndex, taken: Sequence[tuple[int, int]] = (),
-         detector_prob=None, compose_at: float = COMPOSE_AT) -> list[Window]:
+         detector_prob=None, compose_at: float = COMPOSE_AT, phrases: bool = False) -> list[Window]:
     """Each window of ``text`` (outside ``taken``) with candidates: ``detector_prob(start, end)``
     gives the detector's highest word probability in a range (None: no detector); composed
     candidates only where that is at least ``compose_at`` (at 0: in every window, with or without a
-    detector)."""
+    detector), phrase by phrase too with ``phrases``."""
     ws = words(text)
     out = []
     for i, j in windows(text, ws):
@@ -373,7 +445,7 @@ def scan(text: str, index: TermIndex, taken: Sequence[tuple[int, int]] = (),
             continue
         w = tuple(x.text for x in ws[i:j])
         det = detector_prob(a, b) if detector_prob is not None else None
-        cands = index.candidates(w, composed=compose_at <= 0 or det is not None and det >= compose_at)
+        cands = index.candidates(w, composed=compose_at <= 0 or det is not None and det >= compose_at, phrases=phrases)
         if cands:
             out.append(Window(a, b, w, tuple(cands[:TOP]), det))
     return out
@@ -396,7 +468,8 @@ def term_edits(text: str, lex, threshold: float, detector_prob=None, taken: Sequ
     """The terms a science text's windows were likely spun from, as Edits of source "terms": the best
     candidate of each window the model gives at least ``REPORT_FLOOR``, applied at ``threshold``
     (overlapping ones are left to ``restore.fix.decide``); the rule names the next guesses.
-    ``best`` (``--quality best``): candidates composed in every window, scored by the model trained
+    ``best`` (``--quality best``): candidates composed in every window, word by word and phrase by
+    phrase, scored by the model trained
     so (``MODEL_BEST``), and ``rescore(text, window, scored, features)`` (``restore.fix.terms_lm.rescorer``:
     the language model's say) may give the window's candidates new probabilities and hold one back:
     ``scored`` is a list of (probability, candidate, None or why it is only reported), best first, and
@@ -410,7 +483,7 @@ def term_edits(text: str, lex, threshold: float, detector_prob=None, taken: Sequ
     index = term_index(lex)
     science = rescore is not None or model.reads(SCIENCE_FEATURES)
     picks = []
-    for win in scan(text, index, taken, detector_prob, compose_at=0.0 if best else COMPOSE_AT):
+    for win in scan(text, index, taken, detector_prob, compose_at=0.0 if best else COMPOSE_AT, phrases=best):
         xs = {c: features(win.words, c, win.cands, win.det, index=index, science=science) for c in win.cands}
         scored = sorted(((model.prob(x), c, None) for c, x in xs.items()), key=lambda t: -t[0])
         if rescore is not None:
@@ -418,7 +491,8 @@ def term_edits(text: str, lex, threshold: float, detector_prob=None, taken: Sequ
         p, c, held = scored[0]
         if p < REPORT_FLOOR:
             continue
-        how = f"a listed term ({c.known} variant{'s' if c.known != 1 else ''})" if c.known else "composed word by word"
+        how = (f"a listed term ({c.known} variant{'s' if c.known != 1 else ''})" if c.known
+               else "composed phrase by phrase" if c.parts else "composed word by word")
         also = "; ".join(f'"{o.term}" {q:.2f}' for q, o, *_r in scored[1:3] if q >= 0.05)
         picks.append(Pick(win.start, win.end, c.changed, c.term, p, p >= threshold and held is None,
                           how + (f"; {held}" if held else "") + (f"; next: {also}" if also else "")))

@@ -10,7 +10,9 @@ Leave-one-out in folds: the records are put in ``--folds`` folds by their tortur
 and case folded, so "0.33 birthday celebration" and "0.33-birthday celebration" share a fold), and
 each fold is restored with every tortured phrase of the fold taken out of the built-in list. With
 ``--group expected`` the folds go by the expected wording instead: every tortured variant of the
-fold's terms is taken out, so the list does not even know the term.
+fold's terms is taken out, so the list does not even know the term. The inverse channel also
+forgets, for each fold, the runs of two or more words that only the fold's own pairs taught it
+(``restore_dev.dictionary_variants.channel_without``: terms are composed phrase by phrase too).
 
 Figures, overall and on the "held-out" records (those whose expected wording the inverse channel
 never saw: ``scripts/data/build_channel.py`` mines substitutions from the other 80% of the pairs):
@@ -92,7 +94,7 @@ def main(argv=None) -> int:
 
     from restore.config import Config
     from restore.pipeline import restore_batch
-    from restore_dev.dictionary_variants import tortured_without
+    from restore_dev.dictionary_variants import channel_without, tortured_without
 
     scorer = shared_scorer.module(args.scorer)
     if args.lm_cache:
@@ -121,7 +123,8 @@ def main(argv=None) -> int:
                 os.path.join(args.cv_dir, f"fold{k}.json.gz")
             if args.quality == "best" and os.path.exists(os.path.join(args.cv_dir, f"lm_fold{k}.json.gz")):
                 os.environ["RESTORE_TERMS_LM"] = os.path.join(args.cv_dir, f"lm_fold{k}.json.gz")
-        with tortured_without(drop, by="spun" if args.group == "phrase" else "expected"):
+        with tortured_without(drop, by="spun" if args.group == "phrase" else "expected"), \
+                channel_without([(g["phrase"], g["expected"]) for g in fold]):
             spun = restore_batch([g["spun"] for g in fold], cfg)
             clean = [None] * len(fold) if args.no_clean else restore_batch([g["original"] for g in fold], cfg)
         for g, r, c in zip(fold, spun, clean):

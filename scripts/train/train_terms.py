@@ -97,9 +97,11 @@ def main(argv=None) -> int:
                     help="compose candidates where the detector gives a window's word this much (default: "
                          "restore.fix.terms.COMPOSE_AT; 0: everywhere, as --quality best does: "
                          "--out restore/data/terms_best.json.gz --cv-dir runs/terms_best/cv --rows runs/terms_best/rows.jsonl)")
+    ap.add_argument("--phrases", action="store_true",
+                    help="compose phrase by phrase too, as --quality best does (with --compose-at 0)")
     ap.add_argument("--drop-features", default="",
                     help="features (restore.fix.terms.FEATURES names, comma-separated) the model does without: "
-                         "the shipped default model is fitted without science_window,science_term")
+                         "the shipped default model is fitted without science_window,science_term,length_change")
     ap.add_argument("--no-early-stopping", action="store_true",
                     help="grow all the trees (scikit-learn otherwise holds 10%% of the rows out and may stop early; "
                          "on the 1.4M rows of --compose-at 0 it stopped after a few trees)")
@@ -118,7 +120,7 @@ def main(argv=None) -> int:
         os.makedirs(os.path.dirname(os.path.abspath(args.rows)), exist_ok=True)
         tmp = args.rows + ".tmp"
         with open(tmp, "w", encoding="utf-8") as fh:
-            for r in labelled_candidates(gold, args.folds, compose_at=args.compose_at):
+            for r in labelled_candidates(gold, args.folds, compose_at=args.compose_at, phrases=args.phrases):
                 fh.write(json.dumps(r, ensure_ascii=False) + "\n")
         os.replace(tmp, args.rows)
         print(f"rows written in {time.time() - t0:.0f}s -> {args.rows}", file=sys.stderr)

@@ -94,11 +94,13 @@ def main(argv=None) -> int:
         wins[(r["id"], r["side"], r["start"], r["end"])].append(r)
 
     done: dict[str, list] = {}
+    terms_of: dict[str, list] = {}  # the cached candidates' terms, in the order of their features
     if os.path.exists(args.cache):
         with open(args.cache, encoding="utf-8") as fh:
             for line in fh:
                 d = json.loads(line)
                 done[d["key"]] = d["x"]
+                terms_of[d["key"]] = d.get("terms")
     os.makedirs(os.path.dirname(os.path.abspath(args.cache)), exist_ok=True)
     scorer, t0, todo = None, time.time(), 0
     current = set()  # the runs whose LM features are of this term model's first candidates
@@ -108,6 +110,8 @@ def main(argv=None) -> int:
             if scored[0][0] < args.floor:
                 continue
             k = json.dumps([*key, args.top])  # a run's features with --top candidates
+            if terms_of.get(k):  # rows of another rows file: the same candidates by their terms
+                done[k] = by_terms(done[k], terms_of[k], scored[:args.top])
             if fresh(done.get(k), scored[:args.top], len(LM_FEATURES)):
                 # the LM read these very candidates: only the term model's logit (its first
                 # feature) is of the term model that ranked them then, and is put right
@@ -121,7 +125,7 @@ def main(argv=None) -> int:
             xs = window_features(scorer, text_of[(rid, side)], win,
                                  [(q, _Cand(r["term"], int(r["x"][1])), None) for q, r in scored], args.top)
             done[k] = [[r["n"], x] for (_q, r), x in zip(scored, xs)]
-            out.write(json.dumps({"key": k, "x": done[k]}) + "\n")
+            out.write(json.dumps({"key": k, "x": done[k], "terms": [r["term"] for _q, r in scored[:len(xs)]]}) + "\n")
             out.flush()
             current.add(k)
             todo += 1
@@ -176,6 +180,16 @@ def fresh(cached, head, n_features: int) -> bool:
     changed, or for candidates another term model put first, is scored again."""
     return (cached is not None and all(len(x) == n_features for _n, x in cached)
             and sorted(n for n, _x in cached) == sorted(r["n"] for _q, r in head))
+
+
+def by_terms(cached, terms, head):
+    """A cached run's features put on this rows file's rows (``head``: (probability, row) pairs) by
+    the candidates' terms, so that a cache outlives a new rows file (candidates added elsewhere move
+    every row's number); None when the LM read other candidates."""
+    x_of = {t: x for t, (_n, x) in zip(terms, cached or [])}
+    if sorted(x_of) != sorted(r["term"] for _q, r in head):
+        return None
+    return [[r["n"], x_of[r["term"]]] for _q, r in head]
 
 
 PARAMS = {"max_iter": 100, "learning_rate": 0.1, "max_leaf_nodes": 15, "random_state": 0, "early_stopping": False}
