@@ -94,7 +94,7 @@ class channel_without:
     runs were looked up whole; the figures name the records whose expected wording the channel
     never saw). The channel's and the term index's caches are cleared on the way in and out."""
 
-    _support: dict | None = None
+    _support: dict = {}  # tortured list path -> its support map
 
     def __init__(self, pairs, tortured_path: str | None = None):
         self.pairs = {(_fold(t), _fold(e)) for t, e in pairs}
@@ -103,7 +103,7 @@ class channel_without:
     @classmethod
     def support(cls, path: str | None = None) -> dict:
         """(run, original) -> the train pairs ``align_pair`` gets it from (runs of 2+ words only)."""
-        if cls._support is None:
+        if path not in cls._support:
             import importlib.util
             from pathlib import Path
 
@@ -118,8 +118,8 @@ class channel_without:
                 for _kind, s, o in bc.align_pair(tort, exp):
                     if " " in s.strip() and s != o:
                         out.setdefault((_fold(s), _fold(o)), set()).add((_fold(tort), _fold(exp)))
-            cls._support = out
-        return cls._support
+            cls._support[path] = out
+        return cls._support[path]
 
     def __enter__(self):
         from restore.fix import channel, terms

@@ -113,7 +113,9 @@ def test_the_evaluation_masks_the_runs_only_a_records_pair_taught_the_channel():
     from restore_dev.dictionary_variants import channel_without
     from restore.fix import channel
 
-    if not channel_without.support():
+    from pathlib import Path
+
+    if not (Path(__file__).resolve().parents[2] / "shared" / "data" / "tortured" / "tortured_phrases.tsv").is_file():
         pytest.skip("the tortured list (../shared) is not here")
     before = [o for o, _ in channel.candidates("savvy cell")]
     assert "smart" in before  # mined from "savvy cell phones" -> "smart phones" alone
