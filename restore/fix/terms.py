@@ -181,22 +181,53 @@ def _origins(word: str) -> dict[str, float]:
     return {o.lower(): max(p, 1e-4) for o, p in channel.candidates(word, PER_WORD) if " " not in o and "-" not in o}
 
 
+PAIR_WEIGHT = 0.5  # composing: a pair's log10 bigram count against the channel's log weight
+MAX_RUN = 3  # composing phrase by phrase: the longest run of spun words undone as a whole
+
+
+def _word_steps(opts: list[dict[str, float]], per_word: int) -> list[list[tuple[int, str, float, bool]]]:
+    """For each word i, its ``per_word`` best originals (itself, KEEP, among them) as beam steps
+    ``(i + 1, original, weight, False)``."""
+    return [[(i + 1, o, p, False) for o, p in sorted(opt.items(), key=lambda x: -x[1])[:per_word]]
+            for i, opt in enumerate(opts)]
+
+
+def _beam(steps: list[list[tuple[int, str, float, bool]]], keep: int) -> list[tuple[list[str], list[float], tuple | None, float]]:
+    """Every way through a window, best first, by the channel's log weight of each step and how usual
+    each adjacent pair of the words put out is in English (``PAIR_WEIGHT``), keeping the ``keep * 4``
+    best that reach each word. ``steps[i]``: the ways on from word i, ``(end, original, weight,
+    whole run)``. A way is ``(words, weights, chain, score)``: ``_taken(chain)`` lists the steps it
+    took as ``(start, end, original, whole run)``."""
+    big = ngrams._bigrams()
+    n = len(steps)
+    # each step with its words, and a way's steps kept as a chain (earlier, step): nothing is copied
+    walk = [[(j, fold(o).split(), p, (i, j, o, is_run)) for j, o, p, is_run in st if fold(o)]
+            for i, st in enumerate(steps)]
+    beams: list[list[tuple[list[str], list[float], tuple | None, float]]] = [[] for _ in range(n + 1)]
+    beams[0] = [([], [], None, 0.0)]
+    for i in range(n):
+        beams[i] = sorted(beams[i], key=lambda b: -b[3])[:keep * 4]
+        for out, ps, chain, sc in beams[i]:
+            for j, ow, p, step in walk[i]:
+                fit = PAIR_WEIGHT * math.log10(1 + big.get(f"{out[-1]} {ow[0]}", 0)) if out else 0.0
+                beams[j].append((out + ow, ps + [p], (chain, step), sc + math.log(p) + fit))
+    return sorted(beams[n], key=lambda b: -b[3])
+
+
+def _taken(chain: tuple | None) -> list[tuple[int, int, str, bool]]:
+    """The steps of a way's chain (``_beam``), first first."""
+    out = []
+    while chain is not None:
+        chain, step = chain
+        out.append(step)
+    return out[::-1]
+
+
 def _compose(opts: list[dict[str, float]], per_word: int = 8, keep: int = 40) -> list[Candidate]:
     """The words' best originals paired up, best first by channel weight and how usual each adjacent
     pair is in English (``PAIR_WEIGHT``), a beam of ``keep``."""
-    big = ngrams._bigrams()
-    combos: list[tuple[list[str], list[float], float]] = [([], [], 0.0)]
-    for o in opts:
-        best = sorted(o.items(), key=lambda x: -x[1])[:per_word]
-        combos = [(a + [w], b + [p], s + math.log(p) + PAIR_WEIGHT * (math.log10(1 + big.get(f"{a[-1]} {w}", 0)) if a else 0.0))
-                  for a, b, s in combos for w, p in best]
-        combos.sort(key=lambda c: -c[2])
-        combos = combos[:keep * 4]
-    return [Candidate(" ".join(a), tuple(b), 0) for a, b, _s in combos[:keep] if any(p != channel.KEEP for p in b)]
-
-
-PAIR_WEIGHT = 0.5  # composing: a pair's log10 bigram count against the channel's log weight
-MAX_RUN = 3  # composing phrase by phrase: the longest run of spun words undone as a whole
+    return [Candidate(" ".join(out), tuple(ps), 0) for out, ps, _t, _sc in _beam(_word_steps(opts, per_word), keep)[:keep]
+            if any(p != channel.KEEP for p in ps)]
 
 
 def _compose_phrases(ws: Sequence[str], opts: list[dict[str, float]], per_word: int = 8,
@@ -204,37 +235,29 @@ def _compose_phrases(ws: Sequence[str], opts: list[dict[str, float]], per_word: 
     """Terms composed phrase by phrase: the window cut into runs of 1-``MAX_RUN`` words, each run of
     two or more that the inverse channel knows as a whole undone into one of its originals (of any
     length: "getting ready" -> "training", "the executives" -> "management", "sun oriented" ->
-    "solar"), each other word kept or undone as in ``_compose``; best first by channel weight and
-    how usual the adjacent words are in English, a beam of ``keep``. Only terms that undo some run
-    of two or more words (``_compose`` makes the others)."""
-    big = ngrams._bigrams()
-    n = len(ws)
-    steps: list[list[tuple[int, str, float, bool]]] = [[] for _ in range(n)]  # at i: (end, original, weight, whole run)
+    "solar"), each other word kept or undone as in ``_compose`` (the same beam, ``_beam``); a beam of
+    ``keep``. Only terms that undo some run of two or more words (``_compose`` makes the others)."""
+    steps = _word_steps(opts, per_word)
+    n, runs = len(ws), False
     for i in range(n):
-        steps[i] = [(i + 1, o, p, False) for o, p in sorted(opts[i].items(), key=lambda x: -x[1])[:per_word]]
         for j in range(i + 2, min(n, i + MAX_RUN) + 1):
             run = " ".join(ws[i:j])
             if not channel.known(run):
                 continue
             got = [(o.lower(), p) for o, p in channel.candidates(run, PER_WORD) if fold(o) != run]
             steps[i] += [(j, o, max(p, 1e-4), True) for o, p in got[:per_word]]
-    if not any(is_run for st in steps for *_x, is_run in st):
+            runs = runs or bool(got)
+    if not runs:
         return []  # no run the channel knows whole
-    # beams[i]: (words so far, weights, parts, score, a whole run undone) ending at word i
-    beams: list[list[tuple[list[str], list[float], list[tuple[str, str]], float, bool]]] = [[] for _ in range(n + 1)]
-    beams[0] = [([], [], [], 0.0, False)]
-    for i in range(n):
-        beams[i] = sorted(beams[i], key=lambda b: -b[3])[:keep * 4]
-        for out, ps, parts, sc, whole in beams[i]:
-            for j, o, p, is_run in steps[i]:
-                ow = fold(o).split()
-                if not ow:
-                    continue
-                fit = PAIR_WEIGHT * math.log10(1 + big.get(f"{out[-1]} {ow[0]}", 0)) if out else 0.0
-                new_parts = parts + [(" ".join(ws[i:j]), o)] if (is_run or p != channel.KEEP) else parts
-                beams[j].append((out + ow, ps + [p], new_parts, sc + math.log(p) + fit, whole or is_run))
-    done = sorted((b for b in beams[n] if b[4]), key=lambda b: -b[3])[:keep]
-    return [Candidate(" ".join(out), tuple(ps), 0, tuple(parts)) for out, ps, parts, _sc, _w in done]
+    out = []
+    for words_out, ps, chain, _sc in _beam(steps, keep):
+        taken = _taken(chain)
+        if any(is_run for *_x, is_run in taken):
+            out.append(Candidate(" ".join(words_out), tuple(ps), 0, tuple(
+                (" ".join(ws[i:j]), o) for (i, j, o, is_run), p in zip(taken, ps) if is_run or p != channel.KEEP)))
+            if len(out) == keep:
+                break
+    return out
 
 
 def rank_score(c: Candidate) -> float:
