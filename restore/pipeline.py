@@ -101,9 +101,38 @@ def _propose(res, det, cfg: Config, works: Sequence[_Work], spans: Sequence[Sequ
     if not any(spans):
         return
     proposed = res.propose_many([(w.text, s) for w, s in zip(works, spans)], cfg,
-                                detector=det.signature if det is not None else None, memo=memo)
+                                detector=det.signature if det is not None else None, memo=memo,
+                                vocab=[_vocabulary(cfg, w) for w in works])
     for w, (edits, _) in zip(works, proposed):
         w.candidates.extend(edits)
+
+
+def _vocabulary(cfg: Config, w: _Work):
+    """Real spinners' vocabulary (``restore.fix.spinner_vocab``) for a news text the detector calls
+    spun, when ``Config.spinner_vocab`` is on; else None."""
+    if not cfg.spinner_vocab or cfg.domain != "news" or w.doc_score is None or w.doc_score < doc_threshold_of(cfg):
+        return None
+    from restore.fix.spinner_vocab import load
+
+    return load()
+
+
+def _with_vocab_spans(text: str, spans: list[Span], cfg: Config, doc_score: float, ignore) -> list[Span]:
+    """In a news text the detector calls spun (``Config.spinner_vocab``), each real spinner's wording
+    (``restore.fix.spinner_vocab``) that no span touches is a span too (source "vocab", confidence
+    ``1 - 1/rho``), outside ``ignore`` (not prose, not English)."""
+    if not cfg.spinner_vocab or cfg.domain != "news" or doc_score < doc_threshold_of(cfg):
+        return spans
+    from restore.fix.spinner_vocab import load
+
+    vocab = load()
+    if vocab is None:
+        return spans
+    taken = [(s.start, s.end) for s in spans] + list(ignore)
+    extra = [Span(a, b, text[a:b], round(1.0 - 1.0 / rho, 4), source="vocab")
+             for a, b, _origs, rho in vocab.occurrences(text)
+             if not any(x < b and a < y for x, y in taken) and not any(c.isdigit() for c in text[a:b])]
+    return sorted(spans + extra, key=lambda x: (x.start, x.end)) if extra else spans
 
 
 def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, changed_only: bool = False,
@@ -160,6 +189,7 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, changed_on
             doc_score = reading.score
             if changed_only:
                 spans = det.spans(reading, cfg.detect_threshold, changed_only=True)
+            spans = _with_vocab_spans(text, spans, cfg, doc_score, ignore + not_prose_ranges(text))
         if cfg.domain == "science":
             candidates = candidates + _term_edits(text, tokens[i], reading, lex, cfg, ignore, candidates)
         covered = [(e.start, e.end) for e in candidates if e.source != "terms" or e.applied]
@@ -374,6 +404,13 @@ def _one_pass(texts: Sequence[object], cfg: Config, memo: dict,
         _propose(res, det, cfg, good, [w.todo for w in good], memo["restorer"])
         # refine: a span the model had no confident wording for is asked about again by its sub-runs
         _propose(res, det, cfg, good, [unresolved(w.sub, w.candidates) for w in good], memo["restorer"])
+        vocab = [_vocabulary(cfg, w) for w in good]
+        if any(v is not None for v in vocab):  # real spinners' wordings the restorer was not asked about
+            taken = [[(e.start, e.end) for e in w.candidates if e.applied or e.source != "model"]
+                     + [(a, b) for a, b, _why in w.unchecked] + not_prose_ranges(w.text) for w in good]
+            for w, found in zip(good, res.vocab_edits(list(zip([w.text for w in good], vocab, taken)), cfg,
+                                                      memo["restorer"])):
+                w.candidates.extend(found)
     sig = signature_of(cfg)
     return [w if isinstance(w, InputError) else _finish(w, cfg, sig) for w in works]
 

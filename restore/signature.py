@@ -70,6 +70,12 @@ def build(cfg: Config, lexicon_sig: str, model_sig: str, detector_sig: str) -> S
         parts.append(("passes", str(cfg.passes)))
     if cfg.use_model and cfg.consistent:
         parts.append(("", "consistent"))
+    if cfg.use_detector and cfg.spinner_vocab and cfg.domain == "news":  # detect: its spans
+        from restore.fix.spinner_vocab import load as load_vocab
+
+        vocab = load_vocab()
+        if vocab is not None:
+            parts.append(("vocab", vocab.signature))
     if cfg.device != "auto" and cfg.device != "cpu" and (cfg.use_detector or cfg.use_model):
         parts.append(("device", cfg.device))  # bf16 on a GPU: confidences may differ in the last digits
     if cfg.triage and cfg.use_detector and cfg.domain == "news":  # science: the triage clears nothing

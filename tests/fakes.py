@@ -42,12 +42,18 @@ class FakeRestorer:
     def evidence_for(self, detector_signature):
         return None
 
-    def propose_many(self, docs, cfg, detector=None, memo=None):
+    def propose_many(self, docs, cfg, detector=None, memo=None, vocab=None):
+        self.vocab = list(vocab) if vocab is not None else None
         out = []
         for _text, spans in docs:
             self.asked.append([(s.start, s.end) for s in spans])
             out.append(([e for s in spans for e in self.answer(s)], []))
         return out
+
+
+    def vocab_edits(self, docs, cfg, memo=None):
+        """Real spinners' wordings (restore.fix.spinner_vocab): this fake proposes none."""
+        return [[] for _ in docs]
 
 
 def install(monkeypatch, det: FakeDetector, res: FakeRestorer) -> FakeRestorer:

@@ -274,6 +274,11 @@ def domain_of(domain: Any, sources: list[Source]) -> str:
         return domain
     usable = [s for s in sources if s.error is None]
     return "science" if usable and all(s.kind == "pdf" for s in usable) else "news"
+o_no_spinner_vocab = typer.Option(False, "--no-spinner-vocab",
+                                  help="Do not weigh real spinners' vocabulary (restore/data/spinner_vocab.tsv): "
+                                       "in a text called spun, a wording real spinners write far more often than "
+                                       "clean English makes the model's edit of it surer, is asked about even "
+                                       "where the detector did not flag it, and is a span of source vocab.")
 o_notriage = typer.Option(False, "--no-triage",
                           help="Run every text through the detector (and the restorer): by default a cheap first "
                                "stage clears text that is clearly not spun, which then loads and runs no model.")

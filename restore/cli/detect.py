@@ -11,7 +11,7 @@ import typer
 from restore.cli._util import (EXIT_FINDINGS, EXIT_USAGE, Engine, InputFormat, Reporter, app, choices, engine_of,
                                error_record_in_place, guarded, isatty, make_config, o_actors, o_anylang, o_engine,
                                o_field, o_glob, o_id_field, o_infmt, o_jobs, o_lex, o_maxb, o_maxc, o_models,
-                               o_nobuiltin, o_nodet, o_device, o_domain, Domain, domain_of, o_notriage, o_noprog, o_norec, o_quiet, o_reference,
+                               o_nobuiltin, o_nodet, o_device, o_domain, Domain, domain_of, o_notriage, o_no_spinner_vocab, o_noprog, o_norec, o_quiet, o_reference,
                                paths_arg, progress_total, quoted, reporting, several, show_progress, sources_of,
                                stderr, value)
 
@@ -50,7 +50,8 @@ def detect(
     doc_threshold: Optional[float] = o_doc_threshold, span_threshold: Optional[float] = o_span_threshold,
     suggest: bool = o_suggest, report: Optional[Report] = o_report, lexicon: Optional[List[str]] = o_lex,
     no_builtin: bool = o_nobuiltin,
-    no_detector: bool = o_nodet, no_triage: bool = o_notriage, device: str = o_device, domain: Domain = o_domain,
+    no_detector: bool = o_nodet, no_triage: bool = o_notriage, no_spinner_vocab: bool = o_no_spinner_vocab,
+    device: str = o_device, domain: Domain = o_domain,
     models_dir: Optional[str] = o_models,
     reference: Optional[str] = o_reference, quiet: bool = o_quiet,
     no_progress: bool = o_noprog, max_bytes: int = o_maxb, max_chars: int = o_maxc, glob: str = o_glob,
@@ -74,7 +75,7 @@ def detect(
     engine, actors = engine_of(engine, actors, jobs)
     rep = Reporter(quiet)
     cfg = make_config(lexicons=tuple(lexicon or ()), builtin=not no_builtin, use_detector=not no_detector,
-                      triage=not no_triage, device=device,
+                      triage=not no_triage, device=device, spinner_vocab=not no_spinner_vocab,
                       use_model=suggest, detect_suggest=suggest, detect_threshold=span_threshold,
                       doc_threshold=doc_threshold, models_dir=models_dir, check_language=not any_language,
                       max_chars=max_chars, reference=reference)

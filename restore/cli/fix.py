@@ -11,7 +11,7 @@ from restore.cli._util import (EXIT_FINDINGS, EXIT_USAGE, Engine, InputFormat, Q
                                choices, engine_of, guarded, isatty, make_config, o_actors, o_anylang, o_engine,
                                o_field, o_glob, o_id_field, o_infmt, o_jobs, o_lex, o_maxb, o_maxc, o_models,
                                o_nobuiltin, o_nodet, o_nomodel, o_noprog, o_norec, o_notriage, o_quality, o_quiet,
-                               o_device, o_domain, Domain, domain_of,
+                               o_device, o_domain, Domain, domain_of, o_no_spinner_vocab,
                                o_reference,
                                paths_arg, plural, progress_total, reporting, several, show_progress, sources_of,
                                stderr, use_color, value)
@@ -67,6 +67,7 @@ o_consistent = typer.Option(False, "--consistent",
                                  "substitute for a word throughout).")
 
 
+
 @app.command()
 @guarded
 def fix(
@@ -81,7 +82,8 @@ def fix(
     quality: Quality = o_quality, lm_spans: int = o_lm_spans, lm_candidates: int = o_lm_candidates,
     lm_margin: float = o_lm_margin, lm_separation: float = o_lm_separation, models_dir: Optional[str] = o_models,
     check: bool = o_check, explain: bool = o_explain, passes: int = o_passes,
-    consistent: bool = o_consistent, reference: Optional[str] = o_reference, quiet: bool = o_quiet,
+    consistent: bool = o_consistent, no_spinner_vocab: bool = o_no_spinner_vocab,
+    reference: Optional[str] = o_reference, quiet: bool = o_quiet,
     no_progress: bool = o_noprog, max_bytes: int = o_maxb, max_chars: int = o_maxc, glob: str = o_glob,
     no_recursive: bool = o_norec,
     input_format: InputFormat = o_infmt, any_language: bool = o_anylang, jobs: int = o_jobs,
@@ -106,7 +108,7 @@ def fix(
                       refine_threshold=refine_threshold, quality=value(quality), models_dir=models_dir,
                       lm_max_spans=lm_spans, lm_max_candidates=lm_candidates, lm_margin=lm_margin,
                       lm_separation=lm_separation, check_language=not any_language, max_chars=max_chars,
-                      passes=passes, consistent=consistent, reference=reference)
+                      passes=passes, consistent=consistent, spinner_vocab=not no_spinner_vocab, reference=reference)
     sources = sources_of(paths, glob, not no_recursive, value(input_format))
     cfg = cfg.replace(domain=domain_of(domain, sources))
     reviewed = None

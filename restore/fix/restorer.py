@@ -27,6 +27,7 @@ from restore._hf import bucket
 from restore.fix.architecture import load_model
 from restore.fix.encoding import (CLS, MAX_TARGET, PAD, SEP, context_of, detokenize, encode_inputs,
                                   encode_targets)
+from restore.fix import spinner_vocab
 from restore.fix.evidence import FEATURES as EVIDENCE_FEATURES
 from restore.fix.evidence import Evidence, load_evidence
 from restore.fix.wording import (ACRONYM_RE, DEFAULT_CALIBRATION, REPORT_FLOOR, confidence_of, features,
@@ -299,7 +300,8 @@ class SpanRestorer:
         return self.propose_many([(text, spans)], cfg, detector)[0]
 
     def propose_many(self, docs: Sequence[tuple[str, Sequence[Span]]], cfg,
-                     detector: str | None = None, memo: dict | None = None) -> list[tuple[list[Edit], list]]:
+                     detector: str | None = None, memo: dict | None = None,
+                     vocab: Sequence[object] | None = None) -> list[tuple[list[Edit], list]]:
         """``propose_with_details`` for several documents at once: their spans share the model's
         batches (a document with a few spans alone would leave most of a batch empty). ``memo``
         (a dict the caller keeps for one batch of texts) holds the model's reading of each
@@ -327,12 +329,61 @@ class SpanRestorer:
             text = docs[d][0]
             if d not in protected:
                 protected[d] = protected_ranges(text) + [(m.start(), m.end()) for m in ACRONYM_RE.finditer(text)]
-            e = self._edit(text, s, span_text, r, protected[d], evidence, need)
+            e = self._edit(text, s, span_text, r, protected[d], evidence, need, vocab[d] if vocab else None)
             if e is not None:
                 out[d][0].append(e)
         return out
 
-    def _edit(self, text: str, s: Span, span_text: str, r: dict, protected, evidence, need: float) -> Edit | None:
+    def vocab_edits(self, docs: Sequence[tuple[str, object, Sequence[tuple[int, int]]]], cfg,
+                    memo: dict | None = None) -> list[list[Edit]]:
+        """Model edits for real spinners' wordings the model was not asked about: for each (text,
+        vocabulary or None, ranges taken), each listed wording outside the ranges taken
+        (``spinner_vocab.Vocabulary.occurrences``) is read as a span, the table's originals scored
+        among the model's candidates; its best wording is proposed when the model's own calibrated
+        confidence for it reaches ``spinner_vocab.FLOOR``, at that times ``1 - 1/rho``
+        (``spinner_vocab.vocab_confidence``)."""
+        owners, spots, keys = [], [], []
+        for d, (text, vocab, taken) in enumerate(docs):
+            if vocab is None:
+                continue
+            sents = None
+            taken = list(taken) + protected_ranges(text) + [(m.start(), m.end()) for m in ACRONYM_RE.finditer(text)]
+            for a, b, origs, rho in vocab.occurrences(text):  # type: ignore[attr-defined]
+                if any(x < b and a < y for x, y in taken):
+                    continue
+                sents = sents if sents is not None else sentences(text)
+                left, right = context_of(text, a, b, sents)
+                owners.append(d)
+                spots.append((a, b, rho))
+                keys.append(("vocab", nfc(left), nfc(text[a:b]), nfc(right), origs))
+        out: list[list[Edit]] = [[] for _ in docs]
+        if not keys:
+            return out
+        results = recalled(keys, memo, lambda ks: self.infill([k[1:4] for k in ks], extra=[list(k[4]) for k in ks]))
+        need = max(cfg.threshold, cfg.model_threshold)
+        for d, (a, b, rho), k, r in zip(owners, spots, keys, results):
+            text, span_text = docs[d][0], docs[d][0][a:b]
+            if len(r["lps"]) < 2:
+                continue
+            j = max(range(1, len(r["lps"])), key=lambda i: r["lps"][i])
+            own = confidence_of(self.calibration, features(r["lps"][j], r["keep_lp"], len(span_text.split())))
+            if own < spinner_vocab.FLOOR:
+                continue
+            rep = transfer_case(span_text, r["candidates"][j])
+            if rep.lower() == span_text.lower() or any(c.isdigit() for c in span_text):
+                continue
+            conf = spinner_vocab.vocab_confidence(0.0, own, rho)
+            problem = shape_problem(span_text, rep, k[1], k[3])
+            why = f"p={conf:.2f}: model {own:.2f}, a real spinner's wording: rho {rho:.0f}"
+            if problem:
+                why += f"; reported only: {problem}"
+            out[d].append(Edit(a, b, span_text, rep, source="model", confidence=conf,
+                               rule=f'model: "{span_text}" -> "{rep}" ({why})', type="R",
+                               applied=conf >= need and problem is None))
+        return out
+
+    def _edit(self, text: str, s: Span, span_text: str, r: dict, protected, evidence, need: float,
+              vocab=None) -> Edit | None:
         """The Edit a span's infill result proposes, or None (keep, protected text, low confidence)."""
         if r["best"] == 0:
             return None
@@ -359,9 +410,16 @@ class SpanRestorer:
             return None
         alts = [c for j, c in sorted(enumerate(r["candidates"]), key=lambda x: -r["lps"][x[0]])
                 if j not in (0, r["best"])][:2]
+        found = conf
+        rho = vocab.rho_of(span_text) if vocab is not None else None
+        if rho is not None:
+            conf = spinner_vocab.vocab_confidence(conf, own, rho)
+            rho = rho if conf > found else None
         why = f"p={conf:.2f}" if evidence is None else (
             f"p={conf:.2f}: model {own:.2f}, detector {s.confidence:.2f}"
             + (", a known spinner substitute" if x[EVIDENCE_FEATURES.index("channel_any")] else ""))
+        if rho is not None:
+            why += f"; a real spinner's wording: rho {rho:.0f}"
         problem = shape_problem(span_text, rep, r["left"], r["right"])
         if problem:
             why += f"; reported only: {problem}"

@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from restore_dev.corpus import bigram_counts, iter_corpus_texts  # noqa: E402
+from restore_dev.real_pages import kept_aside as excluded  # noqa: E402
 from restore_dev.thesauri import MYTHES, mythes_senses  # noqa: E402
 
 WORD = re.compile(r"[a-z0-9]+(?:[.'\-][a-z0-9]+)*|%")
@@ -44,18 +45,6 @@ WORD = re.compile(r"[a-z0-9]+(?:[.'\-][a-z0-9]+)*|%")
 
 def words(text: str) -> list[str]:
     return WORD.findall(text.lower().replace("\u2019", "'"))
-
-
-def excluded(url: str, rules: list[str]) -> bool:
-    from urllib.parse import urlsplit
-    host = (urlsplit(url).hostname or "").lower()
-    for e in rules:
-        if e.startswith("http"):
-            if url.rstrip("/") == e.rstrip("/"):
-                return True
-        elif host == e or host.endswith("." + e):
-            return True
-    return False
 
 
 def trivial(o: tuple[str, ...], s: tuple[str, ...]) -> bool:

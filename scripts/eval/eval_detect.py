@@ -41,7 +41,8 @@ def make_detect(args):
     if det is not None and args.gate is not None:
         det.gate = args.gate
     cfg = restore.Config(detect_threshold=thr, models_dir=args.models_dir, use_detector=det is not None,
-                         use_model=args.suggest, detect_suggest=args.suggest)
+                         use_model=args.suggest, detect_suggest=args.suggest,
+                         spinner_vocab=not args.no_spinner_vocab)
     if args.detector_only:
         return det, thr, lambda texts: [det.detect(t, threshold=thr) for t in texts]
 
@@ -64,6 +65,8 @@ def main(argv=None) -> int:
     ap.add_argument("--threshold", type=float, default=None)
     ap.add_argument("--gate", type=float, default=None, help="override the calibrated doc-score gate (0 = off)")
     ap.add_argument("--detector-only", action="store_true")
+    ap.add_argument("--no-spinner-vocab", action="store_true",
+                    help="Config.spinner_vocab off (no spans of real spinners' wordings)")
     ap.add_argument("--suggest", action="store_true",
                     help="restore detect --suggest: the model narrows detector spans to the words its wording changes")
     ap.add_argument("--batch", type=int, default=16, help="documents per detect_batch call (the CLI's window)")

@@ -44,6 +44,8 @@ def main(argv=None) -> int:
     ap.add_argument("--refine-threshold", type=float, default=None,
                     help="ask the model again about sub-runs of a span at this detector probability")
     ap.add_argument("--passes", type=int, default=None, help="Config.passes (default: Config's)")
+    ap.add_argument("--no-spinner-vocab", action="store_true",
+                    help="Config.spinner_vocab off (restore fix --no-spinner-vocab)")
     ap.add_argument("--consistent", action="store_true",
                     help="Config.consistent on (restore fix --consistent)")
     ap.add_argument("--limit", type=int, default=None)
@@ -70,7 +72,7 @@ def main(argv=None) -> int:
                  use_detector=not args.no_detector, detect_threshold=args.detect_threshold,
                  refine_threshold=args.refine_threshold,
                  **({"model_threshold": args.model_threshold} if args.model_threshold is not None else {}),
-                 consistent=args.consistent,
+                 consistent=args.consistent, spinner_vocab=not args.no_spinner_vocab,
                  **({"passes": args.passes} if args.passes is not None else {}))
     lex = lexmod.load_lexicon(cfg.lexicons, cfg.builtin)
     print(f"dictionaries: {', '.join(f'{n} ({c})' for n, _, c in lex.sources)}; {len(lex)} entries", file=sys.stderr)

@@ -194,8 +194,9 @@ def evaluate(args) -> dict:
 
     base = {"models_dir": args.models_dir} if args.models_dir else {}
     fix_cfg = Config(use_model=not args.no_model, consistent=args.consistent, quality=args.quality,
+                     spinner_vocab=not args.no_spinner_vocab,
                      **({"passes": args.passes} if args.passes else {}), **base)
-    det_cfg = Config(use_model=False, **base)  # restore detect without --suggest
+    det_cfg = Config(use_model=False, spinner_vocab=not args.no_spinner_vocab, **base)  # restore detect without --suggest
     t0 = time.time()
     gate = doc_threshold_of(det_cfg)
 
@@ -371,6 +372,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-model", action="store_true", help="restore without the restorer model (as restore fix --no-model)")
     ap.add_argument("--passes", type=int, default=None, help="restore fix --passes (default: Config's)")
     ap.add_argument("--consistent", action="store_true", help="restore fix --consistent (Config.consistent)")
+    ap.add_argument("--no-spinner-vocab", action="store_true",
+                    help="restore fix --no-spinner-vocab (Config.spinner_vocab off)")
     ap.add_argument("--quality", default="fast", choices=("fast", "best"),
                     help="restore fix --quality (best: the language model reranks; needs the [lm] extra)")
     ap.add_argument("--json", action="store_true", help="print one JSON object instead of tables")

@@ -29,25 +29,25 @@ ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = ROOT / "tests" / "fixtures" / "unchanged" / "expected.json"
 
 
-def run(command: str, path: str) -> list[str]:
+def run(command: str, path: str, options: list[str]) -> list[str]:
     # float32 restorer: in bf16 a confidence can move by 1e-4 with the other inputs of its batch
     # (0.8799 against 0.8801), and a CPU without native bf16 runs float32 anyway
     env = dict(os.environ, OMP_NUM_THREADS="1", RESTORE_THREADS="1", RESTORE_BF16="0")
     p = subprocess.run([sys.executable, "-m", "restore", command, path, "--format", "jsonl", "--quiet",
-                        "--no-progress"], capture_output=True, env=env)
+                        "--no-progress", *options], capture_output=True, env=env)
     if p.returncode not in (0, 1):
         raise SystemExit(f"restore {command} exited {p.returncode}: {p.stderr.decode()[-2000:]}")
     return p.stdout.decode("utf-8").splitlines()
 
 
-def digests(recs: list[dict]) -> dict[str, str]:
+def digests(recs: list[dict], options: list[str] = ()) -> dict[str, str]:
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "inputs.jsonl")
         with open(path, "w", encoding="utf-8") as f:
             f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in recs)
         out: dict[str, str] = {}
         for command in ("fix", "detect"):
-            lines = run(command, path)
+            lines = run(command, path, list(options))
             if len(lines) != len(recs):
                 raise SystemExit(f"restore {command}: {len(lines)} output lines for {len(recs)} inputs")
             for r, line in zip(recs, lines):
@@ -60,9 +60,12 @@ def main(argv=None) -> int:
     ap.add_argument("--record", action="store_true", help="write the expected digests instead of comparing")
     ap.add_argument("--sets", default=",".join(SETS), help="which inputs: samples, real, test")
     ap.add_argument("--test-docs", type=int, default=200, help="how many spun test documents")
+    ap.add_argument("--option", action="append", default=[],
+                    help="an option given to both commands (repeatable), e.g. --option=--no-spinner-vocab: "
+                         "compare a change's off switch against the record made before it")
     args = ap.parse_args(argv)
     sets = tuple(s for s in args.sets.split(",") if s)
-    got = digests(inputs(sets, args.test_docs))
+    got = digests(inputs(sets, args.test_docs), args.option)
     if args.record:
         EXPECTED.parent.mkdir(parents=True, exist_ok=True)
         EXPECTED.write_text(json.dumps(got, indent=0, sort_keys=True) + "\n", encoding="utf-8")
