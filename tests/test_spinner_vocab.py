@@ -90,9 +90,13 @@ def _build(tmp: Path, pages: str, real: Path, corpus: Path) -> subprocess.Comple
 
 
 def test_the_builder_finds_a_surging_wording_whose_head_word_vanished(tmp_path):
-    spun = "The minister mentioned the plan would work. Officials mentioned prices rose. " * 6
+    topics = {"harbour": "red blue green grey pink gold", "school": "cat dog cow pig hen fox",
+              "railway": "oak elm ash yew fir box"}  # three articles: no run of 8 words in common
     pages = _pages(tmp_path / "p.jsonl", [
-        {"role": "spun", "url": f"https://site{i}.example/x", "text": spun} for i in range(3)])
+        {"role": "spun", "url": f"https://site{i}.example/x",
+         "text": " ".join(f"The minister mentioned {k} times that the {t} plan would work. Officials of the {t} "
+                          f"mentioned prices rose {k}." for k in ks.split())}
+        for i, (t, ks) in enumerate(topics.items())])
     p = _build(tmp_path, pages, _real(tmp_path), _corpus(tmp_path))
     assert p.returncode == 0, p.stderr
     rows = {ln.split("\t")[0]: ln.split("\t") for ln in (tmp_path / "out.tsv").read_text().splitlines()
@@ -186,3 +190,19 @@ def test_a_listed_wording_in_a_url_or_an_acronym_is_not_asked_about(restorer):
     text = "See www.inventory.com or mail inventory@example.com; NASA mentioned it."
     edits = restorer.vocab_edits([(text, v, [])], Config())[0]
     assert all(text[e.start:e.end] == "mentioned" for e in edits)
+
+
+def test_the_builder_counts_spins_of_one_article_once_and_knows_names():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bsv", ROOT / "scripts" / "data" / "build_spinner_vocab.py")
+    bsv = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bsv)
+    one = "the company mentioned on monday that its quarterly outcomes had been better than anticipated"
+    pages = [{"text": one, "group": "a"}, {"text": "Today " + one + " again.", "group": "b"},
+             {"text": "an unrelated page about the weather and the sea", "group": "c"},
+             {"text": "another page", "group": "c"}]
+    s = bsv.stories_of(pages)
+    assert s[0] == s[1] != s[2] == s[3]          # a shared run of 8 words; the same group
+    para = "Republicans met. The Republicans mentioned it. U.S. officials met"
+    assert [w for w, c in zip(bsv.words(para), bsv.capitalised(para)) if c] == ["republicans"]

@@ -12,9 +12,12 @@ selling") surge. Over the spun pages' words and runs of 2-3 words, against the c
 
 - ``rho``: how many times more often a wording occurs in the spun pages than in clean text (the
   corpus, add-0.5 smoothing; for a single word the larger of its rate there and in ``wordfreq``);
-  kept at ``--min-rho`` or more, on ``--min-sites`` sites and as many stories (a page's ``group``:
-  two spins of one article count once), ``--min-count`` times or more. At rho 10, at most a tenth
-  of its occurrences can be a writer's own words.
+  kept at ``--min-rho`` or more, on ``--min-sites`` sites and as many stories (pages that share a
+  run of 8 words, or the collector's ``group``, are one story: two spins of one article count
+  once), ``--min-count`` times or more, and not mostly capitalised inside sentences (a name). At
+  rho 10, at most a tenth of its occurrences can be a writer's own words. Each spinner family with
+  ``--family-pages`` pages or more (the pages' ``family`` field) is also mined alone, and a wording
+  keeps its highest rho: pooling the families dilutes one family's wordings.
 - originals: the inverse channel's candidates for the wording (``restore.fix.channel``: thesauri,
   composed word by word; in its order) and the wording with words left out ("software program" ->
   "software"), at most ``--originals``, leaving out those as frequent in the spun pages as in clean
@@ -75,6 +78,43 @@ def corpus_counts(corpus: str) -> tuple[int, collections.Counter]:
     return total, counts
 
 
+def capitalised(para: str) -> list[bool]:
+    """For each word of ``para`` (as ``words`` finds them): written with a capital, not first in
+    its sentence."""
+    out, start = [], True
+    for m in re.finditer(r"[A-Za-z0-9]+(?:[.'\u2019\-][A-Za-z0-9]+)*|%|([.!?:])", para):
+        if m.group(1):
+            start = True
+            continue
+        out.append(m.group()[0].isupper() and not start)
+        start = False
+    return out
+
+
+def stories_of(pages: list[dict], n: int = 8) -> list[int]:
+    """A story number for each page: pages that share a run of ``n`` words are spins (or copies) of
+    one article, whatever group the collector gave them."""
+    parent = list(range(len(pages)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+    first: dict[tuple, int] = {}
+    for k, r in enumerate(pages):
+        ws = words(r["text"])
+        for i in range(len(ws) - n + 1):
+            j = first.setdefault(tuple(ws[i:i + n]), k)
+            parent[find(k)] = find(j)
+    by_group: dict[str, int] = {}
+    for k, r in enumerate(pages):  # the collector's groups join too
+        g = r.get("group")
+        if g:
+            parent[find(k)] = find(by_group.setdefault(g, k))
+    return [find(k) for k in range(len(pages))]
+
+
 def poisson_cdf(k: int, mean: float) -> float:
     """P(X <= k) for X ~ Poisson(mean)."""
     term = total = math.exp(-mean)
@@ -87,6 +127,70 @@ def poisson_cdf(k: int, mean: float) -> float:
 def subsequences(ws: list[str]) -> set[str]:
     n = len(ws)
     return {" ".join(ws[k] for k in range(n) if m >> k & 1) for m in range(1, (1 << n) - 1)}
+
+
+def mine(pages: list[dict], members: list[int], story: list[int], clean: collections.Counter, n_clean: int,
+         args) -> dict[str, tuple]:
+    """The wordings of the pages ``members`` (indices into ``pages``) that pass the filters:
+    wording -> (originals, count, sites, rho)."""
+    from wordfreq import word_frequency
+
+    from restore.fix import channel
+
+    spun: collections.Counter = collections.Counter()
+    sites: dict[str, set] = collections.defaultdict(set)
+    stories: dict[str, set] = collections.defaultdict(set)
+    capital: collections.Counter = collections.Counter()  # occurrences inside a sentence written with a capital
+    n_spun = 0
+    for k in members:
+        r = pages[k]
+        for para in r["text"].split("\n"):
+            ws = words(para)
+            n_spun += len(ws)
+            caps = capitalised(para)
+            for i, n, g in ngrams(ws):
+                spun[g] += 1
+                sites[g].add(host(r["url"]))
+                stories[g].add(story[k])
+                capital[g] += i < len(caps) and caps[i]
+
+    def rho(g: str) -> float:
+        """The spun pages' rate of ``g`` over clean English's: the corpus's, or for one word the
+        larger of the corpus's and wordfreq's (modern web English: the corpus is news of 1987-2006,
+        where "trump" and "app" are rare)."""
+        rate = (clean.get(g, 0) + 0.5) / n_clean
+        if " " not in g:
+            rate = max(rate, word_frequency(g, "en"))
+        return ((spun.get(g, 0) + 0.5) / n_spun) / rate
+
+    out = {}
+    for g, count in spun.items():
+        ws = g.split()
+        if (count < args.min_count or len(sites[g]) < args.min_sites or len(stories[g]) < args.min_sites
+                or all(w in STOP for w in ws)):
+            continue
+        if any(ch.isdigit() for ch in g) and len(ws) == 1 or capital[g] * 2 > count:
+            continue  # a number; a name (mostly capitalised inside sentences: "Republicans", "Carnival")
+        r_g = rho(g)
+        if r_g < args.min_rho:
+            continue
+        subs = sorted(subsequences(ws), key=lambda o: -len(o)) if len(ws) == 2 else []
+        found, replaced = [], False
+        close = [c for c, _ in channel.candidates(g, 50)]
+        close_set = set(close[:args.close]) | set(subs)
+        for o in close + subs:
+            if not o.strip() or o == g or o in found or all(w in STOP for w in o.split()):
+                continue
+            expected = clean.get(o, 0) * n_spun / n_clean
+            inside = count if o in subs else 0
+            seen = max(spun.get(o, 0) - inside, 0)
+            if expected >= 2 and seen / expected > args.max_vanish:
+                continue  # as frequent in the spun pages as in clean text: not what the spinner replaces
+            replaced = replaced or (o in close_set and expected >= 2 and poisson_cdf(seen, expected) <= args.replaced)
+            found.append(o)
+        if found and replaced:
+            out[g] = (found[:args.originals], count, len(sites[g]), r_g)
+    return out
 
 
 def main(argv=None) -> int:
@@ -105,9 +209,10 @@ def main(argv=None) -> int:
     ap.add_argument("--close", type=int, default=5,
                     help="the replaced head word is among the channel's first N candidates (or the wording's own words)")
     ap.add_argument("--originals", type=int, default=5)
+    ap.add_argument("--family-pages", type=int, default=10,
+                    help="a spinner family (the pages' family field) with this many pages is also mined alone")
     ap.add_argument("--out", default=str(ROOT / "restore" / "data" / "spinner_vocab.tsv"))
     args = ap.parse_args(argv)
-    from restore.fix import channel
 
     rules, dev = excluded_rules(args.real), development_hosts(args.real)
     pages, seen = [], set()
@@ -126,58 +231,19 @@ def main(argv=None) -> int:
     if not pages:
         sys.exit("no spun pages")
     n_clean, clean = corpus_counts(args.corpus)
-    spun: collections.Counter = collections.Counter()
-    sites: dict[str, set] = collections.defaultdict(set)
-    stories: dict[str, set] = collections.defaultdict(set)
-    n_spun = 0
-    for r in pages:
-        for para in r["text"].split("\n"):
-            ws = words(para)
-            n_spun += len(ws)
-            for _i, _n, g in ngrams(ws):
-                spun[g] += 1
-                sites[g].add(host(r["url"]))
-                stories[g].add(r.get("group") or r["url"])
-
-    from wordfreq import word_frequency
-
-    def rho(g: str) -> float:
-        """The spun pages' rate of ``g`` over clean English's: the corpus's, or for one word the
-        larger of the corpus's and wordfreq's (modern web English: the corpus is news of 1987-2006,
-        where "trump" and "app" are rare)."""
-        rate = (clean.get(g, 0) + 0.5) / n_clean
-        if " " not in g:
-            rate = max(rate, word_frequency(g, "en"))
-        return ((spun.get(g, 0) + 0.5) / n_spun) / rate
-
-    rows = []
-    for g, count in spun.items():
-        ws = g.split()
-        if (count < args.min_count or len(sites[g]) < args.min_sites or len(stories[g]) < args.min_sites
-                or all(w in STOP for w in ws)):
-            continue
-        if any(ch.isdigit() for ch in g) and len(ws) == 1:
-            continue
-        r_g = rho(g)
-        if r_g < args.min_rho:
-            continue
-        subs = sorted(subsequences(ws), key=lambda o: -len(o)) if len(ws) > 1 else []
-        found, replaced = [], False
-        close = [c for c, _ in channel.candidates(g, 50)]
-        close_set = set(close[:args.close]) | set(subs)
-        for o in close + subs:
-            if not o.strip() or o == g or o in found or all(w in STOP for w in o.split()):
-                continue
-            expected = clean.get(o, 0) * n_spun / n_clean
-            inside = count if o in subs else 0
-            vanish = max(spun.get(o, 0) - inside, 0) / expected if expected >= 2 else None
-            if vanish is not None and vanish > args.max_vanish:
-                continue  # as frequent in the spun pages as in clean text: not what the spinner replaces
-            replaced = replaced or (o in close_set and vanish is not None and poisson_cdf(max(spun.get(o, 0) - inside, 0), expected)
-                                    <= args.replaced)
-            found.append(o)
-        if found and replaced:
-            rows.append((g, found[:args.originals], count, len(sites[g]), r_g))
+    story = stories_of(pages)
+    families = collections.Counter(r.get("family") or "?" for r in pages)
+    groups = [("all", list(range(len(pages))))] + [
+        (f, [k for k, r in enumerate(pages) if (r.get("family") or "?") == f])
+        for f, n in sorted(families.items()) if n >= args.family_pages and f != "?"]
+    merged: dict[str, tuple] = {}
+    for name, members in groups:
+        for g, row in mine(pages, members, story, clean, n_clean, args).items():
+            if g not in merged or row[3] > merged[g][3]:
+                merged[g] = row
+        print(f"{name}: {len(members)} pages", file=sys.stderr)
+    rows = [(g, *row) for g, row in merged.items()]
+    n_spun = sum(len(words(r["text"])) for r in pages)
     rows.sort(key=lambda r: (-r[4], r[0]))
     out = Path(args.out)
     tmp = out.with_suffix(".tmp")
@@ -187,7 +253,9 @@ def main(argv=None) -> int:
                  f"({n_spun:,} words, {len({host(r['url']) for r in pages})} sites, found with the stored-pages search; "
                  f"no page text kept) against the shared clean corpus ({n_clean:,} words) and wordfreq; "
                  f"min rho {args.min_rho}, sites and stories {args.min_sites}, count {args.min_count}, "
-                 f"vanish {args.max_vanish}, replaced {args.replaced} among the first {args.close}\n")
+                 f"vanish {args.max_vanish}, replaced {args.replaced} among the first {args.close}; rho the highest "
+                 f"of all pages and of each family of {args.family_pages} or more pages alone ("
+                 + ", ".join(f"{name} {len(members)}" for name, members in groups) + ")\n")
         fh.write("# spun<TAB>originals (best first, |-separated)<TAB>count<TAB>sites<TAB>rho\n")
         for g, origs, count, n_sites, r_g in rows:
             fh.write(f"{g}\t{'|'.join(origs)}\t{count}\t{n_sites}\t{r_g:.1f}\n")
