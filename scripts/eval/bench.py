@@ -127,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--field", default="text")
     ap.add_argument("--max-words", type=int, default=None, help="cut each document to this many words")
     ap.add_argument("--no-model", action="store_true", help="skip the full (model) configuration")
+    ap.add_argument("--no-spinner-vocab", action="store_true", help="the full configuration without Config.spinner_vocab")
     ap.add_argument("--spin", default=None, metavar="PRESET", help="spin the documents first (restore_dev.spin)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--repeat", type=int, default=1, help="timed passes (the best one is reported)")
@@ -155,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     results = [run("restore (dictionary only)", restore_and_explain, docs, dict_cfg, args.repeat),
                run("detect (dictionary only)", detect, docs, dict_cfg, args.repeat)]
     if not args.no_model:
-        full = Config()
+        full = Config(spinner_vocab=not args.no_spinner_vocab)
         results.append(run("restore (default config)", restore_and_explain, docs, full, args.repeat))
         if args.batch > 1:
             results.append(run(f"restore (default config, batches of {args.batch})", restore_and_explain, docs,
