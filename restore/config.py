@@ -39,10 +39,11 @@ class Config:
     ``consistent`` (off by default): a spinner writes the same substitute for a word throughout a
     document, so a model edit held under the threshold is applied where the model restored the same
     wording the same way with confidence elsewhere in the text (``restore.fix.consistency``).
-    ``spinner_vocab`` (on by default): in a news text the detector calls spun, a model edit that undoes
-    a wording real spinners write far more often than clean English does into one of its originals
-    (``restore/data/spinner_vocab.tsv``, mined from real spun pages) gets at least the confidence
-    that table gives it (``restore.fix.spinner_vocab``); False uses the model's confidence alone.
+    ``spinner_vocab`` (on by default): in a news text the detector calls spun, a wording real spinners
+    write far more often than clean English does (``restore/data/spinner_vocab.tsv``, mined from real
+    spun pages) makes the model's edit of it surer (its own confidence times ``1 - 1/rho``), is asked
+    about where the detector did not flag it, and is a span of source ``vocab``
+    (``restore.fix.spinner_vocab``); False: none of this, the output as before.
     ``triage`` (on by default): a linear model cheap enough for every word clears text that is
     clearly not spun (and that no dictionary edit applies to) before the detector and the restorer,
     which then see only the rest and load only when some text needs them
@@ -77,7 +78,7 @@ class Config:
     check_language: bool = True
     passes: int = 3  # passes over a text's own output until one changes nothing (1: a single pass)
     consistent: bool = False  # apply a held-back model edit that repeats a confident one of the same wording
-    spinner_vocab: bool = True  # in a text called spun, real spinners' wordings confirm the model's (restore.fix.spinner_vocab)
+    spinner_vocab: bool = True  # in a text called spun, real spinners' wordings weigh (restore.fix.spinner_vocab)
     triage: bool = True  # a cheap first stage clears clearly clean text before the models (restore.detect.triage)
     device: str = "auto"  # where the models run: auto (a GPU when torch sees one), cpu, cuda, cuda:N
     domain: str = "news"  # news, or science: also restore unlisted tortured phrases (restore.fix.terms)

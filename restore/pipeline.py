@@ -92,6 +92,7 @@ class _Work:
     evidence: tuple | None = None  # what the detector's document score weighed (Reading.evidence)
     n_words: int = 0  # its words (tokens that are words)
     cleared: bool = False  # the triage found it clearly clean: no detector, no restorer
+    vocab: object | None = None  # real spinners' vocabulary, when it weighs here (``_vocabulary``)
 
 
 def _propose(res, det, cfg: Config, works: Sequence[_Work], spans: Sequence[Sequence[Span]],
@@ -102,30 +103,24 @@ def _propose(res, det, cfg: Config, works: Sequence[_Work], spans: Sequence[Sequ
         return
     proposed = res.propose_many([(w.text, s) for w, s in zip(works, spans)], cfg,
                                 detector=det.signature if det is not None else None, memo=memo,
-                                vocab=[_vocabulary(cfg, w) for w in works])
+                                vocab=[w.vocab for w in works])
     for w, (edits, _) in zip(works, proposed):
         w.candidates.extend(edits)
 
 
-def _vocabulary(cfg: Config, w: _Work):
+def _vocabulary(cfg: Config, doc_score: float):
     """Real spinners' vocabulary (``restore.fix.spinner_vocab``) for a news text the detector calls
-    spun, when ``Config.spinner_vocab`` is on; else None."""
-    if not cfg.spinner_vocab or cfg.domain != "news" or w.doc_score is None or w.doc_score < doc_threshold_of(cfg):
+    spun (``doc_score``), when ``Config.spinner_vocab`` is on; else None."""
+    if not cfg.spinner_vocab or cfg.domain != "news" or doc_score < doc_threshold_of(cfg):
         return None
     from restore.fix.spinner_vocab import load
 
     return load()
 
 
-def _with_vocab_spans(text: str, spans: list[Span], cfg: Config, doc_score: float, ignore) -> list[Span]:
-    """In a news text the detector calls spun (``Config.spinner_vocab``), each real spinner's wording
-    (``restore.fix.spinner_vocab``) that no span touches is a span too (source "vocab", confidence
-    ``1 - 1/rho``), outside ``ignore`` (not prose, not English)."""
-    if not cfg.spinner_vocab or cfg.domain != "news" or doc_score < doc_threshold_of(cfg):
-        return spans
-    from restore.fix.spinner_vocab import load
-
-    vocab = load()
+def _with_vocab_spans(text: str, spans: list[Span], vocab, ignore) -> list[Span]:
+    """Each real spinner's wording of ``vocab`` (None: none) that no span touches is a span too
+    (source "vocab", confidence ``1 - 1/rho``), outside ``ignore`` (not prose, not English)."""
     if vocab is None:
         return spans
     taken = [(s.start, s.end) for s in spans] + list(ignore)
@@ -181,6 +176,7 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, changed_on
         candidates = dictionary[i]
         spans: list[Span] = []
         doc_score = None
+        vocab = None
         regions: list[Span] = []
         reading = (det.read(text, tokens[i], candidates, logits[i], ignore + not_prose_ranges(text))
                    if i in logits else None)
@@ -189,7 +185,8 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, changed_on
             doc_score = reading.score
             if changed_only:
                 spans = det.spans(reading, cfg.detect_threshold, changed_only=True)
-            spans = _with_vocab_spans(text, spans, cfg, doc_score, ignore + not_prose_ranges(text))
+            vocab = _vocabulary(cfg, doc_score)
+            spans = _with_vocab_spans(text, spans, vocab, ignore + not_prose_ranges(text))
         if cfg.domain == "science":
             candidates = candidates + _term_edits(text, tokens[i], reading, lex, cfg, ignore, candidates)
         covered = [(e.start, e.end) for e in candidates if e.source != "terms" or e.applied]
@@ -199,7 +196,7 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, changed_on
             sub = sub_runs(todo, det.spans(reading, cfg.refine_threshold))
         out.append(_Work(text, candidates, spans, doc_score, todo, sub, unchecked=unchecked,
                          evidence=reading.evidence if reading is not None else None,
-                         n_words=sum(1 for t in tokens[i] if t.is_word), cleared=i in cleared))
+                         n_words=sum(1 for t in tokens[i] if t.is_word), cleared=i in cleared, vocab=vocab))
     return out, det
 
 
@@ -404,11 +401,10 @@ def _one_pass(texts: Sequence[object], cfg: Config, memo: dict,
         _propose(res, det, cfg, good, [w.todo for w in good], memo["restorer"])
         # refine: a span the model had no confident wording for is asked about again by its sub-runs
         _propose(res, det, cfg, good, [unresolved(w.sub, w.candidates) for w in good], memo["restorer"])
-        vocab = [_vocabulary(cfg, w) for w in good]
-        if any(v is not None for v in vocab):  # real spinners' wordings the restorer was not asked about
+        if any(w.vocab is not None for w in good):  # real spinners' wordings the restorer was not asked about
             taken = [[(e.start, e.end) for e in w.candidates if e.applied or e.source != "model"]
                      + [(a, b) for a, b, _why in w.unchecked] + not_prose_ranges(w.text) for w in good]
-            for w, found in zip(good, res.vocab_edits(list(zip([w.text for w in good], vocab, taken)), cfg,
+            for w, found in zip(good, res.vocab_edits([(w.text, w.vocab, t) for w, t in zip(good, taken)], cfg,
                                                       memo["restorer"])):
                 w.candidates.extend(found)
     sig = signature_of(cfg)

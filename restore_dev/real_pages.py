@@ -16,9 +16,13 @@ def host(url: str) -> str:
 
 
 def excluded_rules(real_dir: str | Path) -> list[str]:
-    """The lines of ``EXCLUDED.txt``: hosts (a host and its subdomains) and article URLs."""
-    return [ln.strip() for ln in open(Path(real_dir) / "EXCLUDED.txt", encoding="utf-8")
-            if ln.strip() and not ln.startswith("#")]
+    """The rules of ``real_dir``'s ``EXCLUDED.txt`` (``read_rules``)."""
+    return read_rules(Path(real_dir) / "EXCLUDED.txt")
+
+
+def read_rules(path: str | Path) -> list[str]:
+    """The lines of an exclusion file: hosts (a host and its subdomains) and article URLs."""
+    return [ln.strip() for ln in open(path, encoding="utf-8") if ln.strip() and not ln.startswith("#")]
 
 
 def kept_aside(url: str, rules: list[str]) -> bool:

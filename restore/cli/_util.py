@@ -274,6 +274,8 @@ def domain_of(domain: Any, sources: list[Source]) -> str:
         return domain
     usable = [s for s in sources if s.error is None]
     return "science" if usable and all(s.kind == "pdf" for s in usable) else "news"
+
+
 o_no_spinner_vocab = typer.Option(False, "--no-spinner-vocab",
                                   help="Do not weigh real spinners' vocabulary (restore/data/spinner_vocab.tsv): "
                                        "in a text called spun, a wording real spinners write far more often than "

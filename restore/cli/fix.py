@@ -67,7 +67,6 @@ o_consistent = typer.Option(False, "--consistent",
                                  "substitute for a word throughout).")
 
 
-
 @app.command()
 @guarded
 def fix(

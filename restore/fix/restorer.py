@@ -43,6 +43,11 @@ from restore.types import Edit, Span
 DEFAULT_BEAMS = 1
 
 
+def _untouchable(text: str) -> list[tuple[int, int]]:
+    """What no model edit may change in ``text``: protected material and acronyms."""
+    return protected_ranges(text) + [(m.start(), m.end()) for m in ACRONYM_RE.finditer(text)]
+
+
 class SpanRestorer:
     """Loaded once (see ``load_restorer``); ``propose_edits`` for the pipeline, ``score`` for reranking."""
 
@@ -328,7 +333,7 @@ class SpanRestorer:
             out[d][1].append((s, r))
             text = docs[d][0]
             if d not in protected:
-                protected[d] = protected_ranges(text) + [(m.start(), m.end()) for m in ACRONYM_RE.finditer(text)]
+                protected[d] = _untouchable(text)
             e = self._edit(text, s, span_text, r, protected[d], evidence, need, vocab[d] if vocab else None)
             if e is not None:
                 out[d][0].append(e)
@@ -347,10 +352,10 @@ class SpanRestorer:
             if vocab is None:
                 continue
             sents = None
-            taken = list(taken) + protected_ranges(text) + [(m.start(), m.end()) for m in ACRONYM_RE.finditer(text)]
+            taken = list(taken) + _untouchable(text)
             for a, b, origs, rho in vocab.occurrences(text):  # type: ignore[attr-defined]
-                if any(x < b and a < y for x, y in taken):
-                    continue
+                if any(x < b and a < y for x, y in taken) or any(c.isdigit() for c in text[a:b]):
+                    continue  # a range taken, protected text; a wording with a number (never read)
                 sents = sents if sents is not None else sentences(text)
                 left, right = context_of(text, a, b, sents)
                 owners.append(d)
@@ -370,7 +375,7 @@ class SpanRestorer:
             if own < spinner_vocab.FLOOR:
                 continue
             rep = transfer_case(span_text, r["candidates"][j])
-            if rep.lower() == span_text.lower() or any(c.isdigit() for c in span_text):
+            if rep.lower() == span_text.lower():
                 continue
             conf = spinner_vocab.vocab_confidence(0.0, own, rho)
             problem = shape_problem(span_text, rep, k[1], k[3])

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from restore_dev.corpus import bigram_counts, iter_corpus_texts  # noqa: E402
-from restore_dev.real_pages import kept_aside as excluded  # noqa: E402
+from restore_dev.real_pages import kept_aside as excluded, read_rules  # noqa: E402
 from restore_dev.thesauri import MYTHES, mythes_senses  # noqa: E402
 
 WORD = re.compile(r"[a-z0-9]+(?:[.'\-][a-z0-9]+)*|%")
@@ -109,7 +109,7 @@ def main() -> int:
     ap.add_argument("--mythes", default=MYTHES, help="thesaurus for context candidates")
     ap.add_argument("--out", default=str(ROOT / "restore_dev/data/families/mined.tsv"))
     args = ap.parse_args()
-    rules = [ln.strip() for ln in open(args.excluded) if ln.strip() and not ln.startswith("#")]
+    rules = read_rules(args.excluded)
     groups: dict[str, dict[str, list[dict]]] = collections.defaultdict(lambda: {"spun": [], "original": []})
     for line in open(args.pages, encoding="utf-8"):
         rec = json.loads(line)
