@@ -31,10 +31,18 @@ def load_module(name: str, path: Path):
     return mod
 
 
+EXTRA = 13  # clean pages given again with --clean-extra (dailypost, called spun, is the 13th)
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory, run_script):
     out = tmp_path_factory.mktemp("real_eval")
-    p = run_script("eval/real.py", "--no-model", "--json", "--out-dir", out)
+    extra = out / "extra.jsonl"  # the first clean pages again, under other ids (--clean-extra)
+    if (REAL / "clean_news.jsonl").exists():
+        extra.write_text("".join(json.dumps({"id": "again-" + r["id"], "text": r["text"]}) + "\n"
+                                 for r in rows_of(REAL / "clean_news.jsonl")[:EXTRA]), encoding="utf-8")
+    p = run_script("eval/real.py", "--no-model", "--json", "--out-dir", out,
+                   *(("--clean-extra", extra) if extra.exists() else ()))
     assert p.returncode == 0, p.stderr[-3000:]
     return json.loads(p.stdout), out
 
@@ -183,3 +191,16 @@ def test_missing_data_is_exit_2_naming_the_path(tmp_path, run_script):
     missing = tmp_path / "no_real_here"
     p = run_script("eval/real.py", "--real", missing, "--no-model")
     assert p.returncode == 2 and str(missing) in p.stderr and not p.stdout
+
+
+@needs_real
+def test_clean_extra_pages_get_the_clean_news_figures(run):
+    res, out = run
+    extra, clean = res["clean_extra"], res["clean_news"]
+    assert extra["pages"] == EXTRA and extra["file"].endswith("extra.jsonl")
+    first = [r["id"] for r in rows_of(REAL / "clean_news.jsonl")[:EXTRA]]
+    # the same texts: the same pages changed and called spun as in clean_news.jsonl
+    assert extra["called_spun_ids"] == sorted("again-" + k for k in clean["called_spun_ids"] if k in first)
+    assert extra["changed_ids"] == sorted("again-" + k for k in clean["changed_ids"] if k in first)
+    assert {r["id"] for r in rows_of(out / "gold_extra.jsonl")} == {"again-" + k for k in first}
+    assert len(rows_of(out / "fix_extra.jsonl")) == len(rows_of(out / "det_extra.jsonl")) == EXTRA

@@ -17,8 +17,9 @@ from restore.errors import ConfigError
 from restore.fix.decide import decide
 from restore.fix.dictionary import Entry, Lexicon, load_lexicon, usable, wording
 from restore.fix import terms_lm
+from restore.fix.channel import KEEP
 from restore.fix.terms import (FEATURES, SCIENCE_FEATURES, Candidate, Pick, TermIndex, TermModel, Window, choose,
-                                features, load_model, scan, term_edits, windows, words)
+                                features, in_place, load_model, scan, term_edits, windows, words)
 from restore.types import Edit
 
 UNLISTED = "We trained a haphazard timberland on the survey answers.\n"
@@ -157,6 +158,24 @@ def test_science_restores_an_unlisted_phrase_and_news_does_not():
     assert restore_and_explain(UNLISTED, DICT_ONLY).text == UNLISTED
     assert "domain:science+terms@" in r.signature and "|tthr:0.50|" in r.signature
     assert "domain:" not in restore_and_explain(UNLISTED).signature
+
+
+def test_a_term_goes_in_with_the_windows_own_separators_and_kept_words():
+    # a spinner swaps words, not the marks between them: the list's usual spelling of the term
+    # ("fully connected layer") does not take the hyphen of "completely-connected" away, nor add one
+    hyphen = restore_and_explain("We add a completely-connected layer to the net.\n", TERMS_ONLY)
+    assert hyphen.text == "We add a fully-connected layer to the net.\n"
+    (e,) = hyphen.applied
+    assert e.source == "terms" and e.original == "completely-connected layer"
+    space = restore_and_explain("We add a completely connected layer to the net.\n", TERMS_ONLY)
+    assert space.text == "We add a fully connected layer to the net.\n"
+    assert in_place("Completely  connected\nLayer", Candidate("fully-connected layer", (0.3, KEEP, KEEP), 7)) == \
+        "Fully  connected\nLayer"  # kept words as the window writes them, changed ones in its case
+    assert in_place("work on keen", Candidate("work on smart", (KEEP, KEEP, 0.2), 0)) == "work on smart"
+    # another number of words, a run undone whole, or marks the window cannot hold: transfer_case decides
+    assert in_place("irregular woodland", Candidate("random forest tree", (0.2, 0.2, 0.2), 0)) is None
+    assert in_place("the executives", Candidate("management", (0.2,), 0, (("the executives", "management"),))) is None
+    assert in_place("imaginative work", Candidate("r&d work", (0.2, KEEP), 1)) is None
 
 
 def test_science_leaves_clean_science_text_alone():

@@ -518,12 +518,13 @@ def term_edits(text: str, lex, threshold: float, detector_prob=None, taken: Sequ
                else "composed phrase by phrase" if c.parts else "composed word by word")
         also = "; ".join(f'"{o.term}" {q:.2f}' for q, o, *_r in scored[1:3] if q >= 0.05)
         picks.append(Pick(win.start, win.end, c.changed, c.term, p, p >= threshold and held is None,
-                          how + (f"; {held}" if held else "") + (f"; next: {also}" if also else "")))
+                          how + (f"; {held}" if held else "") + (f"; next: {also}" if also else ""),
+                          in_place(text[win.start:win.end], c)))
     picks = choose(picks)
     out = []
     for k in picks:
         original = text[k.start:k.end]
-        rep = transfer_case(original, k.term)
+        rep = k.form or transfer_case(original, k.term)
         out.append(Edit(k.start, k.end, original, rep, source="terms", confidence=round(k.p, 4),
                         rule=f'terms: "{original}" -> "{rep}" (p={k.p:.2f}: {k.note})', applied=k.applied))
     return out
@@ -541,6 +542,30 @@ class Pick:
     p: float
     applied: bool
     note: str
+    form: str | None = None  # the term as it goes into the text (``in_place``); None: transfer_case's
+
+
+def in_place(window: str, c: Candidate) -> str | None:
+    """The term written the way the window writes what it keeps, when it has the window's number of
+    words and was not composed phrase by phrase: each word the term keeps is the window's own
+    (its spelling and case: "neighbour" stays "neighbour"), each changed word takes the window
+    word's case (``transfer_case``), and the window's own separators stay between them (a space
+    stays a space, a hyphen a hyphen, a line break a line break: "fully collected layer" ->
+    "fully connected layer", not the list's usual "fully-connected layer"). A spinner swaps words,
+    not the marks between them. None otherwise."""
+    from restore.text.casing import transfer_case
+
+    if c.parts:
+        return None
+    ms = list(WORD.finditer(window))
+    tw = WORD.findall(c.term)
+    if not ms or len(ms) != len(tw) or len(ms) != len(c.probs) or WORD.sub("", c.term).strip(" -"):
+        return None
+    out = [window[:ms[0].start()]]
+    for i, (m, t, p) in enumerate(zip(ms, tw, c.probs)):
+        out.append(m.group() if p == channel.KEEP else transfer_case(m.group(), t))
+        out.append(window[m.end():ms[i + 1].start()] if i + 1 < len(ms) else window[m.end():])
+    return "".join(out)
 
 
 def choose(picks: Sequence[Pick]) -> list[Pick]:

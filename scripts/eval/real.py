@@ -2,7 +2,7 @@
 """The real-page yardstick: restore's pipeline over ../shared/data/real/, scored by the shared scorer.
 
     python3 scripts/eval/real.py [--real DIR] [--models-dir DIR] [--no-model] [--passes N]
-                                 [--json] [--out-dir DIR] [--scorer PATH]
+                                 [--clean-extra JSONL] [--json] [--out-dir DIR] [--scorer PATH]
 
 Runs, in this process with the models loaded once, what the commands of docs/results.md ("Real
 pages") run: ``restore fix`` on the spun side of pairs.jsonl and on clean_news.jsonl, ``restore
@@ -21,7 +21,8 @@ Every figure comes from the shared scorer (``../shared/eval/score.py``, imported
    detector's calibrated gate, what ``restore detect`` exits 1 for);
 3. document AUROC (from spun_score) of each channel's spun pages (pairs' spun side, spun_pages.jsonl)
    against clean_news.jsonl: pairs only, spun_pages only, both;
-4. clean news: pages changed, damage per 1k, pages called spun;
+4. clean news: pages changed, damage per 1k, pages called spun (and the same for ``--clean-extra``'s
+   pages, in a table of their own);
 5. reliability of edit confidence on the spinner pairs: every edit with a confidence (applied, and
    reported but not applied), binned; an edit is right when the scorer's edits it contributes are
    all gold edits: the scorer's alignment (``edits(spun, output)``) with the edit against without
@@ -264,19 +265,22 @@ def evaluate(args) -> dict:
                        "pages": len(both), "pairs_pages": len(p), "spun_pages_pages": len(q),
                        "called_spun": sum(float(det_all[k].get("spun_score", 0.0)) >= gate for k in both)})
 
-    # 4: clean news
-    cfig = sc.score_restore(clean, fix_clean)
-    cscores = [float(det_clean[k].get("spun_score", 0.0)) for k in clean]
-    clean_row = {"pages": len(clean), "clean_changed": cfig["clean_changed"],
-                 "changed": sum(fix_clean[k]["restored"] != clean[k]["spun"] for k in clean),
-                 "changed_ids": sorted(k for k in clean if fix_clean[k]["restored"] != clean[k]["spun"]),
-                 "damage_per_1k": cfig["damage_per_1k"], "wer_out": cfig["wer_out"],
-                 "edits_applied": sum(1 for k in clean for e in fix_clean[k]["edits"] if e["applied"]),
-                 "edits_reported": sum(1 for k in clean for e in fix_clean[k]["edits"] if not e["applied"]),
-                 "called_spun": sum(s >= gate for s in cscores),
-                 "called_spun_ids": sorted(k for k in clean if float(det_clean[k]["spun_score"]) >= gate),
-                 "mean_spun_score": round(sum(cscores) / len(cscores), 4) if cscores else None,
-                 "spans": sum(len(det_clean[k].get("spans") or []) for k in clean)}
+    # 4: clean news (and the --clean-extra pages)
+    clean_row = clean_figures(sc, clean, fix_clean, det_clean, gate)
+    extra_row = None
+    if args.clean_extra:
+        extra = Path(args.clean_extra)
+        for name, cfg, fn, rec in (("fix_extra", fix_cfg, restore_batch, fix_record),
+                                   ("det_extra", det_cfg, detect_batch, detect_record)):
+            t = time.time()
+            lines = run_file(extra, "text", cfg, fn, rec)
+            write_jsonl(out / f"{name}.jsonl", lines)
+            log(f"{name.replace('_', ' ')} ({extra.name}): {len(lines)} documents, {time.time() - t:.1f} s")
+        extra_lines = [x for x in extra.read_text(encoding="utf-8").splitlines() if x.strip()]
+        write_jsonl(out / "gold_extra.jsonl", [dump({"id": r["id"], "spun": r["text"], "original": r["text"]})
+                                               for r in map(json.loads, extra_lines)])
+        extra_row = {"file": str(extra), **clean_figures(sc, load("gold_extra"), load("fix_extra"), load("det_extra"),
+                                                         gate)}
 
     # 5: reliability of edit confidence on the spinner pairs
     bins = confidence_bins(sc, spinner, fix_pairs)
@@ -299,8 +303,24 @@ def evaluate(args) -> dict:
             "passes": fix_cfg.passes, "model": fix_cfg.use_model, "gate": gate,
             "files": {"pairs": len(pairs_lines), "spun_pages": len(pages_lines), "clean_news": len(clean_lines)},
             "out_dir": str(out) if args.out_dir else None, "seconds": seconds,
-            "pairs": rows, "auroc": aurocs, "clean_news": clean_row, "confidence": bins,
+            "pairs": rows, "auroc": aurocs, "clean_news": clean_row, "clean_extra": extra_row, "confidence": bins,
             "spinner_families": families}
+
+
+def clean_figures(sc, clean: dict, fix: dict, det: dict, gate: float) -> dict:
+    """Clean pages restored and detected: pages changed, the scorer's damage, edits, pages called spun."""
+    cfig = sc.score_restore(clean, fix)
+    cscores = [float(det[k].get("spun_score", 0.0)) for k in clean]
+    return {"pages": len(clean), "clean_changed": cfig["clean_changed"],
+            "changed": sum(fix[k]["restored"] != clean[k]["spun"] for k in clean),
+            "changed_ids": sorted(k for k in clean if fix[k]["restored"] != clean[k]["spun"]),
+            "damage_per_1k": cfig["damage_per_1k"], "wer_out": cfig["wer_out"],
+            "edits_applied": sum(1 for k in clean for e in fix[k]["edits"] if e["applied"]),
+            "edits_reported": sum(1 for k in clean for e in fix[k]["edits"] if not e["applied"]),
+            "called_spun": sum(s >= gate for s in cscores),
+            "called_spun_ids": sorted(k for k in clean if float(det[k]["spun_score"]) >= gate),
+            "mean_spun_score": round(sum(cscores) / len(cscores), 4) if cscores else None,
+            "spans": sum(len(det[k].get("spans") or []) for k in clean)}
 
 
 # ------------------------------------------------------------------ tables
@@ -338,15 +358,18 @@ def render(res: dict) -> str:
              f"{a['called_spun']} of {a['pages']}"] for a in res["auroc"]]
     out += [f"Document AUROC (spun_score) of spun pages against the {res['clean_news']['pages']} clean news pages",
             table(["channel", "pairs only", "spun_pages only", "both (pages)", "called spun"], body), ""]
-    c = res["clean_news"]
-    out += ["Clean news (clean_news.jsonl)",
-            table(["pages", "changed", "clean_changed", "damage/1k", "applied", "reported", "called spun",
-                   "spans", "mean spun_score"],
-                  [[c["pages"], f"{c['changed']} of {c['pages']}", f3(c["clean_changed"]), f"{c['damage_per_1k']:.2f}",
-                    c["edits_applied"], c["edits_reported"], f"{c['called_spun']} of {c['pages']}", c["spans"],
-                    f3(c["mean_spun_score"])]]),
-            f"changed: {', '.join(c['changed_ids']) or 'none'}; called spun: {', '.join(c['called_spun_ids']) or 'none'}",
-            ""]
+    for title, c in (("Clean news (clean_news.jsonl)", res["clean_news"]),
+                     (f"Clean news, --clean-extra ({(res.get('clean_extra') or {}).get('file')})", res.get("clean_extra"))):
+        if c is None:
+            continue
+        out += [title,
+                table(["pages", "changed", "clean_changed", "damage/1k", "applied", "reported", "called spun",
+                       "spans", "mean spun_score"],
+                      [[c["pages"], f"{c['changed']} of {c['pages']}", f3(c["clean_changed"]), f"{c['damage_per_1k']:.2f}",
+                        c["edits_applied"], c["edits_reported"], f"{c['called_spun']} of {c['pages']}", c["spans"],
+                        f3(c["mean_spun_score"])]]),
+                f"changed: {', '.join(c['changed_ids']) or 'none'}; called spun: {', '.join(c['called_spun_ids']) or 'none'}",
+                ""]
     b = res["confidence"]
     body = []
     for source, rows in b["bins"].items():
@@ -376,6 +399,9 @@ def main(argv=None) -> int:
                     help="restore fix --no-spinner-vocab (Config.spinner_vocab off)")
     ap.add_argument("--quality", default="fast", choices=("fast", "best"),
                     help="restore fix --quality (best: the language model reranks; needs the [lm] extra)")
+    ap.add_argument("--clean-extra", default=None, metavar="JSONL",
+                    help="more clean pages ({id, text} lines, e.g. data/real_more/clean_varieties.jsonl): fixed and "
+                         "detected like clean_news.jsonl, in a table of their own (not in the AUROC)")
     ap.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     ap.add_argument("--out-dir", default=None, help="keep the system outputs and gold files here")
     shared_scorer.add_argument(ap)

@@ -55,7 +55,9 @@ def adds_acronym(g: dict) -> bool:
 
 
 def phrase_span(g: dict) -> tuple[int, int] | None:
-    i = g["spun"].find(g["phrase"])
+    """Where the record's phrase is in its spun sentence, case folded: the set gives phrases in lower
+    case, and 145 of its sentences capitalise theirs ("... including cancer and Parkinson's malady")."""
+    i = g["spun"].lower().find(g["phrase"].lower())
     return (i, i + len(g["phrase"])) if i >= 0 else None
 
 
@@ -134,7 +136,8 @@ def main(argv=None) -> int:
             rows.append({"id": g["id"], "phrase": g["phrase"], "expected": g["expected"],
                          "heldout": heldout(g["expected"]), "adds_acronym": adds_acronym(g), "found": found,
                          "phrase_exact": phrase_exact(g, touching), "sentence_exact": r.text == g["original"],
-                         "proposals": [[e.replacement, round(e.confidence, 3), e.applied, e.source] for e in touching],
+                         "proposals": [[e.replacement, round(e.confidence, 3), e.applied, e.source, e.original, e.rule]
+                                       for e in touching],
                          "spun": g["spun"], "original": g["original"], "restored": r.text,
                          "clean_restored": None if c is None else c.text,
                          "clean_edits": [] if c is None else [[e.original, e.replacement, e.source, round(e.confidence, 3)]
