@@ -3,7 +3,7 @@
 ``--quality best``.
 
     python3 scripts/train/train_terms_lm.py [--rows runs/terms_best/rows.jsonl]
-        [--cv-probs runs/terms_best/cv/cv_probs.npy] [--every 5] [--floor 0.05] [--top 4]
+        [--cv-probs runs/terms_best/cv/cv_probs.npy] [--every 5] [--floor 0.01] [--top 4]
         [--out restore/data/terms_lm.json.gz] [--cv-dir runs/terms_best/cv] [--cache runs/terms_lm/features.jsonl]
 
 Needs the rows and the cross-fitted probabilities that ``scripts/train/train_terms.py --compose-at
@@ -57,7 +57,10 @@ def main(argv=None) -> int:
                     help="with --every: the first records taken, comma-separated (0,1: every Nth from the 1st "
                          "and from the 2nd); scripts/eval/tortured_unlisted.py --every 5 --start 2 measures "
                          "records none of these take")
-    ap.add_argument("--floor", type=float, default=0.05)
+    ap.add_argument("--floor", type=float, default=0.01,
+                    help="the LM reads the runs whose best candidate the term model gives at least this "
+                         "(0.05 before: the right candidate was the term model's first but under 0.05 in "
+                         "a run the LM never read)")
     ap.add_argument("--top", type=int, default=4)
     ap.add_argument("--original-weight", type=float, default=4.0)
     ap.add_argument("--margin", type=float, default=2.0,
