@@ -547,9 +547,9 @@ class Pick:
 
 def in_place(window: str, c: Candidate) -> str | None:
     """The term written the way the window writes what it keeps, when it has the window's number of
-    words and was not composed phrase by phrase: each word the term keeps is the window's own
-    (its spelling and case: "neighbour" stays "neighbour"), each changed word takes the window
-    word's case (``transfer_case``), and the window's own separators stay between them (a space
+    words and was not composed phrase by phrase: each word the term keeps is the window's own, as
+    written ("Connected" stays "Connected"), each changed word takes the window word's case
+    (``transfer_case``), and the window's own separators stay between them (a space
     stays a space, a hyphen a hyphen, a line break a line break: "fully collected layer" ->
     "fully connected layer", not the list's usual "fully-connected layer"). A spinner swaps words,
     not the marks between them. None otherwise."""
