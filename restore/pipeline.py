@@ -125,8 +125,7 @@ def _with_vocab_spans(text: str, spans: list[Span], vocab, ignore) -> list[Span]
         return spans
     taken = [(s.start, s.end) for s in spans] + list(ignore)
     extra = [Span(a, b, text[a:b], round(1.0 - 1.0 / rho, 4), source="vocab")
-             for a, b, _origs, rho in vocab.occurrences(text)
-             if not any(x < b and a < y for x, y in taken) and not any(c.isdigit() for c in text[a:b])]
+             for a, b, _origs, rho in vocab.occurrences(text, outside=taken)]
     return sorted(spans + extra, key=lambda x: (x.start, x.end)) if extra else spans
 
 

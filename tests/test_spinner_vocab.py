@@ -41,6 +41,10 @@ def test_occurrences_take_the_longest_wording_of_joined_words_only():
                    ("12 months", ("year", "months"), pytest.approx(38.9)),
                    ("mentioned", ("said", "noted"), pytest.approx(42.5))]
     # "inventory’s" is one word (not "inventory"); a line break inside a wording is not the wording
+    # what the pipeline may act on: none touching a range given, none with a number
+    free = [text[a:b] for a, b, _o, _r in v.occurrences(text, outside=[(0, 6)])]
+    assert free == ["mentioned"]
+    assert [text[a:b] for a, b, _o, _r in v.occurrences(text, outside=[])] == ["Buying and selling", "mentioned"]
 
 
 def test_confidence_is_the_models_own_times_the_share_a_spinner_wrote():

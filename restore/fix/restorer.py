@@ -353,9 +353,7 @@ class SpanRestorer:
                 continue
             sents = None
             taken = list(taken) + _untouchable(text)
-            for a, b, origs, rho in vocab.occurrences(text):  # type: ignore[attr-defined]
-                if any(x < b and a < y for x, y in taken) or any(c.isdigit() for c in text[a:b]):
-                    continue  # a range taken, protected text; a wording with a number (never read)
+            for a, b, origs, rho in vocab.occurrences(text, outside=taken):  # type: ignore[attr-defined]
                 sents = sents if sents is not None else sentences(text)
                 left, right = context_of(text, a, b, sents)
                 owners.append(d)

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Sequence
 
 TABLE = "spinner_vocab.tsv"
 CAP = 0.95  # an edit's confidence from the table at most
@@ -62,9 +63,12 @@ class Vocabulary:
                     best = got[1]
         return best
 
-    def occurrences(self, text: str, max_words: int = 3) -> list[tuple[int, int, tuple[str, ...], float]]:
+    def occurrences(self, text: str, max_words: int = 3, outside: Sequence[tuple[int, int]] | None = None
+                    ) -> list[tuple[int, int, tuple[str, ...], float]]:
         """Each listed wording in ``text`` (rho at least ``MIN_RHO``; the longest at each word, left
-        to right, not overlapping): (start, end, its first ``ORIGINALS`` originals, rho)."""
+        to right, not overlapping): (start, end, its first ``ORIGINALS`` originals, rho). With
+        ``outside`` (character ranges), only those the pipeline may act on: touching none of the
+        ranges, and with no digit (a wording with a number is never read)."""
         ws = [(m.start(), m.end(), m.group().lower().replace("\u2019", "'")) for m in _TEXT_WORD.finditer(text)]
         out, i = [], 0
         while i < len(ws):
@@ -76,6 +80,9 @@ class Vocabulary:
                     break
             else:
                 i += 1
+        if outside is not None:
+            out = [o for o in out if not any(x < o[1] and o[0] < y for x, y in outside)
+                   and not any(c.isdigit() for c in text[o[0]:o[1]])]
         return out
 
 

@@ -208,23 +208,26 @@ def evaluate(args) -> dict:
     else:
         tmp = tempfile.TemporaryDirectory(prefix="real_eval_")
         out = Path(tmp.name)
-    runs = (("fix_pairs", "pairs.jsonl", "spun", fix_cfg, restore_batch, fix_record),
-            ("det_pairs", "pairs.jsonl", "spun", det_cfg, detect_batch, detect_record),
-            ("fix_clean", "clean_news.jsonl", "text", fix_cfg, restore_batch, fix_record),
-            ("det_clean", "clean_news.jsonl", "text", det_cfg, detect_batch, detect_record),
-            ("det_pages", "spun_pages.jsonl", "text", det_cfg, detect_batch, detect_record))
+    extra = Path(args.clean_extra) if args.clean_extra else None
+    runs = [("fix_pairs", real / "pairs.jsonl", "spun", fix_cfg, restore_batch, fix_record),
+            ("det_pairs", real / "pairs.jsonl", "spun", det_cfg, detect_batch, detect_record),
+            ("fix_clean", real / "clean_news.jsonl", "text", fix_cfg, restore_batch, fix_record),
+            ("det_clean", real / "clean_news.jsonl", "text", det_cfg, detect_batch, detect_record),
+            ("det_pages", real / "spun_pages.jsonl", "text", det_cfg, detect_batch, detect_record)]
+    if extra is not None:
+        runs += [("fix_extra", extra, "text", fix_cfg, restore_batch, fix_record),
+                 ("det_extra", extra, "text", det_cfg, detect_batch, detect_record)]
     for name, src, field, cfg, fn, rec in runs:
         t = time.time()
-        lines = run_file(real / src, field, cfg, fn, rec)
+        lines = run_file(src, field, cfg, fn, rec)
         write_jsonl(out / f"{name}.jsonl", lines)
-        log(f"{name.replace('_', ' ')} ({src}): {len(lines)} documents, {time.time() - t:.1f} s")
+        log(f"{name.replace('_', ' ')} ({src.name}): {len(lines)} documents, {time.time() - t:.1f} s")
 
     # gold files, as in docs/results.md, then read back with the scorer's own loader
     pairs_lines = [x for x in (real / "pairs.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
     pages_lines = [x for x in (real / "spun_pages.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
     clean_lines = [x for x in (real / "clean_news.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-    write_jsonl(out / "gold_clean.jsonl", [dump({"id": r["id"], "spun": r["text"], "original": r["text"]})
-                                           for r in map(json.loads, clean_lines)])
+    write_jsonl(out / "gold_clean.jsonl", unchanged_gold(clean_lines))
     for ch in CHANNELS:
         mine = [x for x in pairs_lines if json.loads(x).get("channel") == ch]
         write_jsonl(out / f"gold_{ch}.jsonl", mine)
@@ -268,17 +271,9 @@ def evaluate(args) -> dict:
     # 4: clean news (and the --clean-extra pages)
     clean_row = clean_figures(sc, clean, fix_clean, det_clean, gate)
     extra_row = None
-    if args.clean_extra:
-        extra = Path(args.clean_extra)
-        for name, cfg, fn, rec in (("fix_extra", fix_cfg, restore_batch, fix_record),
-                                   ("det_extra", det_cfg, detect_batch, detect_record)):
-            t = time.time()
-            lines = run_file(extra, "text", cfg, fn, rec)
-            write_jsonl(out / f"{name}.jsonl", lines)
-            log(f"{name.replace('_', ' ')} ({extra.name}): {len(lines)} documents, {time.time() - t:.1f} s")
-        extra_lines = [x for x in extra.read_text(encoding="utf-8").splitlines() if x.strip()]
-        write_jsonl(out / "gold_extra.jsonl", [dump({"id": r["id"], "spun": r["text"], "original": r["text"]})
-                                               for r in map(json.loads, extra_lines)])
+    if extra is not None:
+        write_jsonl(out / "gold_extra.jsonl",
+                    unchanged_gold([x for x in extra.read_text(encoding="utf-8").splitlines() if x.strip()]))
         extra_row = {"file": str(extra), **clean_figures(sc, load("gold_extra"), load("fix_extra"), load("det_extra"),
                                                          gate)}
 
@@ -305,6 +300,11 @@ def evaluate(args) -> dict:
             "out_dir": str(out) if args.out_dir else None, "seconds": seconds,
             "pairs": rows, "auroc": aurocs, "clean_news": clean_row, "clean_extra": extra_row, "confidence": bins,
             "spinner_families": families}
+
+
+def unchanged_gold(lines: list[str]) -> list[str]:
+    """Gold lines for clean pages ({id, text}): the right output is the text itself."""
+    return [dump({"id": r["id"], "spun": r["text"], "original": r["text"]}) for r in map(json.loads, lines)]
 
 
 def clean_figures(sc, clean: dict, fix: dict, det: dict, gate: float) -> dict:
