@@ -37,6 +37,7 @@ from restore.paths import WEIGHTS, model_dir
 from restore.signature import weights_signature
 from restore.text.casing import transfer_case
 from restore.text.protect import protected_ranges
+from restore.text.quantities import restates
 from restore.text.tokenize import nfc, sentences
 from restore.types import Edit, Span
 
@@ -394,8 +395,9 @@ class SpanRestorer:
         if not cand or cand.lower() == span_text.lower():
             return None
         prot = [text[a:b] for a, b in protected if a < s.end and s.start < b]
-        if prot and not all(p.lower() in cand.lower() for p in prot):
-            return None  # never change or drop a number, URL, e-mail, ticker or acronym
+        if prot and not all(p.lower() in cand.lower() or restates(span_text, p, cand) for p in prot):
+            return None  # never change or drop a number (unless said as a unit: "12 months" -> "year"),
+            # URL, e-mail, ticker or acronym
         own = self.confidence(r, span_text)
         if own < REPORT_FLOOR:  # (the evidence weights were fitted on proposals above the floor)
             return None

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Behaviour check: the JSONL that ``restore fix`` and ``restore detect`` write is byte-identical to
+"""Behaviour check: the JSONL that ``restore fix`` and ``restore detect`` write is the same as
 a committed record of it.
 
     python scripts/eval/unchanged.py --record    # write tests/fixtures/unchanged/expected.json
@@ -10,7 +10,16 @@ The inputs come from ../shared (nothing of it is copied into the project): the s
 row of ../shared/data/real/*.jsonl and N spun documents of the test split (the corpus's test side
 in its hash order, cut to 400 words, spun with the mixture preset, seed 5). Every input goes into
 one JSONL file, run through the installed ``restore`` in a subprocess (one thread, as CI runs it);
-each output line is kept as its SHA-256, keyed by the command and the record's id.
+each output line is kept, keyed by the command and the record's id, as the SHA-256 of its shape
+(the line with its JSON floats taken out, and the confidences that an edit's rule writes out,
+"p=0.93: model 0.90") and those numbers as written.
+
+Two lines are the same output when their shapes are and each number is within one unit of its last
+written digit (at least 0.001) of the recorded one: a number that moves more, a flag that flips or
+a word that changes is a difference. Arithmetic moves confidences in their last digits: with two
+threads instead of one, 3 of the 548 lines differed byte for byte, all within that; on an AMD EPYC,
+25 of the 548 lines differed byte for byte from a record made on an Intel Xeon (of whole lines'
+hashes, which could not tell such noise from a change of behaviour).
 """
 from __future__ import annotations
 
@@ -18,6 +27,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -40,7 +50,54 @@ def run(command: str, path: str, options: list[str]) -> list[str]:
     return p.stdout.decode("utf-8").splitlines()
 
 
-def digests(recs: list[dict], options: list[str] = ()) -> dict[str, str]:
+DECIMAL_RE = re.compile(r"\d+\.\d+")
+WORDED = {"rule"}  # strings that write confidences out ("p=0.93: model 0.90, detector 1.00")
+
+
+def shape(line: str) -> tuple[str, list[str]]:
+    """The SHA-256 of an output line with its decimal numbers taken out, and those numbers as written
+    (JSON floats in ``repr`` form), in order."""
+    numbers: list[str] = []
+
+    def take(m: re.Match) -> str:
+        numbers.append(m.group())
+        return "#"
+
+    def walk(v, key: str = ""):
+        if isinstance(v, float):
+            numbers.append(repr(v))
+            return "#"
+        if isinstance(v, str) and key in WORDED:
+            return DECIMAL_RE.sub(take, v)
+        if isinstance(v, list):
+            return [walk(x, key) for x in v]
+        if isinstance(v, dict):
+            return {k: walk(x, k) for k, x in v.items()}
+        return v
+
+    shaped = json.dumps(walk(json.loads(line)), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(shaped.encode("utf-8")).hexdigest(), numbers
+
+
+def _close(want: str, got: str) -> bool:
+    """Within one unit of the recorded number's last written digit, and at least 0.001."""
+    if want == got:
+        return True
+    try:
+        a, b = float(want), float(got)
+    except ValueError:
+        return False
+    digits = len(want.partition(".")[2].partition("e")[0])
+    return abs(a - b) <= max(1e-3, 10.0 ** -digits) + 1e-9
+
+
+def same(want, got) -> bool:
+    """Whether a recorded output (``[sha256, numbers]``) and a new one are the same output."""
+    return (want[0] == got[0] and len(want[1]) == len(got[1])
+            and all(_close(a, b) for a, b in zip(want[1], got[1])))
+
+
+def digests(recs: list[dict], options: list[str] = ()) -> dict[str, list]:
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "inputs.jsonl")
         with open(path, "w", encoding="utf-8") as f:
@@ -51,7 +108,7 @@ def digests(recs: list[dict], options: list[str] = ()) -> dict[str, str]:
             if len(lines) != len(recs):
                 raise SystemExit(f"restore {command}: {len(lines)} output lines for {len(recs)} inputs")
             for r, line in zip(recs, lines):
-                out[f"{command} {r['id']}"] = hashlib.sha256(line.encode("utf-8")).hexdigest()
+                out[f"{command} {r['id']}"] = list(shape(line))
     return out
 
 
@@ -68,17 +125,19 @@ def main(argv=None) -> int:
     got = digests(inputs(sets, args.test_docs), args.option)
     if args.record:
         EXPECTED.parent.mkdir(parents=True, exist_ok=True)
-        EXPECTED.write_text(json.dumps(got, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+        EXPECTED.write_text("{\n" + ",\n".join(f"{json.dumps(k)}: {json.dumps(v, separators=(',', ':'))}"
+                                               for k, v in sorted(got.items())) + "\n}\n", encoding="utf-8")
         print(f"{EXPECTED}: {len(got)} digests", file=sys.stderr)
         return 0
     want = json.loads(EXPECTED.read_text(encoding="utf-8"))
     missing = [k for k in got if k not in want]
-    differ = [k for k in got if k in want and want[k] != got[k]]
+    differ = [k for k in got if k in want and not same(want[k], got[k])]
     for k in missing:
         print(f"no recorded output: {k}")
     for k in differ:
         print(f"differs: {k}")
-    print(f"{len(got) - len(missing) - len(differ)} of {len(got)} outputs identical", file=sys.stderr)
+    print(f"{len(got) - len(missing) - len(differ)} of {len(got)} outputs identical (numbers within their last digit)",
+          file=sys.stderr)
     return 1 if missing or differ else 0
 
 
