@@ -38,3 +38,14 @@ def run_script():
         return subprocess.run([sys.executable, str(ROOT / "scripts" / path), *map(str, args)], cwd=ROOT,
                               capture_output=True, text=True)
     return run
+
+
+@pytest.fixture(scope="session")
+def restorer():
+    """The shipped restorer, loaded once for the session (on the CPU); skips without one."""
+    from restore.fix.restorer import load_restorer
+
+    res = load_restorer(None, "cpu")
+    if res is None:
+        pytest.skip("no restorer model")
+    return res

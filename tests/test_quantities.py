@@ -32,16 +32,6 @@ def test_unit_of():
     assert unit_of("12", "days") is None
 
 
-@pytest.fixture(scope="module")
-def restorer():
-    from restore.fix.restorer import load_restorer
-
-    res = load_restorer(None, "cpu")
-    if res is None:
-        pytest.skip("no restorer model")
-    return res
-
-
 def _result(restorer, text: str, span: str, wording: str) -> dict:
     """The restorer's reading of ``span`` in ``text``, with ``wording`` as its best candidate."""
     from restore.fix.encoding import context_of

@@ -139,16 +139,6 @@ def test_the_pipeline_weighs_the_table_only_in_a_text_called_spun(monkeypatch):
         assert ("|vocab:spinner_vocab@" in r.signature) == on
 
 
-@pytest.fixture(scope="module")
-def restorer():
-    from restore.fix.restorer import load_restorer
-
-    res = load_restorer(None, "cpu")
-    if res is None:
-        pytest.skip("no restorer model")
-    return res
-
-
 def test_the_restorer_is_asked_about_a_listed_wording_the_detector_missed(restorer):
     from restore import Config
 
