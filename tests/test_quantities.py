@@ -8,7 +8,7 @@ from restore.text.quantities import restates, unit_of
     ("12 months", "12", "year", True),
     ("final 12 months", "12", "last year", True),
     ("a 12 months", "12", "a year", True),
-    ("Twelve Months", "Twelve", "Year", True),
+    ("12 MONTHS", "12", "Year", True),
     ("7 days", "7", "week", True),
     ("Very last 7 days", "7", "last week", True),
     ("24 hours", "24", "day", True),
@@ -28,8 +28,8 @@ def test_restates(span, number, wording, ok):
 
 
 def test_unit_of():
-    assert unit_of("12", "MONTHS") == "year" and unit_of("seven", "days") == "week"
-    assert unit_of("12", "days") is None
+    assert unit_of("12", "MONTHS") == "year" and unit_of("7", "days") == "week"
+    assert unit_of("12", "days") is None and unit_of("twelve", "months") is None  # words are not protected
 
 
 def _result(restorer, text: str, span: str, wording: str) -> dict:

@@ -20,20 +20,20 @@ from __future__ import annotations
 
 import re
 
-# the unit, and the number and smaller unit that say the same stretch of time
-EXPANSIONS: dict[str, tuple[tuple[str, str], ...]] = {
-    "year": (("12", "months"), ("twelve", "months")),
-    "week": (("7", "days"), ("seven", "days")),
-    "day": (("24", "hours"), ("twenty-four", "hours")),
-    "hour": (("60", "minutes"), ("sixty", "minutes")),
+# the number and smaller unit that say one unit of time (a number written in words, "twelve months",
+# is not protected: the veto never applies to it)
+EXPANSIONS: dict[tuple[str, str], str] = {
+    ("12", "months"): "year",
+    ("7", "days"): "week",
+    ("24", "hours"): "day",
+    ("60", "minutes"): "hour",
 }
-_BY_NUMBER: dict[tuple[str, str], str] = {(n, u): unit for unit, pairs in EXPANSIONS.items() for n, u in pairs}
 _WORD_RE = re.compile(r"[\w-]+")
 
 
 def unit_of(number: str, following: str) -> str | None:
     """The unit that ``number`` and the word after it (``following``) say in one word, or None."""
-    return _BY_NUMBER.get((number.lower(), following.lower()))
+    return EXPANSIONS.get((number.lower(), following.lower()))
 
 
 def restates(span_text: str, number: str, wording: str) -> bool:
