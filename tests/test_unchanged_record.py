@@ -26,7 +26,7 @@ def line(conf: float, rule_p: str, applied: bool = True, replacement: str = "sai
 
 def test_the_shape_takes_out_floats_and_the_confidences_a_rule_writes(unchanged):
     sha, numbers = unchanged.shape(line(0.9338, "0.93"))
-    assert numbers == ["0.9973", "0.9338", "0.93", "0.90"]  # not the text's own "6.5"
+    assert numbers == [0.9973, 0.9338, "0.93", "0.90"]  # not the text's own "6.5"
     assert len(sha) == 64 and sha == unchanged.shape(line(0.9401, "0.94"))[0]
 
 
@@ -42,3 +42,10 @@ def test_the_shape_takes_out_floats_and_the_confidences_a_rule_writes(unchanged)
 def test_two_outputs_are_the_same_within_the_last_written_digit(unchanged, other, same):
     want = list(unchanged.shape(line(0.9338, "0.93")))
     assert unchanged.same(want, list(unchanged.shape(other))) is same
+
+
+def test_a_float_written_short_is_held_to_a_thousandth(unchanged):
+    """0.9 is written "0.9" whatever its rounding: it may not move by a tenth, only by 0.001."""
+    want = list(unchanged.shape(line(0.9, "0.90")))
+    assert unchanged.same(want, list(unchanged.shape(line(0.9004, "0.90"))))
+    assert not unchanged.same(want, list(unchanged.shape(line(0.86, "0.90"))))
