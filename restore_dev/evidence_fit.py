@@ -57,7 +57,7 @@ def collect(files: list[str], offset: int, limit: int | None) -> tuple[list[dict
         gold = gold[:limit] if limit else gold
         for g in gold:
             # the pipeline's own first stages (one document at a time, as restore_and_explain)
-            (w,) = _prepare_many([g["spun"]], cfg, lex, det)
+            (w,), _ = _prepare_many([g["spun"]], cfg, lex)
             # no detector signature: the model's own confidence, as before the evidence existed
             edits, details = res.propose_with_details(w.text, w.todo, cfg)
             by_span = {(s.start, s.end): (s, r) for s, r in details}

@@ -3,6 +3,7 @@ scripts/train/fit_evidence.py)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +110,20 @@ def test_neighbours_stop_at_a_sentence_end():
     assert ngrams.neighbours("", "") == (None, None)
     assert ngrams.words("Iran's  Revolutionary-Guards 12") == ["iran's", "revolutionary", "guards"]
     assert ngrams.log_count("the") > ngrams.log_count("despatched") > ngrams.log_count("qzxqzx") == 0.0
+
+
+def test_the_fitting_rows_come_from_the_pipelines_own_stages(tmp_path):
+    """scripts/train/fit_evidence.py's ``collect`` runs the pipeline's first stages on gold documents:
+    it must follow the pipeline's interface (it once passed the detector where a flag now stands)."""
+    pytest.importorskip("torch")
+    from restore.fix.evidence import FEATURES
+
+    spun = (Path(__file__).parent / "fixtures" / "spun.txt").read_text(encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "d1", "spun": spun, "original": spun, "edits": []}) + "\n")
+    rows, meta = evidence_fit.collect([str(gold)], 0, None)
+    assert meta["detector"].startswith("detector@") and meta["restorer"].startswith("restorer@")
+    assert rows, "the spun fixture gives the restorer something to propose"
+    for r in rows:
+        assert len(r["x"]) == len(FEATURES) and r["y"] == 0  # the gold original is the spun text itself
+        assert spun[r["start"]:r["end"]] == r["span"]
