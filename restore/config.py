@@ -43,7 +43,9 @@ class Config:
     write far more often than clean English does (``restore/data/spinner_vocab.tsv``, mined from real
     spun pages) makes the model's edit of it surer (its own confidence times ``1 - 1/rho``), is asked
     about where the detector did not flag it, and is a span of source ``vocab``
-    (``restore.fix.spinner_vocab``); False: none of this, the output as before.
+    (``restore.fix.spinner_vocab``); on a page whose filler expansions crowd out their head words
+    ("as well as" for "and", ``restore/data/fillers.tsv``), those expansions are such wordings too,
+    with the page's own rate (``restore.fix.fillers``); False: none of this, the output as before.
     ``triage`` (on by default): a linear model cheap enough for every word clears text that is
     clearly not spun (and that no dictionary edit applies to) before the detector and the restorer,
     which then see only the rest and load only when some text needs them

@@ -108,14 +108,17 @@ def _propose(res, det, cfg: Config, works: Sequence[_Work], spans: Sequence[Sequ
         w.candidates.extend(edits)
 
 
-def _vocabulary(cfg: Config, doc_score: float):
+def _vocabulary(cfg: Config, doc_score: float, text: str):
     """Real spinners' vocabulary (``restore.fix.spinner_vocab``) for a news text the detector calls
-    spun (``doc_score``), when ``Config.spinner_vocab`` is on; else None."""
+    spun (``doc_score``), when ``Config.spinner_vocab`` is on; else None. On a page whose filler
+    expansions crowd out their head words ("as well as" for "and": ``restore.fix.fillers``), those
+    expansions are wordings of its vocabulary too."""
     if not cfg.spinner_vocab or cfg.domain != "news" or doc_score < doc_threshold_of(cfg):
         return None
-    from restore.fix.spinner_vocab import load
+    from restore.fix import fillers
+    from restore.fix.spinner_vocab import load, with_entries
 
-    return load()
+    return with_entries(load(), fillers.page_entries(text))
 
 
 def _with_vocab_spans(text: str, spans: list[Span], vocab, ignore) -> list[Span]:
@@ -184,7 +187,7 @@ def _prepare_many(texts: Sequence[object], cfg: Config, lex: Lexicon, changed_on
             doc_score = reading.score
             if changed_only:
                 spans = det.spans(reading, cfg.detect_threshold, changed_only=True)
-            vocab = _vocabulary(cfg, doc_score)
+            vocab = _vocabulary(cfg, doc_score, text)
             spans = _with_vocab_spans(text, spans, vocab, ignore + not_prose_ranges(text))
         if cfg.domain == "science":
             candidates = candidates + _term_edits(text, tokens[i], reading, lex, cfg, ignore, candidates)

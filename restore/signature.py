@@ -73,9 +73,11 @@ def build(cfg: Config, lexicon_sig: str, model_sig: str, detector_sig: str) -> S
     if cfg.use_detector and cfg.spinner_vocab and cfg.domain == "news":  # detect: its spans
         from restore.fix.spinner_vocab import load as load_vocab
 
-        vocab = load_vocab()
-        if vocab is not None:
-            parts.append(("vocab", vocab.signature))
+        from restore.fix.fillers import load as load_fillers
+
+        names = [t.signature for t in (load_vocab(), load_fillers()) if t is not None]
+        if names:
+            parts.append(("vocab", "+".join(names)))
     if cfg.device != "auto" and cfg.device != "cpu" and (cfg.use_detector or cfg.use_model):
         parts.append(("device", cfg.device))  # bf16 on a GPU: confidences may differ in the last digits
     if cfg.triage and cfg.use_detector and cfg.domain == "news":  # science: the triage clears nothing

@@ -387,3 +387,50 @@ HAND.update({
     "president": {"president": 0},
     "minister": {"minister": 0},
 })
+
+
+# Function words the `function` spinner family may swap, with the substitutes phrase spinners write
+# (hand-written: the generic choices of spinner databases; docs/results.md says which were written
+# after reading the shared data README and the real pairs). scripts/data/build_families.py compiles
+# the family from them; scripts/data/build_fillers.py keeps those that clean news seldom writes
+# (restore/data/fillers.tsv, restore.fix.fillers).
+FUNCTION_SWAPS: dict[str, list[str]] = {
+    "and": ["as well as", "and also", "along with", "plus"],
+    "or": ["or even", "or perhaps"],
+    "but": ["yet", "however"],
+    "also": ["additionally", "likewise", "furthermore", "also"],
+    "in": ["within", "inside"],
+    "through": ["via", "by means of", "throughout"],
+    "will": ["can", "will certainly", "are going to"],
+    "would": ["will", "might"],
+    "could": ["might", "can"],
+    "should": ["ought to", "must"],
+    "much": ["far", "a lot"],
+    "more": ["additional", "even more", "far more"],
+    "most": ["many", "the majority of"],
+    "first": ["very first", "primary", "initial"],
+    "with": ["along with", "together with"],
+    "before": ["prior to", "just before"],
+    "after": ["following", "after"],
+    "about": ["concerning", "regarding", "around"],
+    "then": ["after that", "then"],
+    "now": ["currently", "right now"],
+    "if": ["whether"],
+    "because": ["since", "due to the fact that"],
+    "very": ["really", "extremely"],
+    "only": ["just", "simply"],
+    "over": ["more than", "over"],
+    "under": ["below", "beneath"],
+    "since": ["considering that", "because"],
+    "while": ["whilst", "although"],
+    "many": ["numerous", "several", "lots of"],
+    "some": ["some", "several"],
+    "recent": ["latest", "current"],
+    "earlier": ["previously", "earlier"],
+    "having": ["possessing", "owning"],
+    "including": ["consisting of", "featuring"],
+    "however": ["nevertheless", "yet"],
+    "such as": ["like", "including"],
+    "according to": ["based on", "in line with", "as stated by"],
+    "as well as": ["along with", "and also"],
+}

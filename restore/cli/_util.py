@@ -280,7 +280,9 @@ o_no_spinner_vocab = typer.Option(False, "--no-spinner-vocab",
                                   help="Do not weigh real spinners' vocabulary (restore/data/spinner_vocab.tsv): "
                                        "in a text called spun, a wording real spinners write far more often than "
                                        "clean English makes the model's edit of it surer, is asked about even "
-                                       "where the detector did not flag it, and is a span of source vocab.")
+                                       "where the detector did not flag it, and is a span of source vocab; so are the filler "
+                                       "expansions of a page that writes them far more often than clean news "
+                                       "(\"as well as\" for \"and\": restore/data/fillers.tsv).")
 o_notriage = typer.Option(False, "--no-triage",
                           help="Run every text through the detector (and the restorer): by default a cheap first "
                                "stage clears text that is clearly not spun, which then loads and runs no model.")

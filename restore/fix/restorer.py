@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import math
 import os
 from functools import lru_cache
 from itertools import groupby
@@ -370,7 +371,15 @@ class SpanRestorer:
             if len(r["lps"]) < 2:
                 continue
             j = max(range(1, len(r["lps"])), key=lambda i: r["lps"][i])
-            own = confidence_of(self.calibration, features(r["lps"][j], r["keep_lp"], len(span_text.split())))
+            page = spinner_vocab.is_page_wording(docs[d][1], span_text)  # type: ignore[arg-type]
+            if page:  # the page says it is spun, from which head words; the model, which of them
+                heads = [i for i in range(1, len(r["lps"])) if r["candidates"][i] in k[4]]
+                if not heads:
+                    continue
+                j = max(heads, key=lambda i: r["lps"][i])
+                own = 1.0 / sum(math.exp(r["lps"][i] - r["lps"][j]) for i in heads)
+            else:
+                own = confidence_of(self.calibration, features(r["lps"][j], r["keep_lp"], len(span_text.split())))
             if own < spinner_vocab.FLOOR:
                 continue
             rep = transfer_case(span_text, r["candidates"][j])
@@ -378,7 +387,9 @@ class SpanRestorer:
                 continue
             conf = spinner_vocab.vocab_confidence(0.0, own, rho)
             problem = shape_problem(span_text, rep, k[1], k[3])
-            why = f"p={conf:.2f}: model {own:.2f}, a real spinner's wording: rho {rho:.0f}"
+            why = (f"p={conf:.2f}: this page writes it {rho:.0f} times as often as clean news, crowding out "
+                   f"its head word; model {own:.2f} of the originals" if page else
+                   f"p={conf:.2f}: model {own:.2f}, a real spinner's wording: rho {rho:.0f}")
             if problem:
                 why += f"; reported only: {problem}"
             out[d].append(Edit(a, b, span_text, rep, source="model", confidence=conf,

@@ -46,10 +46,13 @@ def words(text: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """``entries``: wording (lower-case words) -> (its originals, the channel's order; rho)."""
+    """``entries``: wording (lower-case words) -> (its originals, the channel's order; rho);
+    ``page``: the wordings among them that one page's own statistics put there
+    (``restore.fix.fillers``), for which the page, not the model, says that they are spun."""
 
     entries: dict
     signature: str
+    page: frozenset = frozenset()
 
     def rho_of(self, span: str) -> float | None:
         """The highest ``rho`` of a listed wording (at least ``MIN_RHO``) made of whole words of
@@ -104,6 +107,24 @@ def load() -> Vocabulary | None:
     except (FileNotFoundError, OSError):
         return None
     return parse(text)
+
+
+def with_entries(vocab: Vocabulary | None, entries: dict) -> Vocabulary | None:
+    """``vocab`` with more entries (one page's own: ``restore.fix.fillers.page_entries``); a wording
+    in both keeps the higher ``rho``. The signature stays the table's: the entries are a function of
+    the page and of tables the run signature names."""
+    if not entries:
+        return vocab
+    merged = dict(vocab.entries) if vocab is not None else {}
+    for k, v in entries.items():
+        if k not in merged or v[1] > merged[k][1]:
+            merged[k] = v
+    return Vocabulary(merged, vocab.signature if vocab is not None else "", frozenset(entries))
+
+
+def is_page_wording(vocab: Vocabulary, span: str) -> bool:
+    """Whether ``span`` is one of the wordings ``vocab`` holds for its page alone (``with_entries``)."""
+    return words(span) in vocab.page
 
 
 def vocab_confidence(conf: float, own: float, rho: float) -> float:

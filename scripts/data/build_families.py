@@ -41,54 +41,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import build_spin_table as bst  # noqa: E402  (the thesauri readers, cleaning and inflection)
 
 from restore_dev.spin import DEFAULT_TABLE  # noqa: E402
-from restore_dev.spin_idioms import HAND, PROFANE, STOP  # noqa: E402
+from restore_dev.spin_idioms import FUNCTION_SWAPS, HAND, PROFANE, STOP  # noqa: E402
 from restore_dev.thesauri import mythes_senses, wordnet_senses  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT_DIR = os.path.join(ROOT, "restore_dev", "data", "families")
 
-# Function words the `function` family may swap, with the substitutes phrase spinners write
-# (hand-written: the generic choices of spinner databases, none taken from a real page).
-FUNCTION_SWAPS: dict[str, list[str]] = {
-    "and": ["as well as", "and also", "along with", "plus"],
-    "or": ["or even", "or perhaps"],
-    "but": ["yet", "however"],
-    "also": ["additionally", "likewise", "furthermore", "also"],
-    "in": ["within", "inside"],
-    "through": ["via", "by means of", "throughout"],
-    "will": ["can", "will certainly", "are going to"],
-    "would": ["will", "might"],
-    "could": ["might", "can"],
-    "should": ["ought to", "must"],
-    "much": ["far", "a lot"],
-    "more": ["additional", "even more", "far more"],
-    "most": ["many", "the majority of"],
-    "first": ["very first", "primary", "initial"],
-    "with": ["along with", "together with"],
-    "before": ["prior to", "just before"],
-    "after": ["following", "after"],
-    "about": ["concerning", "regarding", "around"],
-    "then": ["after that", "then"],
-    "now": ["currently", "right now"],
-    "if": ["whether"],
-    "because": ["since", "due to the fact that"],
-    "very": ["really", "extremely"],
-    "only": ["just", "simply"],
-    "over": ["more than", "over"],
-    "under": ["below", "beneath"],
-    "since": ["considering that", "because"],
-    "while": ["whilst", "although"],
-    "many": ["numerous", "several", "lots of"],
-    "some": ["some", "several"],
-    "recent": ["latest", "current"],
-    "earlier": ["previously", "earlier"],
-    "having": ["possessing", "owning"],
-    "including": ["consisting of", "featuring"],
-    "however": ["nevertheless", "yet"],
-    "such as": ["like", "including"],
-    "according to": ["based on", "in line with", "as stated by"],
-    "as well as": ["along with", "and also"],
-}
 # what even the `function` family never swaps (articles, pronouns, auxiliaries)
 FUNCTION_STOP = set("""a an the i me my we us our you your he him his she her it its they them their
 is am are was were be been being do does did have has had not no this that these those who whom
