@@ -77,6 +77,9 @@ def test_the_shipped_table_reads_and_names_its_source():
     assert rows[("as well as", "and")] < 0.02 and ("however", "but") not in rows  # clean news writes "however" often
     text = (ROOT / "restore" / "data" / fillers.TABLE).read_text(encoding="utf-8")
     assert text.startswith("# built by scripts/data/build_fillers.py")
+    from restore.data import shipped_text
+
+    assert shipped_text(fillers.TABLE) == text and shipped_text("no_such_table.tsv") is None
 
 
 def test_the_restorer_chooses_among_the_head_words_and_the_page_says_it_is_spun(restorer):

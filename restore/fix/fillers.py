@@ -28,8 +28,9 @@ import hashlib
 import math
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import NamedTuple
+
+from restore.data import shipped_text
 
 TABLE = "fillers.tsv"
 ALPHA = 1e-4  # the page's heads' tail probabilities together, under clean English, at most this
@@ -68,11 +69,8 @@ def parse(text: str, name: str = "fillers") -> Fillers:
 @lru_cache(maxsize=1)
 def load() -> Fillers | None:
     """The shipped table, read once; None without one."""
-    try:
-        text = (resources.files("restore.data") / TABLE).read_text(encoding="utf-8")
-    except (FileNotFoundError, OSError):
-        return None
-    return parse(text)
+    text = shipped_text(TABLE)
+    return None if text is None else parse(text)
 
 
 def _positions(ws: list[str], phrase: tuple[str, ...]) -> list[int]:

@@ -23,8 +23,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Sequence
+
+from restore.data import shipped_text
 
 TABLE = "spinner_vocab.tsv"
 CAP = 0.95  # an edit's confidence from the table at most
@@ -102,11 +103,8 @@ def parse(text: str, name: str = "spinner_vocab") -> Vocabulary:
 @lru_cache(maxsize=1)
 def load() -> Vocabulary | None:
     """The shipped table, read once; None without one."""
-    try:
-        text = (resources.files("restore.data") / TABLE).read_text(encoding="utf-8")
-    except (FileNotFoundError, OSError):
-        return None
-    return parse(text)
+    text = shipped_text(TABLE)
+    return None if text is None else parse(text)
 
 
 def with_entries(vocab: Vocabulary | None, entries: dict) -> Vocabulary | None:
