@@ -73,9 +73,10 @@ def load() -> Fillers | None:
     return None if text is None else parse(text)
 
 
-def _positions(ws: list[str], phrase: tuple[str, ...]) -> list[int]:
+def _positions(ws: list[str], at: dict[str, list[int]], phrase: tuple[str, ...]) -> list[int]:
+    """Where ``phrase`` starts in ``ws`` (``at``: each word's positions)."""
     n = len(phrase)
-    return [i for i in range(len(ws) - n + 1) if tuple(ws[i:i + n]) == phrase]
+    return [i for i in at.get(phrase[0], ()) if tuple(ws[i:i + n]) == phrase]
 
 
 def log_tail(k: int, n: int, q: float) -> float:
@@ -105,6 +106,9 @@ def read_page(text: str, table: Fillers | None = None) -> PageReading:
     if table is None:
         return PageReading({}, 0.0, False, {})
     ws = list(words(text))
+    at: dict[str, list[int]] = {}
+    for i, w in enumerate(ws):
+        at.setdefault(w, []).append(i)
     by_head: dict[tuple[str, ...], list[Filler]] = {}
     for f in table.rows:
         by_head.setdefault(f.head, []).append(f)
@@ -113,13 +117,13 @@ def read_page(text: str, table: Fillers | None = None) -> PageReading:
         inside: set[int] = set()
         k = 0
         for f in fs:
-            for i in _positions(ws, f.expansion):
+            for i in _positions(ws, at, f.expansion):
                 if not inside.intersection(range(i, i + len(f.expansion))):
                     inside.update(range(i, i + len(f.expansion)))
                     k += 1
         if not k:
             continue
-        bare = sum(1 for i in _positions(ws, head) if not inside.intersection(range(i, i + len(head))))
+        bare = sum(1 for i in _positions(ws, at, head) if not inside.intersection(range(i, i + len(head))))
         r = sum(f.ratio for f in fs)
         q = r / (1.0 + r)
         n = bare + k
