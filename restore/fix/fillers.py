@@ -13,10 +13,10 @@ expansions; under clean English ``k`` is binomial with the clean rate. The page 
 the heads' tail probabilities together are under ``ALPHA`` and it has at least ``MIN_EXPANSIONS``
 expansions. Then the expansions of each head word written at least ``MIN_PER_HEAD`` times, on a
 page that the other head words alone also show filler-spun (a writer may repeat one word, "inside
-the yard" three times, but not crowd out many), become wordings of the page's own vocabulary (``page_entries``) with ``rho``, how many times more often the
-page writes them than clean text would: the spinner's share of the head's places (its expansions
-less those clean text would have written, over the head and its expansions) over the expansion's
-clean share. So the page, not the model, says that such a wording is spun (at least ``1 - 1/rho``);
+the yard" three times, but not crowd out many), become wordings of the page's own vocabulary
+(``page_entries``) with ``rho``, how many times more often the page writes them than clean text
+would: the spinner's share of the head's places (its expansions less those clean text would have
+written, over the head and its expansions) over the expansion's clean share. So the page, not the model, says that such a wording is spun (at least ``1 - 1/rho``);
 the restorer says which original it was ("together with" may be "with" or "including";
 ``restore.fix.restorer.Restorer.vocab_edits``).
 

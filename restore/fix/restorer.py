@@ -16,9 +16,9 @@ transformers are imported only when a model is actually loaded, and it is loaded
 from __future__ import annotations
 
 import json
-import re
 import math
 import os
+import re
 from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
