@@ -25,6 +25,7 @@ within\tin\t1299\t90765\t0.01431
 will certainly\twill\t30\t24842\t0.00121
 along with\tand\t294\t99797\t0.00295
 along with\twith\t294\t23692\t0.01241
+beneath\tunder\t34\t4018\t0.00846
 """
 
 CLEAN = ("The council met on Monday and agreed the budget. Schools and hospitals get more, and roads "
@@ -68,6 +69,18 @@ def test_clean_pages_are_not_filler_spun():
     yard = "Soil inside the yard and soil outside it differ. Inside the yard, birds fed; inside it, they slept. " * 2
     t = read_page(yard, table)
     assert page_entries(yard, table) == {} and (t.spun is False or not t.rho)
+
+
+def test_a_head_word_needs_its_own_unusual_count_as_well_as_the_rest_of_the_page():
+    """A clean science story (the corpus has one): two "and also" among eleven "and"s and two
+    "beneath": each head backs the other up, but two in eleven is not unusual enough for "and"."""
+    table = parse(TABLE)
+    story = ("Roots grow and also spread beneath the soil, and the fungi live beneath them and feed and grow. "
+             "Rain and sun and wind and cold and heat and frost and also snow and ice shape them. ")
+    t = read_page(story, table)
+    n, k, _q, own = t.heads[("and",)]
+    assert (n, k) == (11, 2) and math.log(fillers.HEAD_ALPHA) < own
+    assert t.spun and ("and", "also") not in t.rho and ("and", "also") not in page_entries(story, table)
 
 
 def test_the_shipped_table_reads_and_names_its_source():

@@ -11,9 +11,10 @@ for every time it writes its head word ("as well as": 0.0085 per "and", in the s
 For one page, per head word: ``n`` occurrences of the head and its expansions, ``k`` of them
 expansions; under clean English ``k`` is binomial with the clean rate. The page is filler-spun when
 the heads' tail probabilities together are under ``ALPHA`` and it has at least ``MIN_EXPANSIONS``
-expansions. Then the expansions of each head word written at least ``MIN_PER_HEAD`` times, on a
-page that the other head words alone also show filler-spun (a writer may repeat one word, "inside
-the yard" three times, but not crowd out many), become wordings of the page's own vocabulary
+expansions. Then the expansions of each head word written at least ``MIN_PER_HEAD`` times, whose
+own tail probability is at most ``HEAD_ALPHA``, on a page that the other head words alone also show
+filler-spun (a writer may repeat one word, "inside the yard" three times, but not crowd out many),
+become wordings of the page's own vocabulary
 (``page_entries``) with ``rho``, how many times more often the page writes them than clean text
 would: the spinner's share of the head's places (its expansions less those clean text would have
 written, over the head and its expansions) over the expansion's clean share. So the page, not the model, says that such a wording is spun (at least ``1 - 1/rho``);
@@ -36,6 +37,7 @@ TABLE = "fillers.tsv"
 ALPHA = 1e-4  # the page's heads' tail probabilities together, under clean English, at most this
 MIN_EXPANSIONS = 3  # and at least this many expansions on the page
 MIN_PER_HEAD = 2  # a head word's expansions are the page's wordings when it has at least this many
+HEAD_ALPHA = 1e-3  # and its own tail probability is at most this
 
 
 class Filler(NamedTuple):
@@ -140,6 +142,8 @@ def read_page(text: str, table: Fillers | None = None) -> PageReading:
                 continue
             if log_p - own > math.log(ALPHA):  # the rest of the page alone must say filler-spun:
                 continue  # a writer may repeat one word ("inside the yard" three times), not many
+            if own > math.log(HEAD_ALPHA):  # and the head word's own count must be unusual too: a
+                continue  # science story may write "and also" twice among eleven "and"s
             share = max(k - q * n, 0.0) / n  # of this head's places, the spinner's share
             for f in by_head[head]:
                 clean = f.ratio / (1.0 + f.ratio)
