@@ -370,14 +370,14 @@ class SpanRestorer:
             text, span_text = docs[d][0], docs[d][0][a:b]
             if len(r["lps"]) < 2:
                 continue
-            j = max(range(1, len(r["lps"])), key=lambda i: r["lps"][i])
             page = spinner_vocab.is_page_wording(docs[d][1], span_text)  # type: ignore[arg-type]
-            if page:  # the page says it is spun, from which head words; the model, which of them
-                heads = [i for i in range(1, len(r["lps"])) if r["candidates"][i] in k[4]]
-                if not heads:
-                    continue
-                j = max(heads, key=lambda i: r["lps"][i])
-                own = 1.0 / sum(math.exp(r["lps"][i] - r["lps"][j]) for i in heads)
+            # the page says it is spun, from which head words: the model, which of them
+            choices = [i for i in range(1, len(r["lps"])) if not page or r["candidates"][i] in k[4]]
+            if not choices:
+                continue
+            j = max(choices, key=lambda i: r["lps"][i])
+            if page:
+                own = 1.0 / sum(math.exp(r["lps"][i] - r["lps"][j]) for i in choices)
             else:
                 own = confidence_of(self.calibration, features(r["lps"][j], r["keep_lp"], len(span_text.split())))
             if own < spinner_vocab.FLOOR:

@@ -19,23 +19,24 @@ import glob
 import gzip
 import json
 import os
-import re
 import sys
 from collections import Counter
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SHARED = os.path.join(ROOT, "..", "shared", "data")
-WORD = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)*")
 
 
 def count_phrases(texts, phrases) -> Counter:
-    """Occurrences of each phrase (a tuple of lower-case words) as whole words, over the texts."""
+    """Occurrences of each phrase (a tuple of lower-case words) as whole words, over the texts: the
+    words of ``restore.fix.fillers.words``, as the page test counts them at run time."""
+    from restore.fix.fillers import words
+
     by_first: dict[str, list[tuple[str, ...]]] = {}
     for p in phrases:
         by_first.setdefault(p[0], []).append(p)
     out: Counter = Counter()
     for text in texts:
-        ws = [w.lower().replace("\u2019", "'") for w in WORD.findall(text)]
+        ws = words(text)
         for i, w in enumerate(ws):
             for p in by_first.get(w, ()):
                 if tuple(ws[i:i + len(p)]) == p:
@@ -50,6 +51,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=os.path.join(ROOT, "restore", "data", "fillers.tsv"))
     args = ap.parse_args(argv)
 
+    from restore.fix.fillers import words
     from restore_dev.spin_idioms import FUNCTION_SWAPS
 
     paths = sorted(glob.glob(os.path.join(args.corpus, "*.jsonl.gz")))
@@ -62,8 +64,7 @@ def main(argv=None) -> int:
                 for line in fh:
                     yield json.loads(line).get("text", "")
 
-    split = lambda s: tuple(s.lower().split())  # noqa: E731
-    pairs = [(split(h), split(e)) for h, es in FUNCTION_SWAPS.items() for e in es if e != h]
+    pairs = [(words(h), words(e)) for h, es in FUNCTION_SWAPS.items() for e in es if e != h]
     phrases = {p for pair in pairs for p in pair}
     counts = count_phrases(texts(), phrases)
     # a head standing alone: its count less the times it is inside one of its own substitutes
