@@ -14,14 +14,21 @@
    triage on and off, one thread; words/s of each, their ratio, and the spun documents each calls
    spun (spun_score at the gate). Both runs load the models before the clock starts. Then the
    spun documents alone (triage off): the time a perfect triage would leave, which bounds the ratio.
+3. Bounds (``--bounds``): the same corpus with two stand-ins for the triage, each free: one that
+   clears every text (what the dictionary pass and the spun documents' own work cost when no model
+   reads a clean text), and an *oracle* that passes exactly the texts the detector calls spun with
+   the triage off (the best any triage could do without losing one). Their ratios bound what a
+   better triage model could give on this corpus.
 
 Tables to stdout (``--json``: one object), progress to stderr.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import glob
+import importlib
 import json
 import random
 import sys
@@ -105,6 +112,43 @@ def speed(args, docs, cfg) -> dict:
             "cleared": sum(1 for r in results if getattr(r, "cleared", False)), "called_ids": spun_called}
 
 
+class _StandIn:
+    """A triage that answers with ``suspect`` and reads nothing (the bounds of ``--bounds``)."""
+
+    def __init__(self, tri, suspect):
+        self.signature, self.threshold, self.suspect = tri.signature, tri.threshold, suspect
+
+
+@contextlib.contextmanager
+def triage_as(tri, suspect):
+    """The pipeline's triage answers with ``suspect(text)`` inside the block."""
+    triage_module = importlib.import_module("restore.detect.triage")
+    load = triage_module.load_triage
+    triage_module.load_triage = lambda path=None: _StandIn(tri, suspect)
+    try:
+        yield
+    finally:
+        triage_module.load_triage = load
+
+
+def bounds(args, docs, tri, off: dict) -> dict:
+    from restore.config import Config
+    from restore.pipeline import detect_batch, doc_threshold_of
+
+    cfg_off = Config(triage=False)
+    gate = doc_threshold_of(cfg_off)
+    log("bounds: the detector's own answer on every text ...")
+    called = {t for (_, t, _), d in zip(docs, detect_batch([t for _, t, _ in docs], cfg_off)) if d.spun_score >= gate}
+    out = {"detector_called": len(called)}
+    for name, suspect in (("clear_all", lambda text: False), ("oracle", lambda text: text in called)):
+        log(f"bounds: {name} ...")
+        with triage_as(tri, suspect):
+            r = speed(args, docs, Config())
+        out[name] = {"seconds": r["seconds"], "words_per_s": r["words_per_s"], "spun_called": r["spun_called"],
+                     "ratio": round(off["seconds"] / r["seconds"], 2) if r["seconds"] else None}
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sets", default=str(ROOT / "data" / "eval" / "test_*.jsonl"))
@@ -114,6 +158,7 @@ def main(argv=None) -> int:
     ap.add_argument("--mode", choices=("fix", "detect"), default="fix")
     ap.add_argument("--skip-recall", action="store_true")
     ap.add_argument("--skip-speed", action="store_true")
+    ap.add_argument("--bounds", action="store_true", help="also time a triage that clears every text and an oracle")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     from restore.config import Config
@@ -140,6 +185,8 @@ def main(argv=None) -> int:
                         "lost": sorted(set(off["called_ids"]) - set(on["called_ids"])),
                         "spun_alone_seconds": alone["seconds"],
                         "perfect_ratio": round(off["seconds"] / alone["seconds"], 1) if alone["seconds"] else None}
+        if args.bounds:
+            res["speed"]["bounds"] = bounds(args, docs, tri, off)
     if args.json:
         print(json.dumps(res, indent=1))
         return 0
@@ -162,6 +209,12 @@ def main(argv=None) -> int:
         print(f"  ratio {s['ratio']}x; spun documents called with the triage off and not on: {len(s['lost'])}")
         print(f"  the spun documents alone: {s['spun_alone_seconds']} s, so a triage that cleared every clean "
               f"document and nothing else would make it at most {s['perfect_ratio']}x faster")
+        if "bounds" in s:
+            b = s["bounds"]
+            print(f"  a free triage that clears every text: {b['clear_all']['seconds']} s, {b['clear_all']['ratio']}x "
+                  f"(spun called {b['clear_all']['spun_called']}/{s['on']['spun']})")
+            print(f"  a free oracle that passes the {b['detector_called']} texts the detector calls spun: "
+                  f"{b['oracle']['seconds']} s, {b['oracle']['ratio']}x (spun called {b['oracle']['spun_called']}/{s['on']['spun']})")
     return 0
 
 
