@@ -12,7 +12,9 @@ spun (its own gate), minus ``margin``, so that the triage clears none of them wi
 """
 from __future__ import annotations
 
+import contextlib
 import gzip
+import importlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -84,3 +86,24 @@ def save(model: dict, path: str | Path, meta: dict) -> None:
             gz.write(data)
 
 
+
+
+class _StandIn:
+    """A triage that answers with ``suspect`` and reads nothing (``bench_triage.py --bounds``)."""
+
+    def __init__(self, tri: Triage, suspect):
+        self.signature, self.threshold, self.suspect = tri.signature, tri.threshold, suspect
+
+
+@contextlib.contextmanager
+def triage_as(tri: Triage, suspect):
+    """The pipeline's triage answers with ``suspect(text)`` inside the block (its signature stays
+    ``tri``'s): the bounds of ``scripts/eval/bench_triage.py``, a free triage that clears every text
+    and a free oracle."""
+    triage_module = importlib.import_module("restore.detect.triage")
+    load = triage_module.load_triage
+    triage_module.load_triage = lambda path=None: _StandIn(tri, suspect)
+    try:
+        yield
+    finally:
+        triage_module.load_triage = load

@@ -100,19 +100,16 @@ def test_the_benchs_stand_in_answers_for_the_triage_and_goes_away():
     """``bench_triage.py --bounds`` times the pipeline with a free stand-in for the triage (one that
     clears everything, and an oracle): inside the block the pipeline takes its answer, after it the
     shipped model's again."""
-    sys.path.insert(0, str(ROOT / "scripts" / "eval"))
-    try:
-        import bench_triage
-    finally:
-        sys.path.remove(str(ROOT / "scripts" / "eval"))
+    from restore_dev.triage import triage_as
+
     tri = load_triage()
     suspect_line = "Officers stated the choice would make it troublesome to promote merchandise."
     assert tri.suspect(suspect_line) and not tri.suspect(CLEAN)
     assert not restore_and_explain(suspect_line, Config(use_model=False)).cleared
     cfg = Config(use_model=False)
-    with bench_triage.triage_as(tri, lambda text: True):  # everything suspect: the detector reads it
+    with triage_as(tri, lambda text: True):  # everything suspect: the detector reads it
         assert not restore_and_explain(CLEAN, cfg).cleared
-    with bench_triage.triage_as(tri, lambda text: False):  # nothing suspect: no model reads it
+    with triage_as(tri, lambda text: False):  # nothing suspect: no model reads it
         r = restore_and_explain(suspect_line, cfg)
         assert r.cleared and r.signature == restore_and_explain(suspect_line, cfg).signature
         assert "|triage:" + tri.signature in r.signature

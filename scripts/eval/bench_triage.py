@@ -25,10 +25,8 @@ Tables to stdout (``--json``: one object), progress to stderr.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
 import glob
-import importlib
 import json
 import random
 import sys
@@ -36,6 +34,7 @@ import time
 from pathlib import Path
 
 from restore_dev.machine import machine_info
+from restore_dev.triage import triage_as
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -110,25 +109,6 @@ def speed(args, docs, cfg) -> dict:
     return {"seconds": round(secs, 1), "words": words, "words_per_s": round(words / secs),
             "spun": sum(s for _, _, s in docs), "spun_called": len(spun_called),
             "cleared": sum(1 for r in results if getattr(r, "cleared", False)), "called_ids": spun_called}
-
-
-class _StandIn:
-    """A triage that answers with ``suspect`` and reads nothing (the bounds of ``--bounds``)."""
-
-    def __init__(self, tri, suspect):
-        self.signature, self.threshold, self.suspect = tri.signature, tri.threshold, suspect
-
-
-@contextlib.contextmanager
-def triage_as(tri, suspect):
-    """The pipeline's triage answers with ``suspect(text)`` inside the block."""
-    triage_module = importlib.import_module("restore.detect.triage")
-    load = triage_module.load_triage
-    triage_module.load_triage = lambda path=None: _StandIn(tri, suspect)
-    try:
-        yield
-    finally:
-        triage_module.load_triage = load
 
 
 def bounds(args, docs, tri, off: dict) -> dict:
