@@ -11,6 +11,8 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from restore.fix.terms import FEATURES, SCIENCE_FEATURES, STOP, WORD, science_count
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,6 +87,41 @@ def test_the_table_is_built_from_archives_already_downloaded(tmp_path):
     first = out.read_bytes()
     build.main(["--packages", str(pkgs), "--download-dir", str(dl), "--out", str(out)])
     assert out.read_bytes() == first  # the same archives, the same bytes
+
+
+def test_glossaries_give_their_names_synonyms_and_definitions(tmp_path):
+    import json
+
+    zstandard = pytest.importorskip("zstandard")
+    dl = tmp_path / "dl"
+    dictd = dl / "dict-fake" / "usr" / "share" / "dictd"  # an apt package already unpacked: not fetched again
+    dictd.mkdir(parents=True)
+    (dictd / "fake.dict.gz").write_bytes(gzip.compress(
+        b"public key infrastructure\n\n   A public key\n   infrastructure binds keys.\n\nsecure shell\n"))
+    obo = (b'[Term]\nid: HP:1\nname: Sleep apnea\ndef: "Sleep apnea is a pause." [PMID:1]\n'
+           b'synonym: "sleep apnoea" EXACT []\nis_a: HP:0 ! sleep apnea parent\n')
+    onto = json.dumps({"X:1": {"label": "fatty acid", "description": "A fatty acid, an acid.",
+                               "synonyms": ["fatty acids"], "deprecated": False}}).encode()
+    with zipfile.ZipFile(dl / "ontopkg-1.0-py3-none-any.whl", "w") as z:
+        z.writestr("ontopkg/hp.obo", obo)
+        z.writestr("ontopkg/o.json.zst", zstandard.ZstdCompressor().compress(onto))
+    listing = tmp_path / "glossaries.txt"
+    listing.write_text("# where spec reader member\n"
+                       "apt dict-fake=1.0 dictd usr/share/dictd/fake.dict.gz\n"
+                       "pip ontopkg==1.0 obo ontopkg/hp.obo  # phenotypes\n"
+                       "pip ontopkg==1.0 ontology ontopkg/o.json.zst\n")
+    pkgs = tmp_path / "packages.txt"
+    pkgs.write_text("")
+    out = tmp_path / "counts.tsv.gz"
+    assert build.main(["--packages", str(pkgs), "--download-dir", str(dl), "--out", str(out),
+                       "--glossaries", str(listing), "--min-count", "1"]) == 0
+    table = dict(line.split("\t") for line in gzip.decompress(out.read_bytes()).decode().splitlines())
+    assert table["public key infrastructure"] == "2"  # the head word and the definition, across its line break
+    assert table["sleep apnea"] == "2" and table["sleep apnoea"] == "1"  # name and definition; the synonym
+    assert "apnea parent" not in table  # the obo's other lines are not read
+    assert table["fatty acid"] == "2" and table["fatty acids"] == "1"
+    with pytest.raises(ValueError, match="unknown glossary reader"):
+        list(build.glossary_texts("csv", b""))
 
 
 def test_the_shipped_table_knows_terms_and_not_their_tortured_forms():

@@ -4,6 +4,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 from restore.types import Edit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,3 +30,32 @@ def test_a_capitalised_phrase_is_found_and_counted():
     assert not t.phrase_exact(g, [Edit(11, 29, "Parkinson's malady", "Parkinson's disease", source="terms",
                                        confidence=0.4, applied=False)])  # reported only
     assert t.phrase_span({"spun": "Nothing here.", "phrase": "parkinson's malady"}) is None
+
+
+def test_shards_merge_into_the_figures_of_all_their_records(shared, tmp_path, capsys):
+    import json
+
+    t = _script()
+
+    def row(i, exact, restored):
+        return {"id": f"t{i}", "phrase": "irregular woodland", "expected": "random forest", "heldout": i == 0,
+                "adds_acronym": False, "found": True, "phrase_exact": exact, "sentence_exact": exact,
+                "proposals": [["random forest", 0.9, True, "terms", "irregular woodland", ""]] if exact else [],
+                "spun": "We fit an irregular woodland.", "original": "We fit a random forest.",
+                "restored": restored, "clean_restored": "We fit a random forest.", "clean_edits": []}
+
+    meta = {"gold": "g.jsonl.gz", "every": 5, "start": 2, "folds": 10, "cv_dir": None, "group": "phrase",
+            "domain": "science", "quality": "best", "signature": "restore:x", "seconds": 10.0}
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(json.dumps({**meta, "rows": [row(0, True, "We fit a random forest."),
+                                             row(1, False, "We fit an irregular woodland.")]}))
+    b.write_text(json.dumps({**meta, "seconds": 5.0, "rows": [row(2, True, "We fit a random forest.")]}))
+    assert t.main(["--merge", str(a), str(b), "--json", str(tmp_path / "all.json")]) == 0
+    got = json.loads((tmp_path / "all.json").read_text())
+    assert got["all"]["records"] == 3 and abs(got["all"]["phrase_exact"] - 2 / 3) < 1e-9
+    assert got["heldout"]["records"] == 1 and got["all"]["clean_changed"] == 0
+    assert got["seconds"] == 15.0 and got["quality"] == "best" and got["start"] == 2
+    b.write_text(json.dumps({**meta, "quality": "fast", "rows": [row(2, True, "We fit a random forest.")]}))
+    with pytest.raises(SystemExit, match="differ in quality"):
+        t.main(["--merge", str(a), str(b)])
+    capsys.readouterr()

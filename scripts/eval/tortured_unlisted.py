@@ -4,7 +4,12 @@ phrase removed from the dictionary, and count the phrases restored exactly.
 
     python3 scripts/eval/tortured_unlisted.py [--gold ../shared/data/tortured/tortured_in_context_dev.jsonl.gz]
         [--every 10] [--limit N] [--folds 10] [--group phrase|expected] [--domain science] [--quality best]
-        [--json runs/tortured/unlisted.json]
+        [--json runs/tortured/unlisted.json] [--shard I/N]
+    python3 scripts/eval/tortured_unlisted.py --merge A.json B.json [--json all.json]
+
+On two cores, ``--shard 0/2`` and ``--shard 1/2`` (each with ``--json``) restore alternate records
+of each fold in two processes, each fold with all of its phrases taken out as without shards;
+``--merge`` reads their ``--json`` files and prints the figures of all their records.
 
 Leave-one-out in folds: the records are put in ``--folds`` folds by their tortured phrase (hyphens
 and case folded, so "0.33 birthday celebration" and "0.33-birthday celebration" share a fold), and
@@ -89,6 +94,11 @@ def main(argv=None) -> int:
     ap.add_argument("--lm-cache", default=None,
                     help="with --quality best: keep the language model's scores in this file and reuse them "
                          "(restore_dev.lm_memo; for comparing settings, not for the figures reported)")
+    ap.add_argument("--shard", default=None, metavar="I/N",
+                    help="restore only the I-th of every N records of each fold (0-based); the figures are "
+                         "this shard's, --merge gives all shards'")
+    ap.add_argument("--merge", nargs="+", default=None, metavar="JSON",
+                    help="print the figures of the records of these --json files (shards of one run)")
     shared_scorer.add_argument(ap)
     args = ap.parse_args(argv)
 
@@ -114,9 +124,15 @@ def main(argv=None) -> int:
 
     folds = by_fold(gold, args.folds, args.group)
 
+    shard, shards = (int(x) for x in args.shard.split("/")) if args.shard else (0, 1)
     t0 = time.time()
     rows = []
-    for k in sorted(folds):
+    merged = [] if args.merge else None
+    for path in args.merge or ():
+        with open(path, encoding="utf-8") as fh:
+            merged.append(json.load(fh))
+        rows.extend(merged[-1]["rows"])
+    for k in sorted(folds) if merged is None else ():
         fold = folds[k]
         drop = [g["phrase"] for g in fold] if args.group == "phrase" else \
             [g["expected"] for g in fold]
@@ -127,6 +143,7 @@ def main(argv=None) -> int:
                 os.environ["RESTORE_TERMS_LM"] = os.path.join(args.cv_dir, f"lm_fold{k}.json.gz")
         with tortured_without(drop, by="spun" if args.group == "phrase" else "expected"), \
                 channel_without([(g["phrase"], g["expected"]) for g in fold]):
+            fold = fold[shard::shards]  # the whole fold's phrases are out, this shard's records restored
             spun = restore_batch([g["spun"] for g in fold], cfg)
             clean = [None] * len(fold) if args.no_clean else restore_batch([g["original"] for g in fold], cfg)
         for g, r, c in zip(fold, spun, clean):
@@ -143,7 +160,7 @@ def main(argv=None) -> int:
                          "clean_edits": [] if c is None else [[e.original, e.replacement, e.source, round(e.confidence, 3)]
                                                                for e in c.applied]})
         done = len(rows)
-        print(f"fold {k}: {done}/{len(gold)} records, {time.time() - t0:.0f}s", file=sys.stderr)
+        print(f"fold {k}: {done}/{-(-len(gold) // shards)} records, {time.time() - t0:.0f}s", file=sys.stderr)
 
     def figures(rs: list[dict]) -> dict:
         n = len(rs) or 1
@@ -159,22 +176,31 @@ def main(argv=None) -> int:
             out["clean_damage_per_1k"], out["clean_changed"] = clean["damage_per_1k"], clean["clean_changed"]
         return out
 
+    if merged is not None:
+        args.no_clean = any(r["clean_restored"] is None for r in rows)
     result = {"gold": os.path.basename(args.gold), "every": args.every, "start": args.start, "folds": args.folds,
+              "shard": args.shard, "merged": args.merge,
               "cv_dir": args.cv_dir,
               "group": args.group, "domain": args.domain, "quality": args.quality,
-              "seconds": round(time.time() - t0, 1), "all": figures(rows),
+              "seconds": sum(m["seconds"] for m in merged) if merged else round(time.time() - t0, 1),
+              "all": figures(rows),
               "heldout": figures([r for r in rows if r["heldout"]]),
               "channel_seen": figures([r for r in rows if not r["heldout"]]),
               "without_added_acronym": figures([r for r in rows if not r["adds_acronym"]])}
     from restore import signature_of
 
     result["signature"] = signature_of(cfg)
+    for key in ("gold", "every", "start", "folds", "cv_dir", "group", "domain", "quality", "signature") \
+            if merged else ():
+        if len({json.dumps(m[key]) for m in merged}) > 1:
+            raise SystemExit(f"--merge: the files differ in {key}: not shards of one run")
+        result[key] = merged[0][key]
     print(json.dumps(result, indent=1))
     if args.json:
         os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump({**result, "rows": rows}, fh, ensure_ascii=False, indent=1)
-    if args.lm_cache:
+    if args.lm_cache and merged is None:
         print(f"LM cache: {lm_stats['hits']} hits, {lm_stats['misses']} scored", file=sys.stderr)
     print("sources of exact phrases:", Counter(p[3] for r in rows if r["phrase_exact"] for p in r["proposals"]
                                                if p[2]), file=sys.stderr)
