@@ -55,6 +55,8 @@ def test_shards_merge_into_the_figures_of_all_their_records(shared, tmp_path, ca
     assert got["all"]["records"] == 3 and abs(got["all"]["phrase_exact"] - 2 / 3) < 1e-9
     assert got["heldout"]["records"] == 1 and got["all"]["clean_changed"] == 0
     assert got["seconds"] == 15.0 and got["quality"] == "best" and got["start"] == 2
+    with pytest.raises(SystemExit, match="in two of the files"):
+        t.main(["--merge", str(a), str(a)])
     b.write_text(json.dumps({**meta, "quality": "fast", "rows": [row(2, True, "We fit a random forest.")]}))
     with pytest.raises(SystemExit, match="differ in quality"):
         t.main(["--merge", str(a), str(b)])

@@ -132,6 +132,8 @@ def main(argv=None) -> int:
         with open(path, encoding="utf-8") as fh:
             merged.append(json.load(fh))
         rows.extend(merged[-1]["rows"])
+    if len({r["id"] for r in rows}) < len(rows):
+        raise SystemExit("--merge: a record is in two of the files: not shards of one run")
     for k in sorted(folds) if merged is None else ():
         fold = folds[k]
         drop = [g["phrase"] for g in fold] if args.group == "phrase" else \
