@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import io
+import json
 import os
 import re
 import subprocess
@@ -103,12 +104,15 @@ def _apt_download(spec: str, dest: str) -> str:
     """``apt-get download`` a pinned Debian package into ``dest`` and unpack it there; its folder."""
     name = spec.split("=")[0]
     unpacked = os.path.join(dest, name)
+
+    def debs() -> list[str]:
+        return sorted(f for f in os.listdir(dest) if f.startswith(name + "_") and f.endswith(".deb"))
+
     if not os.path.isdir(unpacked):
-        if not any(f.startswith(name + "_") and f.endswith(".deb") for f in os.listdir(dest)):
+        if not debs():
             subprocess.run(["apt-get", "download", spec], cwd=dest, check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deb = sorted(f for f in os.listdir(dest) if f.startswith(name + "_") and f.endswith(".deb"))[-1]
-        subprocess.run(["dpkg-deb", "-x", os.path.join(dest, deb), unpacked + ".tmp"], check=True)
+        subprocess.run(["dpkg-deb", "-x", os.path.join(dest, debs()[-1]), unpacked + ".tmp"], check=True)
         os.replace(unpacked + ".tmp", unpacked)
     return unpacked
 
@@ -129,8 +133,6 @@ def glossary_texts(kind: str, raw: bytes):
         for m in re.finditer(r"<(desc|note|inclusionTerm|excludes1|excludes2)>(.*?)</\1>", text, re.S):
             yield re.sub(r"<.*?>", " ", m.group(2))
     elif kind == "ontology":  # cellxgene-ontology-guide: {id: {label, description, synonyms}}
-        import json
-
         import zstandard
 
         terms = json.loads(zstandard.ZstdDecompressor().stream_reader(io.BytesIO(raw)).read())

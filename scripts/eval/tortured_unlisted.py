@@ -102,13 +102,54 @@ def main(argv=None) -> int:
     shared_scorer.add_argument(ap)
     args = ap.parse_args(argv)
 
+    scorer = shared_scorer.module(args.scorer)
+    meta, rows = merge_shards(args.merge) if args.merge else restore_records(args)
+    no_clean = args.no_clean or any(r["clean_restored"] is None for r in rows)
+
+    def figures(rs: list[dict]) -> dict:
+        n = len(rs) or 1
+        out = {"records": len(rs), "phrase_exact": sum(r["phrase_exact"] for r in rs) / n,
+               "sentence_exact": sum(r["sentence_exact"] for r in rs) / n,
+               "phrase_found": sum(r["found"] for r in rs) / n}
+        gold_of = {r["id"]: {"spun": r["spun"], "original": r["original"]} for r in rs}
+        fig = scorer.score_restore(gold_of, {r["id"]: {"restored": r["restored"]} for r in rs})
+        out.update({k: fig[k] for k in ("error_reduction", "edit_p", "edit_r", "edit_f05", "damage_per_1k")})
+        if not no_clean:
+            clean = scorer.score_restore({r["id"]: {"spun": r["original"], "original": r["original"]} for r in rs},
+                                         {r["id"]: {"restored": r["clean_restored"]} for r in rs})
+            out["clean_damage_per_1k"], out["clean_changed"] = clean["damage_per_1k"], clean["clean_changed"]
+        return out
+
+    result = {**{k: v for k, v in meta.items() if k != "signature"}, "shard": args.shard, "merged": args.merge,
+              "all": figures(rows),
+              "heldout": figures([r for r in rows if r["heldout"]]),
+              "channel_seen": figures([r for r in rows if not r["heldout"]]),
+              "without_added_acronym": figures([r for r in rows if not r["adds_acronym"]]),
+              "signature": meta["signature"]}
+    print(json.dumps(result, indent=1))
+    if args.json:
+        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump({**result, "rows": rows}, fh, ensure_ascii=False, indent=1)
+    print("sources of exact phrases:", Counter(p[3] for r in rows if r["phrase_exact"] for p in r["proposals"]
+                                               if p[2]), file=sys.stderr)
+    return 0
+
+
+META = ("gold", "every", "start", "folds", "cv_dir", "group", "domain", "quality", "signature")  # of a run
+
+
+def restore_records(args) -> tuple[dict, list[dict]]:
+    """Restore the records (this ``--shard``'s) fold by fold: the run's settings (``META``, and
+    the seconds it took) and each record's outcome."""
     import gzip
 
+    from restore import signature_of
     from restore.config import Config
     from restore.pipeline import restore_batch
     from restore_dev.dictionary_variants import channel_without, tortured_without
+    from restore_dev.terms import by_fold
 
-    scorer = shared_scorer.module(args.scorer)
     if args.lm_cache:
         from restore_dev import lm_memo
 
@@ -120,21 +161,12 @@ def main(argv=None) -> int:
     gold = gold[args.start::args.every][:args.limit]
     cfg = Config(quality=args.quality, **({"domain": args.domain} if args.domain else {}),
                  **({"terms_threshold": args.terms_threshold} if args.terms_threshold is not None else {}))
-    from restore_dev.terms import by_fold
-
     folds = by_fold(gold, args.folds, args.group)
 
     shard, shards = (int(x) for x in args.shard.split("/")) if args.shard else (0, 1)
     t0 = time.time()
     rows = []
-    merged = [] if args.merge else None
-    for path in args.merge or ():
-        with open(path, encoding="utf-8") as fh:
-            merged.append(json.load(fh))
-        rows.extend(merged[-1]["rows"])
-    if len({r["id"] for r in rows}) < len(rows):
-        raise SystemExit("--merge: a record is in two of the files: not shards of one run")
-    for k in sorted(folds) if merged is None else ():
+    for k in sorted(folds):
         fold = folds[k]
         drop = [g["phrase"] for g in fold] if args.group == "phrase" else \
             [g["expected"] for g in fold]
@@ -163,51 +195,28 @@ def main(argv=None) -> int:
                                                                for e in c.applied]})
         done = len(rows)
         print(f"fold {k}: {done}/{-(-len(gold) // shards)} records, {time.time() - t0:.0f}s", file=sys.stderr)
-
-    def figures(rs: list[dict]) -> dict:
-        n = len(rs) or 1
-        out = {"records": len(rs), "phrase_exact": sum(r["phrase_exact"] for r in rs) / n,
-               "sentence_exact": sum(r["sentence_exact"] for r in rs) / n,
-               "phrase_found": sum(r["found"] for r in rs) / n}
-        gold_of = {r["id"]: {"spun": r["spun"], "original": r["original"]} for r in rs}
-        fig = scorer.score_restore(gold_of, {r["id"]: {"restored": r["restored"]} for r in rs})
-        out.update({k: fig[k] for k in ("error_reduction", "edit_p", "edit_r", "edit_f05", "damage_per_1k")})
-        if not args.no_clean:
-            clean = scorer.score_restore({r["id"]: {"spun": r["original"], "original": r["original"]} for r in rs},
-                                         {r["id"]: {"restored": r["clean_restored"]} for r in rs})
-            out["clean_damage_per_1k"], out["clean_changed"] = clean["damage_per_1k"], clean["clean_changed"]
-        return out
-
-    if merged is not None:
-        args.no_clean = any(r["clean_restored"] is None for r in rows)
-    result = {"gold": os.path.basename(args.gold), "every": args.every, "start": args.start, "folds": args.folds,
-              "shard": args.shard, "merged": args.merge,
-              "cv_dir": args.cv_dir,
-              "group": args.group, "domain": args.domain, "quality": args.quality,
-              "seconds": sum(m["seconds"] for m in merged) if merged else round(time.time() - t0, 1),
-              "all": figures(rows),
-              "heldout": figures([r for r in rows if r["heldout"]]),
-              "channel_seen": figures([r for r in rows if not r["heldout"]]),
-              "without_added_acronym": figures([r for r in rows if not r["adds_acronym"]])}
-    from restore import signature_of
-
-    result["signature"] = signature_of(cfg)
-    for key in ("gold", "every", "start", "folds", "cv_dir", "group", "domain", "quality", "signature") \
-            if merged else ():
-        if len({json.dumps(m[key]) for m in merged}) > 1:
-            raise SystemExit(f"--merge: the files differ in {key}: not shards of one run")
-        result[key] = merged[0][key]
-    print(json.dumps(result, indent=1))
-    if args.json:
-        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
-        with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump({**result, "rows": rows}, fh, ensure_ascii=False, indent=1)
-    if args.lm_cache and merged is None:
+    if args.lm_cache:
         print(f"LM cache: {lm_stats['hits']} hits, {lm_stats['misses']} scored", file=sys.stderr)
-    print("sources of exact phrases:", Counter(p[3] for r in rows if r["phrase_exact"] for p in r["proposals"]
-                                               if p[2]), file=sys.stderr)
-    return 0
+    meta = {"gold": os.path.basename(args.gold), "every": args.every, "start": args.start, "folds": args.folds,
+            "cv_dir": args.cv_dir, "group": args.group, "domain": args.domain, "quality": args.quality,
+            "seconds": round(time.time() - t0, 1), "signature": signature_of(cfg)}
+    return meta, rows
 
+
+def merge_shards(paths: list[str]) -> tuple[dict, list[dict]]:
+    """The settings (``META``; the shards' seconds summed) and records of ``--json`` files of shards
+    of one run; a SystemExit if they are not (settings differ, or a record is in two)."""
+    runs = []
+    for path in paths:
+        with open(path, encoding="utf-8") as fh:
+            runs.append(json.load(fh))
+    rows = [r for run in runs for r in run["rows"]]
+    if len({r["id"] for r in rows}) < len(rows):
+        raise SystemExit("--merge: a record is in two of the files: not shards of one run")
+    for key in META:
+        if len({json.dumps(run[key]) for run in runs}) > 1:
+            raise SystemExit(f"--merge: the files differ in {key}: not shards of one run")
+    return {**{key: runs[0][key] for key in META}, "seconds": sum(run["seconds"] for run in runs)}, rows
 
 if __name__ == "__main__":
     sys.exit(main())
