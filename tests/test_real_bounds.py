@@ -1,0 +1,91 @@
+"""scripts/eval/real_bounds.py: the oracle ceilings of the real spinner pairs (what the channel allows)."""
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT.parent / "shared" / "data" / "real"
+SCORER = ROOT.parent / "shared" / "eval" / "score.py"
+
+needs_scorer = pytest.mark.skipif(not SCORER.is_file(), reason="../shared/eval/score.py is not beside the checkout")
+needs_real = pytest.mark.skipif(not (REAL / "pairs.jsonl").is_file() or not SCORER.is_file(),
+                                reason="../shared/data/real or ../shared/eval/score.py is not beside the checkout")
+
+
+def load_module(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, str(path))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def rb():
+    return load_module("real_bounds", ROOT / "scripts" / "eval" / "real_bounds.py")
+
+
+@pytest.fixture(scope="module")
+def sc(rb):
+    from restore_dev import shared_scorer
+
+    return shared_scorer.module(SCORER)
+
+
+TABLE = {"dwelling": [("home", 0.6), ("house", 0.3)], "division": [("department", 0.5)],
+         "stated": [("said", 0.7)]}
+
+
+def candidates(spun: str, k=None):
+    got = TABLE.get(spun.lower(), [])
+    return got if k is None else got[:k]
+
+
+PAIR = {"id": "p", "spun": "The Commerce Division stated the dwelling was sold, and also quickly.",
+        "original": "The Commerce Department said the house was sold and quickly."}
+
+
+@needs_scorer
+def test_the_oracle_puts_back_only_what_the_channel_offers(rb, sc):
+    edits = rb.gold_edits(sc, PAIR["spun"], PAIR["original"])
+    assert sorted((old, new) for _a, _b, old, new in edits) == [
+        (",", ""), ("Division stated", "Department said"), ("also", ""), ("dwelling", "house")]
+    # every gold edit put back gives the original's words
+    words = lambda t: [w for w, _, _ in sc.words(t)]  # noqa: E731
+    assert words(rb.oracle_text(PAIR["spun"], edits)) == words(PAIR["original"])
+    rows = {r["row"]: r for r in rb.bounds(sc, {"p": PAIR}, candidates)}
+    assert rows["every gold edit"]["gold_edits_applied"] == 4
+    assert rows["every gold edit"]["error_reduction"] == 1.0
+    assert rows["replacing 1-4 words with 1-4 words"]["gold_edits_applied"] == 2  # not the deletions
+    # "house" is the channel's 2nd candidate for "dwelling"; "Division stated" is undone word by word
+    assert rows["... and among the channel's first 1"]["gold_edits_applied"] == 1
+    assert rows["... and among the channel's first 5"]["gold_edits_applied"] == 2
+    assert rows["... and among the channel's first 5"]["edit_p"] == 1.0
+    assert 0 < rows["... and among the channel's first 1"]["error_reduction"] < \
+        rows["... and among the channel's first 5"]["error_reduction"] < 1.0
+
+
+@needs_scorer
+def test_a_joined_edit_counts_only_when_every_changed_word_is_offered(rb):
+    assert rb.in_channel((0, 0, "Division stated", "Department said"), None, candidates)
+    assert not rb.in_channel((0, 0, "Division declared", "Department said"), None, candidates)
+    assert rb.in_channel((0, 0, "Commerce Division", "Commerce Department"), 1, candidates)  # a kept word
+    assert not rb.in_channel((0, 0, "Division stated", "Department said said"), None, candidates)
+
+
+@needs_real
+def test_the_ceilings_on_the_real_pairs(run_script):
+    p = run_script("eval/real_bounds.py", "--no-model", "--json")
+    assert p.returncode == 0, p.stderr[-3000:]
+    res = json.loads(p.stdout)
+    rows = res["rows"]
+    assert res["pages"] == 9 and [r["docs"] for r in rows] == [9] * len(rows)
+    assert rows[0]["row"] == "every gold edit" and rows[0]["error_reduction"] > 0.95
+    applied = [r["gold_edits_applied"] for r in rows[1:]]
+    # each row after the second asks more of an edit than the one before it, up to the whole channel;
+    # the tables' row adds to the whole channel's
+    assert applied[1:6] == sorted(applied[1:6]) and applied[1] < applied[5] <= applied[6] <= applied[0]
+    assert all(r["edit_p"] == 1.0 for r in rows[2:])
