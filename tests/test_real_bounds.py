@@ -89,3 +89,17 @@ def test_the_ceilings_on_the_real_pairs(run_script):
     # the tables' row adds to the whole channel's
     assert applied[1:6] == sorted(applied[1:6]) and applied[1] < applied[5] <= applied[6] <= applied[0]
     assert all(r["edit_p"] == 1.0 for r in rows[2:])
+
+
+def test_another_channel_table_is_read_inside_the_block_only(rb, tmp_path):
+    import gzip
+
+    from restore.fix import channel
+
+    shipped = channel.candidates("dwelling", 3)
+    table = tmp_path / "channel.tsv.gz"
+    table.write_bytes(gzip.compress("# a test table\ndwelling\tabode:0.6|hut:0.4\n".encode("utf-8")))
+    with rb.table_in_use(table):
+        assert channel.candidates("dwelling") == [("abode", 0.6), ("hut", 0.4)]
+        assert channel.size() == 1
+    assert channel.candidates("dwelling", 3) == shipped and channel.size() > 100_000

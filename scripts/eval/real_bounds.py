@@ -27,6 +27,8 @@ object), progress to stderr. Exit 2 when the data or the scorer is missing.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gzip
 import json
 import sys
 from pathlib import Path
@@ -143,18 +145,26 @@ def bounds(sc, pairs: dict, candidates, lexicon=None, fillers=None, restorer=Non
     return out
 
 
-def use_table(channel, path: Path) -> None:
-    """Make ``restore.fix.channel`` read the table at ``path`` instead of the shipped one (for this
-    process; the restorer's own evidence still reads whatever the channel gives)."""
-    import gzip
+@contextlib.contextmanager
+def table_in_use(path: Path):
+    """``restore.fix.channel`` reads the table at ``path`` (what ``scripts/data/build_channel.py
+    --out`` writes) instead of the shipped one inside the block, and the shipped one again after."""
+    from restore.fix import channel
 
     t = {}
     for line in gzip.decompress(path.read_bytes()).decode("utf-8").splitlines():
         key, _, rest = line.partition("\t")
         if line and not line.startswith("#") and rest:
             t[key] = rest
+    saved = channel._table, dict(channel._parsed)
     channel._table = t
     channel._parsed.clear()
+    try:
+        yield
+    finally:
+        channel._table = saved[0]
+        channel._parsed.clear()
+        channel._parsed.update(saved[1])
 
 
 def render(res: dict) -> str:
@@ -192,16 +202,14 @@ def main(argv=None) -> int:
     from restore.fix.dictionary import load_lexicon
     from restore.fix.restorer import load_restorer
 
-    if args.channel:
-        use_table(channel, Path(args.channel))
     pairs = {k: g for k, g in sc.load(str(path)).items() if g.get("channel") == "spinner"}
     restorer = None if args.no_model else load_restorer(args.models_dir, device="cpu")
     if restorer is None and not args.no_model:
         print("real_bounds.py: no restorer weights; the beam's row is left out", file=sys.stderr)
-    res = {"real": str(Path(args.real)), "pages": len(pairs), "channel_size": channel.size(),
-           "channel": args.channel,
-           "restorer": None if restorer is None else restorer.signature,
-           "rows": bounds(sc, pairs, channel.candidates, load_lexicon(), fillers.load(), restorer)}
+    with table_in_use(Path(args.channel)) if args.channel else contextlib.nullcontext():
+        res = {"real": str(Path(args.real)), "pages": len(pairs), "channel_size": channel.size(),
+               "channel": args.channel, "restorer": None if restorer is None else restorer.signature,
+               "rows": bounds(sc, pairs, channel.candidates, load_lexicon(), fillers.load(), restorer)}
     print(json.dumps(res, indent=1) if args.json else render(res))
     return 0
 
