@@ -103,3 +103,34 @@ def test_another_channel_table_is_read_inside_the_block_only(rb, tmp_path):
         assert channel.candidates("dwelling") == [("abode", 0.6), ("hut", 0.4)]
         assert channel.size() == 1
     assert channel.candidates("dwelling", 3) == shipped and channel.size() > 100_000
+
+
+OFFERS = {"and also": [("and",)], "dwelling": [("house",)], "stated": [("said",)]}
+
+
+def offers(spun: str):
+    return OFFERS.get(spun.lower(), [])
+
+
+def test_the_rewriting_oracle_finds_the_closest_rewrite_the_offers_allow(rb):
+    # a wording that takes in an unchanged neighbour ("and also" -> "and"), the original's case
+    assert rb.best_rewrite(["sold", "and", "also", "quickly"], ["sold", "and", "quickly"], offers) == \
+        (0, ["sold", "and", "quickly"])
+    assert rb.best_rewrite(["the", "Dwelling"], ["the", "House"], offers) == (0, ["the", "House"])
+    # part of a joined change: one word put back, the other left as it was
+    assert rb.best_rewrite(["Division", "stated"], ["Department", "said"], offers) == (1, ["Division", "said"])
+    # nothing offered: the spun words stay, with their word edits
+    assert rb.best_rewrite(["big", "firms"], ["large", "companies"], offers) == (2, ["big", "firms"])
+
+
+@needs_scorer
+def test_regions_take_in_unchanged_neighbours_and_join_when_they_touch(rb, sc):
+    spun = "w1 w2 w3 w4 X w6 w7 w8 w9 w10 w11 w12 Y"
+    orig = "w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13"
+    assert rb.regions(sc, spun, orig) == [(1, 8, 1, 8), (9, 13, 9, 13)]
+    assert rb.regions(sc, spun, orig, pad=4) == [(0, 13, 0, 13)]  # 4 unchanged words each side: they touch
+    text, whole, n = rb.rewrite(sc, PAIR["spun"], PAIR["original"], offers)
+    assert n == 1 and whole == 0  # one region; "Division" has no offer
+    # the region's words are written with spaces (the scorer reads words); no source deletes the comma
+    assert [w for w, _, _ in sc.words(text)] == [
+        w for w, _, _ in sc.words("The Commerce Division said the house was sold, and quickly.")]
