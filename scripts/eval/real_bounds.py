@@ -47,6 +47,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
+from restore.metrics import edit_distance  # the shared scorer's word edit distance, in the package
 from restore_dev import shared_scorer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -159,15 +160,7 @@ def regions(sc, spun: str, original: str, pad: int = PAD) -> list[tuple[int, int
 
 
 def _dist(a: list[str], b: list[str], fold: bool) -> int:
-    if fold:
-        a, b = [x.lower() for x in a], [x.lower() for x in b]
-    prev = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, y in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y))
-        prev = cur
-    return prev[-1]
+    return edit_distance([x.lower() for x in a], [x.lower() for x in b]) if fold else edit_distance(a, b)
 
 
 def best_rewrite(S: list[str], O: list[str], offers) -> tuple[int, list[str]]:
