@@ -134,3 +134,8 @@ def test_regions_take_in_unchanged_neighbours_and_join_when_they_touch(rb, sc):
     # the region's words are written with spaces (the scorer reads words); no source deletes the comma
     assert [w for w, _, _ in sc.words(text)] == [
         w for w, _, _ in sc.words("The Commerce Division said the house was sold, and quickly.")]
+
+
+def test_a_kept_word_keeps_its_own_case(rb):
+    # only an offered original is written in the original's case; a kept word is left as it is
+    assert rb.best_rewrite(["house", "stated"], ["House", "said"], offers) == (1, ["house", "said"])

@@ -164,10 +164,10 @@ def _dist(a: list[str], b: list[str], fold: bool) -> int:
 
 
 def best_rewrite(S: list[str], O: list[str], offers) -> tuple[int, list[str]]:
-    """The rewrite of the spun words ``S`` closest to the original words ``O``: each word kept, or
-    a run of 1-``MOST`` words replaced by one of ``offers(run text)`` (word lists). Returns (word
-    edits left, the rewrite's words, an offered word written in the original's case where it
-    matches one)."""
+    """The rewrite of the spun words ``S`` closest to the original words ``O``: each word kept as it
+    is, or a run of 1-``MOST`` words replaced by one of ``offers(run text)`` (word lists, compared
+    ignoring case and written in the original's case where they match one of its words). Returns
+    (word edits left, the rewrite's words)."""
     n, m = len(S), len(O)
     INF = 10 ** 9
     cost = [[INF] * (m + 1) for _ in range(n + 1)]
@@ -189,13 +189,14 @@ def best_rewrite(S: list[str], O: list[str], offers) -> tuple[int, list[str]]:
                 for q in range(0, min(m - b, len(w) + 1) + 1):
                     v = c + _dist(w, O[b:b + q], fold)
                     if v < cost[a + p][b + q]:
-                        cost[a + p][b + q], back[a + p][b + q] = v, (a, b, w)
+                        cost[a + p][b + q], back[a + p][b + q] = v, (a, b, (w, fold))
     words: list[str] = []
     a, b = n, m
     while (a, b) != (0, 0):
-        pa, pb, w = back[a][b]
-        if w is not None:
-            near = {o.lower(): o for o in O[pb:b]}
+        pa, pb, put = back[a][b]
+        if put is not None:
+            w, fold = put
+            near = {o.lower(): o for o in O[pb:b]} if fold else {}
             words[:0] = [near.get(x.lower(), x) for x in w]
         a, b = pa, pb
     return cost[n][m], words
