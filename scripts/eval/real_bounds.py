@@ -88,34 +88,21 @@ def replaces_words(edit, most: int = 4) -> bool:
     return 1 <= len(old.split()) <= most and 1 <= len(new.split()) <= most
 
 
-def _same(a: str, b: str) -> bool:
-    return a.lower().replace("’", "'").split() == b.lower().replace("’", "'").split()
+def _norm(words) -> tuple[str, ...]:
+    return tuple(w.lower().replace("’", "'") for w in words)
 
 
-def in_channel(edit, k: int | None, candidates) -> bool:
-    """Whether the edit's original is among the channel's first ``k`` candidates for its spun wording,
-    or (as many words on both sides) each of its changed words among its spun word's first ``k``: the
-    scorer joins neighbouring changes into one edit, which the restorer may undo word by word, so the
-    ceiling counts it too."""
+def offered(edit, offers) -> bool:
+    """Whether a source offers the gold edit's original for its spun wording (``offers``, see
+    ``source_offers``), or (as many words on both sides) each of its changed words for its spun word:
+    the scorer joins neighbouring changes into one edit, which a restorer may undo word by word, so
+    the ceiling counts it too."""
     _a, _b, old, new = edit
-    if any(_same(c, new) for c, _w in candidates(old, k)):
+    if _norm(new.split()) in {_norm(w) for w in offers(old)}:
         return True
     ow, nw = old.split(), new.split()
-    return len(ow) == len(nw) > 1 and all(_same(o, n) or any(_same(c, n) for c, _w in candidates(o, k))
+    return len(ow) == len(nw) > 1 and all(_norm([o]) == _norm([n]) or _norm([n]) in {_norm(w) for w in offers(o)}
                                           for o, n in zip(ow, nw))
-
-
-def in_tables(edit, lexicon, fillers) -> bool:
-    """Whether a phrase dictionary entry for the spun wording gives the original, or the filler
-    table has the spun wording as an expansion of it."""
-    from restore.fix.dictionary import wording
-
-    _a, _b, old, new = edit
-    entry = lexicon.lookup(old) if lexicon is not None else None
-    if entry is not None and _same(wording(entry.canonical), new):
-        return True
-    return fillers is not None and any(_same(" ".join(f.expansion), old) and _same(" ".join(f.head), new)
-                                       for f in fillers.rows)
 
 
 def beams(restorer, pairs: dict, per: dict) -> set[tuple[str, int]]:
@@ -134,7 +121,8 @@ def beams(restorer, pairs: dict, per: dict) -> set[tuple[str, int]]:
                 keys.append((pid, e))
                 items.append((nfc(left), nfc(text[e[0]:e[1]]), nfc(right)))
     got = restorer.infill(items)
-    return {(pid, e[0]) for (pid, e), r in zip(keys, got) if any(_same(c, e[3]) for c in r["beam"])}
+    return {(pid, e[0]) for (pid, e), r in zip(keys, got) if any(_norm(c.split()) == _norm(e[3].split())
+                                                                 for c in r["beam"])}
 
 
 def regions(sc, spun: str, original: str, pad: int = PAD) -> list[tuple[int, int, int, int]]:
@@ -219,10 +207,10 @@ def rewrite(sc, spun: str, original: str, offers) -> tuple[str, int, int]:
     return text, whole, len(rs)
 
 
-def source_offers(sc, candidates, k, lexicon=None, fillers=None, beam=None):
+def source_offers(sc, candidates, k, lexicon=None, fillers=None):
     """``offers(wording)``: the originals (word lists, the scorer's words) the sources give for a spun
     wording: the channel's first ``k`` candidates, a dictionary entry's wording, the head words the
-    filler table expands into it, the restorer's beam (``beam``: wording -> its outputs)."""
+    filler table expands into it."""
     from restore.fix.dictionary import wording as entry_wording
 
     heads: dict[str, list[str]] = {}
@@ -237,7 +225,6 @@ def source_offers(sc, candidates, k, lexicon=None, fillers=None, beam=None):
         if entry is not None:
             got.append(entry_wording(entry.canonical))
         got += heads.get(key, [])
-        got += (beam or {}).get(key, [])
         out = {tuple(w for w, _, _ in sc.words(g)) for g in got}
         return tuple(sorted(w for w in out if w and [x.lower() for x in w] != key.split()))
 
@@ -270,9 +257,10 @@ def bounds(sc, pairs: dict, candidates, lexicon=None, fillers=None, restorer=Non
             ("replacing 1-4 words with 1-4 words", lambda p, e: replaces_words(e))]
     for k in KS:
         name = f"... and among the channel's first {k}" if k else "... and anywhere in the channel"
-        rows.append((name, lambda p, e, k=k: replaces_words(e) and in_channel(e, k, candidates)))
-    chan = lambda p, e: replaces_words(e) and in_channel(e, None, candidates)  # noqa: E731
-    tables = lambda p, e: chan(p, e) or (replaces_words(e) and in_tables(e, lexicon, fillers))  # noqa: E731
+        offers = source_offers(sc, candidates, k)
+        rows.append((name, lambda p, e, offers=offers: replaces_words(e) and offered(e, offers)))
+    offers = source_offers(sc, candidates, None, lexicon, fillers)
+    tables = lambda p, e: replaces_words(e) and offered(e, offers)  # noqa: E731
     rows.append(("... or a dictionary or filler entry", tables))
     if restorer is not None:
         beam = beams(restorer, pairs, per)
