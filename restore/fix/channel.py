@@ -30,16 +30,21 @@ def _load() -> dict[str, str]:
     if _table is None:
         with _lock:
             if _table is None:
-                raw = resources.files("restore.data").joinpath(TABLE).read_bytes()
-                t: dict[str, str] = {}
-                for line in gzip.decompress(raw).decode("utf-8").splitlines():
-                    if not line or line.startswith("#"):
-                        continue
-                    key, _, rest = line.partition("\t")
-                    if rest:
-                        t[key] = rest
-                _table = t
+                _table = read_table(resources.files("restore.data").joinpath(TABLE).read_bytes())
     return _table
+
+
+def read_table(raw: bytes) -> dict[str, str]:
+    """A channel table's gzip bytes (what ``scripts/data/build_channel.py`` writes): spun key -> its
+    raw candidate field, parsed on demand."""
+    t: dict[str, str] = {}
+    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        key, _, rest = line.partition("\t")
+        if rest:
+            t[key] = rest
+    return t
 
 
 def _norm(spun: str) -> str:

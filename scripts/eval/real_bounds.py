@@ -41,7 +41,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import difflib
-import gzip
 import json
 import sys
 from functools import lru_cache
@@ -237,14 +236,13 @@ def rewrites(sc, pairs: dict, candidates, lexicon=None, fillers=None) -> list[di
     rows = [(f"the channel's first {k}" if k else "the whole channel", source_offers(sc, candidates, k))
             for k in REWRITE_KS]
     rows.append(("... or a dictionary or filler entry", source_offers(sc, candidates, None, lexicon, fillers)))
-    n = sum(len(regions(sc, g["spun"], g["original"])) for g in pairs.values())
     out = []
     for name, offers in rows:
-        system, whole = {}, 0
+        system, whole, n = {}, 0, 0
         for key, g in pairs.items():
-            text, w, _n = rewrite(sc, g["spun"], g["original"], offers)
+            text, w, m = rewrite(sc, g["spun"], g["original"], offers)
             system[key] = {"id": key, "restored": text}
-            whole += w
+            whole, n = whole + w, n + m
         out.append({"row": name, "regions_whole": whole, "regions": n, **sc.score_restore(pairs, system)})
     return out
 
@@ -282,13 +280,8 @@ def table_in_use(path: Path):
     --out`` writes) instead of the shipped one inside the block, and the shipped one again after."""
     from restore.fix import channel
 
-    t = {}
-    for line in gzip.decompress(path.read_bytes()).decode("utf-8").splitlines():
-        key, _, rest = line.partition("\t")
-        if line and not line.startswith("#") and rest:
-            t[key] = rest
     saved = channel._table, dict(channel._parsed)
-    channel._table = t
+    channel._table = channel.read_table(path.read_bytes())
     channel._parsed.clear()
     try:
         yield
