@@ -218,5 +218,6 @@ def merge_shards(paths: list[str]) -> tuple[dict, list[dict]]:
             raise SystemExit(f"--merge: the files differ in {key}: not shards of one run")
     return {**{key: runs[0][key] for key in META}, "seconds": sum(run["seconds"] for run in runs)}, rows
 
+
 if __name__ == "__main__":
     sys.exit(main())
